@@ -1,0 +1,125 @@
+#include "bpf_defines.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int nwt_cflags_add(struct nwt_cflags *cf, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	if (cf->n >= NWT_MAX_CFLAGS)
+		return -ENOSPC;
+	va_start(ap, fmt);
+	rc = vasprintf(&cf->argv[cf->n], fmt, ap);
+	va_end(ap);
+	if (rc < 0)
+		return -ENOMEM;
+	cf->n++;
+	return 0;
+}
+
+const char *nwt_cflags_define(const struct nwt_cflags *cf, const char *name)
+{
+	size_t len = strlen(name);
+
+	for (int i = 0; i < cf->n; i++) {
+		const char *a = cf->argv[i];
+
+		if (strncmp(a, "-D", 2) || strncmp(a + 2, name, len))
+			continue;
+		if (a[2 + len] == '=')
+			return a + 3 + len;
+		if (a[2 + len] == '\0')
+			return "";
+	}
+	return NULL;
+}
+
+void nwt_cflags_free(struct nwt_cflags *cf)
+{
+	for (int i = 0; i < cf->n; i++)
+		free(cf->argv[i]);
+	cf->n = 0;
+}
+
+static int add_filters(struct nwt_cflags *cf, const struct nwt_options *opts)
+{
+	int err = 0;
+
+	if (opts->family)
+		err = err ?: nwt_cflags_add(cf, "-DNWT_FILTER_FAMILY=%d", opts->family);
+	if (opts->port > 0)
+		err = err ?: nwt_cflags_add(cf, "-DNWT_FILTER_PORT=%d", opts->port);
+	if (opts->sport > 0)
+		err = err ?: nwt_cflags_add(cf, "-DNWT_FILTER_SPORT=%d", opts->sport);
+	if (opts->dport > 0)
+		err = err ?: nwt_cflags_add(cf, "-DNWT_FILTER_DPORT=%d", opts->dport);
+	if (opts->pid > 0)
+		err = err ?: nwt_cflags_add(cf, "-DNWT_FILTER_PID=%ld", opts->pid);
+	if (opts->has_prefix) {
+		uint32_t addr[4], mask[4];
+
+		/* Words as they sit in memory: the probe loads them the same way. */
+		memcpy(addr, opts->prefix.addr, sizeof(addr));
+		nwt_prefix_mask_words(&opts->prefix, mask);
+		err = err ?: nwt_cflags_add(cf, "-DNWT_FILTER_ADDR_FAMILY=%d", opts->prefix.family);
+		for (int i = 0; i < 4; i++) {
+			err = err ?: nwt_cflags_add(cf, "-DNWT_FILTER_ADDR_W%d=0x%08xU", i,
+						    addr[i] & mask[i]);
+			err = err ?: nwt_cflags_add(cf, "-DNWT_FILTER_MASK_W%d=0x%08xU", i, mask[i]);
+		}
+	}
+	return err;
+}
+
+static int add_offsets(struct nwt_cflags *cf, const struct nwt_kernel_offsets *offs)
+{
+	int err = 0;
+
+	if (!offs->from_btf)
+		err = nwt_cflags_add(cf, "-DNWT_OFFSETS_FROM_HEADERS");
+	for (size_t i = 0; !err && i < nwt_kernel_fields_len; i++) {
+		const struct nwt_kernel_field *f = &nwt_kernel_fields[i];
+
+		if (!offs->from_btf)
+			err = nwt_cflags_add(cf, "-D%s=offsetof(struct %s, %s)", f->define,
+					     f->struct_name, f->member_path);
+		else if (offs->offset[i] != NWT_OFFSET_UNKNOWN)
+			err = nwt_cflags_add(cf, "-D%s=%ld", f->define, offs->offset[i]);
+	}
+	return err;
+}
+
+static int add_chosen_alternatives(struct nwt_cflags *cf, const struct nwt_plan *plan)
+{
+	int err = 0;
+
+	for (size_t i = 0; !err && i < plan->n_probes; i++) {
+		const struct nwt_planned_probe *pp = &plan->probes[i];
+
+		if (pp->chosen >= 0)
+			err = nwt_cflags_add(cf, "-D%s", pp->probe->alts[pp->chosen].use_define);
+	}
+	return err;
+}
+
+int nwt_cflags_build(struct nwt_cflags *cf, const struct nwt_options *opts,
+		     const struct nwt_plan *plan, const struct nwt_kernel_offsets *offs)
+{
+	int err;
+
+	cf->n = 0;
+	err = nwt_cflags_add(cf, "-DNWT_RINGBUF_PAGES=%d", NWT_RINGBUF_PAGES);
+	err = err ?: nwt_cflags_add(cf, "-DNWT_RATE_LIMIT=%uU", opts->rate);
+	err = err ?: nwt_cflags_add(cf, "-DNWT_MAX_CONNS=%d", NWT_MAX_CONNS);
+	err = err ?: add_filters(cf, opts);
+	err = err ?: add_chosen_alternatives(cf, plan);
+	err = err ?: add_offsets(cf, offs);
+	if (err)
+		nwt_cflags_free(cf);
+	return err;
+}

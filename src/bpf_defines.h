@@ -1,0 +1,34 @@
+/*
+ * The -D defines that configure the probes: filters, feature switches, the
+ * chosen attach alternatives and kernel struct offsets.  The probe source is
+ * never edited; everything variable reaches it here.
+ */
+#ifndef NWT_BPF_DEFINES_H
+#define NWT_BPF_DEFINES_H
+
+#include "kernel_offsets.h"
+#include "options.h"
+#include "probe_plan.h"
+
+#define NWT_MAX_CFLAGS 160
+#define NWT_RINGBUF_PAGES 256	/* 1 MiB of ring buffer */
+#define NWT_MAX_CONNS 65536	/* tracked sockets (LRU) */
+
+struct nwt_cflags {
+	char *argv[NWT_MAX_CFLAGS];
+	int n;
+};
+
+/* Appends one printf-formatted argument. Returns 0, -ENOSPC or -ENOMEM. */
+int nwt_cflags_add(struct nwt_cflags *cf, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Value of -DNAME=VALUE in cf, or NULL (tests and -v output). */
+const char *nwt_cflags_define(const struct nwt_cflags *cf, const char *name);
+
+int nwt_cflags_build(struct nwt_cflags *cf, const struct nwt_options *opts,
+		     const struct nwt_plan *plan, const struct nwt_kernel_offsets *offs);
+
+void nwt_cflags_free(struct nwt_cflags *cf);
+
+#endif

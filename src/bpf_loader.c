@@ -1,0 +1,302 @@
+#include "bpf_loader.h"
+
+#include <bcc/bcc_common.h>
+#include <bcc/bcc_elf.h>
+#include <bcc/bcc_version.h>
+#include <bcc/libbpf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define NWT_MAX_LINKS 64
+
+struct nwt_link {
+	int prog_fd;
+	int attach_fd;
+	enum nwt_attach_kind kind;
+	char kprobe_event[96];	/* for bpf_detach_kprobe */
+};
+
+struct nwt_bpf {
+	void *module;
+	struct ring_buffer *ring;
+	struct nwt_link links[NWT_MAX_LINKS];
+	int n_links;
+};
+
+const char *nwt_bpf_libbcc_version(void)
+{
+	return LIBBCC_VERSION;
+}
+
+/*
+ * libbcc and LLVM print diagnostics straight to fd 2.  Without -v they are
+ * kept in a temp file and shown only on failure, trimmed to the first error.
+ */
+struct stderr_capture {
+	int saved_fd;
+	FILE *file;
+};
+
+static void capture_begin(struct stderr_capture *cap, int verbose)
+{
+	cap->saved_fd = -1;
+	cap->file = NULL;
+	if (verbose)
+		return;
+	fflush(stderr);
+	cap->file = tmpfile();
+	if (!cap->file)
+		return;
+	cap->saved_fd = dup(STDERR_FILENO);
+	dup2(fileno(cap->file), STDERR_FILENO);
+}
+
+/* Restores stderr; copies the first line containing "error" into first_error. */
+static void capture_end(struct stderr_capture *cap, char *first_error, size_t len)
+{
+	char line[512];
+
+	if (first_error && len)
+		first_error[0] = '\0';
+	if (cap->saved_fd < 0)
+		return;
+	fflush(stderr);
+	dup2(cap->saved_fd, STDERR_FILENO);
+	close(cap->saved_fd);
+	rewind(cap->file);
+	while (first_error && fgets(line, sizeof(line), cap->file)) {
+		if (strstr(line, "error")) {
+			size_t n = strcspn(line, "\n");
+
+			if (n >= len)
+				n = len - 1;
+			memcpy(first_error, line, n);
+			first_error[n] = '\0';
+			break;
+		}
+	}
+	fclose(cap->file);
+}
+
+int nwt_bpf_compile(struct nwt_bpf **out, const char *source, const struct nwt_cflags *cf,
+		    int verbose, char *err, size_t err_len)
+{
+	struct stderr_capture cap;
+	struct nwt_bpf *bpf = calloc(1, sizeof(*bpf));
+	char first_error[400];
+
+	if (!bpf)
+		return -ENOMEM;
+	capture_begin(&cap, verbose);
+	bpf->module = bpf_module_create_c_from_string(source, 0, (const char **)cf->argv, cf->n,
+						      true, NULL);
+	capture_end(&cap, first_error, sizeof(first_error));
+	if (!bpf->module) {
+		snprintf(err, err_len, "compiling the probes failed%s%s%s", *first_error ? ": " : "",
+			 first_error, verbose ? "" : " (run with -v for the compiler's diagnostics)");
+		free(bpf);
+		return -EINVAL;
+	}
+	*out = bpf;
+	return 0;
+}
+
+static int prog_type_of(enum nwt_attach_kind kind)
+{
+	switch (kind) {
+	case NWT_ATTACH_TRACEPOINT:
+		return BPF_PROG_TYPE_TRACEPOINT;
+	case NWT_ATTACH_RAW_TRACEPOINT:
+		return BPF_PROG_TYPE_RAW_TRACEPOINT;
+	default:
+		return BPF_PROG_TYPE_KPROBE;
+	}
+}
+
+static int load_program(struct nwt_bpf *bpf, const char *name, enum nwt_attach_kind kind,
+			int verbose, char *err, size_t err_len)
+{
+	struct stderr_capture cap;
+	char first_error[400];
+	int fd;
+
+	if (!bpf_function_start(bpf->module, name)) {
+		snprintf(err, err_len, "prog '%s': not found in the compiled probes", name);
+		return -ENOENT;
+	}
+	capture_begin(&cap, verbose);
+	fd = bcc_func_load(bpf->module, prog_type_of(kind), name,
+			   bpf_function_start(bpf->module, name),
+			   bpf_function_size(bpf->module, name), bpf_module_license(bpf->module),
+			   bpf_module_kern_version(bpf->module), verbose > 1 ? 2 : 0, NULL, 0,
+			   NULL, -1);
+	capture_end(&cap, first_error, sizeof(first_error));
+	if (fd < 0) {
+		snprintf(err, err_len, "prog '%s': the kernel's verifier rejected it: %s%s", name,
+			 strerror(errno), verbose ? "" : " (run with -v for the verifier log)");
+		return -EINVAL;
+	}
+	return fd;
+}
+
+static int attach_one(struct nwt_link *link, const struct nwt_attach_alt *alt,
+		      const char *target)
+{
+	char category[64];
+	const char *colon;
+
+	switch (alt->kind) {
+	case NWT_ATTACH_TRACEPOINT:
+		colon = strchr(target, ':');
+		snprintf(category, sizeof(category), "%.*s", (int)(colon - target), target);
+		return bpf_attach_tracepoint(link->prog_fd, category, colon + 1);
+	case NWT_ATTACH_RAW_TRACEPOINT:
+		return bpf_attach_raw_tracepoint(link->prog_fd, strchr(target, ':') + 1);
+	case NWT_ATTACH_KPROBE:
+	case NWT_ATTACH_KRETPROBE:
+		snprintf(link->kprobe_event, sizeof(link->kprobe_event), "nwt_%d_%s_%s",
+			 (int)getpid(), alt->kind == NWT_ATTACH_KPROBE ? "p" : "r", target);
+		for (char *c = link->kprobe_event; *c; c++)
+			if (*c == '.')
+				*c = '_';
+		return bpf_attach_kprobe(link->prog_fd,
+					 alt->kind == NWT_ATTACH_KPROBE ? BPF_PROBE_ENTRY
+									: BPF_PROBE_RETURN,
+					 link->kprobe_event, target, 0, 0);
+	default:
+		return -EINVAL;
+	}
+}
+
+int nwt_bpf_attach(struct nwt_bpf *bpf, const struct nwt_plan *plan, int verbose, char *err,
+		   size_t err_len)
+{
+	for (size_t i = 0; i < plan->n_probes; i++) {
+		const struct nwt_planned_probe *pp = &plan->probes[i];
+		const struct nwt_attach_alt *alt;
+		struct nwt_link *link;
+		int fd;
+
+		if (pp->chosen < 0)
+			continue;
+		if (bpf->n_links >= NWT_MAX_LINKS)
+			return -ENOSPC;
+		alt = &pp->probe->alts[pp->chosen];
+		link = &bpf->links[bpf->n_links];
+		memset(link, 0, sizeof(*link));
+		link->kind = alt->kind;
+		link->prog_fd = load_program(bpf, alt->program, alt->kind, verbose, err, err_len);
+		if (link->prog_fd < 0)
+			return link->prog_fd;
+		fd = attach_one(link, alt, pp->status[pp->chosen].target);
+		if (fd < 0) {
+			int e = errno ? errno : EINVAL;
+
+			snprintf(err, err_len, "prog '%s': failed to attach %s %s: %s", alt->program,
+				 nwt_attach_kind_name(alt->kind), pp->status[pp->chosen].target,
+				 strerror(e));
+			close(link->prog_fd);
+			link->kprobe_event[0] = '\0';
+			return -e;
+		}
+		link->attach_fd = fd;
+		bpf->n_links++;
+	}
+	/* Compiled code and LLVM state are no longer needed once loaded. */
+	bcc_free_memory();
+	return 0;
+}
+
+int nwt_bpf_attached(const struct nwt_bpf *bpf)
+{
+	return bpf ? bpf->n_links : 0;
+}
+
+struct ring_ctx {
+	nwt_event_fn fn;
+	void *ctx;
+};
+
+static struct ring_ctx ring_ctx;
+
+static int ring_sample(void *ctx, void *data, size_t size)
+{
+	struct ring_ctx *rc = ctx;
+
+	return rc->fn(rc->ctx, data, size);
+}
+
+int nwt_bpf_open_events(struct nwt_bpf *bpf, nwt_event_fn fn, void *ctx, char *err,
+			size_t err_len)
+{
+	int fd = bpf_table_fd(bpf->module, "events");
+
+	ring_ctx.fn = fn;
+	ring_ctx.ctx = ctx;
+	if (fd < 0) {
+		snprintf(err, err_len, "map 'events': not in the compiled probes");
+		return -ENOENT;
+	}
+	bpf->ring = bpf_new_ringbuf(fd, ring_sample, &ring_ctx);
+	if (!bpf->ring) {
+		snprintf(err, err_len, "map 'events': cannot open the ring buffer: %s",
+			 strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+int nwt_bpf_poll(struct nwt_bpf *bpf, int timeout_ms)
+{
+	return bpf_poll_ringbuf(bpf->ring, timeout_ms);
+}
+
+int nwt_bpf_read_counters(struct nwt_bpf *bpf, uint64_t counters[NWT_COUNTER_MAX])
+{
+	int fd = bpf_table_fd(bpf->module, "counters");
+	long ncpus = sysconf(_SC_NPROCESSORS_CONF);
+	uint64_t *values;
+
+	if (fd < 0 || ncpus <= 0)
+		return -ENOENT;
+	/* Per-CPU values come one per possible CPU; leave room beyond the configured ones. */
+	values = calloc((size_t)ncpus + 64, sizeof(*values));
+	if (!values)
+		return -ENOMEM;
+	for (uint32_t key = 0; key < NWT_COUNTER_MAX; key++) {
+		counters[key] = 0;
+		if (bpf_lookup_elem(fd, &key, values))
+			continue;
+		for (long cpu = 0; cpu < ncpus; cpu++)
+			counters[key] += values[cpu];
+	}
+	free(values);
+	return 0;
+}
+
+void nwt_bpf_close(struct nwt_bpf *bpf)
+{
+	if (!bpf)
+		return;
+	if (bpf->ring)
+		bpf_free_ringbuf(bpf->ring);
+	for (int i = bpf->n_links - 1; i >= 0; i--) {
+		struct nwt_link *link = &bpf->links[i];
+
+		if (link->kind == NWT_ATTACH_TRACEPOINT || link->kind == NWT_ATTACH_KPROBE ||
+		    link->kind == NWT_ATTACH_KRETPROBE)
+			bpf_close_perf_event_fd(link->attach_fd);
+		else
+			close(link->attach_fd);
+		if (link->kprobe_event[0])
+			bpf_detach_kprobe(link->kprobe_event);
+		close(link->prog_fd);
+	}
+	if (bpf->module)
+		bpf_module_destroy(bpf->module);
+	free(bpf);
+}

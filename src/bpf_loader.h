@@ -1,0 +1,48 @@
+/*
+ * Compiling, loading and attaching the probes, and reading what they send.
+ * The only part of nwtrace that talks to libbcc.
+ */
+#ifndef NWT_BPF_LOADER_H
+#define NWT_BPF_LOADER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../probes/nwtrace_events.h"
+#include "bpf_defines.h"
+#include "probe_plan.h"
+
+struct nwt_bpf;
+
+/* Called for every record in the ring buffer; return non-zero to stop polling. */
+typedef int (*nwt_event_fn)(void *ctx, const void *data, size_t size);
+
+/*
+ * Compiles source with cflags (BCC_KERNEL_SOURCE must be set).  Compiler
+ * output goes to stderr only when verbose; on failure err says what to do.
+ */
+int nwt_bpf_compile(struct nwt_bpf **out, const char *source, const struct nwt_cflags *cf,
+		    int verbose, char *err, size_t err_len);
+
+/* Loads and attaches every chosen alternative of the plan. */
+int nwt_bpf_attach(struct nwt_bpf *bpf, const struct nwt_plan *plan, int verbose, char *err,
+		   size_t err_len);
+
+int nwt_bpf_open_events(struct nwt_bpf *bpf, nwt_event_fn fn, void *ctx, char *err,
+			size_t err_len);
+
+/* Waits up to timeout_ms and delivers what arrived. Returns records seen or -errno. */
+int nwt_bpf_poll(struct nwt_bpf *bpf, int timeout_ms);
+
+/* Sums the per-CPU accounting counters. */
+int nwt_bpf_read_counters(struct nwt_bpf *bpf, uint64_t counters[NWT_COUNTER_MAX]);
+
+/* Number of attached programs. */
+int nwt_bpf_attached(const struct nwt_bpf *bpf);
+
+/* Detaches everything and frees the module. NULL is fine. */
+void nwt_bpf_close(struct nwt_bpf *bpf);
+
+const char *nwt_bpf_libbcc_version(void);
+
+#endif

@@ -1,0 +1,98 @@
+#include "event_decode.h"
+
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+
+#include "tcp_state.h"
+
+static const char *const kind_names[NWT_REC_KIND_MAX] = {
+	[NWT_REC_CONNECT] = "connect", [NWT_REC_ACCEPT] = "accept", [NWT_REC_LISTEN] = "listen",
+	[NWT_REC_STATE] = "state",     [NWT_REC_CLOSE] = "close",
+};
+
+const char *nwt_record_kind_name(enum nwt_record_kind kind)
+{
+	return (unsigned int)kind < NWT_REC_KIND_MAX ? kind_names[kind] : "unknown";
+}
+
+int64_t nwt_monotonic_to_wall_offset(void)
+{
+	struct timespec mono, wall;
+
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	clock_gettime(CLOCK_REALTIME, &wall);
+	return ((int64_t)wall.tv_sec - mono.tv_sec) * 1000000000LL + (wall.tv_nsec - mono.tv_nsec);
+}
+
+static void decode_header(const struct nwt_event_header *hdr, int64_t offset,
+			  struct nwt_record *rec)
+{
+	rec->wall_ns = hdr->ts_ns + offset;
+	rec->pid = hdr->pid;
+	memcpy(rec->comm, hdr->comm, NWT_COMM_LEN);
+	rec->comm[NWT_COMM_LEN] = '\0';
+}
+
+static void decode_flow(const struct nwt_flow *flow, struct nwt_record *rec)
+{
+	rec->family = flow->family;
+	memcpy(rec->saddr, flow->saddr, sizeof(rec->saddr));
+	memcpy(rec->daddr, flow->daddr, sizeof(rec->daddr));
+	rec->sport = flow->sport;
+	rec->dport = flow->dport;
+}
+
+static enum nwt_record_kind tcp_state_kind(const struct nwt_tcp_state_event *e)
+{
+	if (e->new_state == NWT_TCP_SYN_SENT)
+		return NWT_REC_CONNECT;
+	if (e->new_state == NWT_TCP_LISTEN)
+		return NWT_REC_LISTEN;
+	if (e->new_state == NWT_TCP_CLOSE)
+		return NWT_REC_CLOSE;
+	if (e->old_state == NWT_TCP_SYN_RECV && e->new_state == NWT_TCP_ESTABLISHED)
+		return NWT_REC_ACCEPT;
+	return NWT_REC_STATE;
+}
+
+static int decode_tcp_state(const void *data, size_t size, int64_t offset,
+			    struct nwt_record *rec)
+{
+	struct nwt_tcp_state_event e;
+	struct nwt_tcp_state_change *tc = &rec->tcp_state;
+
+	if (size < sizeof(e))
+		return -EINVAL;
+	memcpy(&e, data, sizeof(e));	/* the ring slot may be reused once we return */
+	decode_header(&e.hdr, offset, rec);
+	decode_flow(&e.flow, rec);
+	rec->has_pid = e.flags & NWT_STATE_F_OWNER_KNOWN;
+	rec->kind = tcp_state_kind(&e);
+	tc->sock_id = e.sock_id;
+	tc->old_state = e.old_state;
+	tc->new_state = e.new_state;
+	tc->role = e.role;
+	tc->has_state_us = e.flags & NWT_STATE_F_STATE_TIME;
+	tc->state_us = e.state_ns / 1000;
+	tc->has_lifetime_us = e.flags & NWT_STATE_F_LIFETIME;
+	tc->lifetime_us = e.lifetime_ns / 1000;
+	return 0;
+}
+
+int nwt_decode_event(const void *data, size_t size, int64_t monotonic_to_wall_ns,
+		     struct nwt_record *rec)
+{
+	struct nwt_event_header hdr;
+
+	if (size < sizeof(hdr))
+		return -EINVAL;
+	memcpy(&hdr, data, sizeof(hdr));
+	memset(rec, 0, sizeof(*rec));
+	switch (hdr.type) {
+	case NWT_EVENT_TCP_STATE:
+		return decode_tcp_state(data, size, monotonic_to_wall_ns, rec);
+	default:
+		return -EINVAL;
+	}
+}

@@ -1,0 +1,20 @@
+/* Ring-buffer bytes -> struct nwt_record. The only code that reads kernel records. */
+#ifndef NWT_EVENT_DECODE_H
+#define NWT_EVENT_DECODE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "record.h"
+
+/*
+ * Decodes one record.  monotonic_to_wall_ns converts bpf_ktime_get_ns()
+ * stamps to CLOCK_REALTIME.  Returns 0, or -EINVAL for a short or unknown record.
+ */
+int nwt_decode_event(const void *data, size_t size, int64_t monotonic_to_wall_ns,
+		     struct nwt_record *rec);
+
+/* CLOCK_REALTIME - CLOCK_MONOTONIC, now. */
+int64_t nwt_monotonic_to_wall_offset(void);
+
+#endif

@@ -1,0 +1,61 @@
+#include "kernel_env.h"
+
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tracefs.h"
+
+static int quiet_libbpf(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	(void)level;
+	(void)fmt;
+	(void)ap;
+	return 0;
+}
+
+void nwt_kernel_env_init(struct nwt_kernel_env *env, const struct nwt_options *opts,
+			 bool may_mount)
+{
+	memset(env, 0, sizeof(*env));
+	uname(&env->uts);
+	if (!opts->verbose)
+		libbpf_set_print(quiet_libbpf);
+	env->btf = btf__load_vmlinux_btf();
+	if (libbpf_get_error(env->btf))
+		env->btf = NULL;
+	nwt_kernel_offsets_resolve(&env->offsets, env->btf);
+	if (may_mount)
+		env->tracefs_err = nwt_tracefs_ensure(env->tracefs_note, sizeof(env->tracefs_note));
+	env->running.tracefs_root = nwt_tracefs_root();
+	if (!env->running.tracefs_root && !env->tracefs_err)
+		env->tracefs_err = -EACCES;
+	env->running.btf = env->btf;
+	env->running.offsets = &env->offsets;
+	nwt_kernel_facts_init(&env->facts, &env->running);
+	nwt_plan_build(&env->plan, nwt_probe_catalog, nwt_probe_catalog_len, opts->features,
+		       opts->prefer, &env->facts);
+}
+
+void nwt_kernel_env_free(struct nwt_kernel_env *env)
+{
+	btf__free(env->btf);
+	env->btf = NULL;
+}
+
+void nwt_kernel_env_print(FILE *out, const struct nwt_kernel_env *env)
+{
+	char why[NWT_REASON_LEN];
+	bool kprobes = env->facts.kprobes_supported(env->facts.ctx, why, sizeof(why));
+
+	fprintf(out, "kernel   %s %s\n", env->uts.release, env->uts.machine);
+	fprintf(out, "btf      %s\n", env->btf ? "/sys/kernel/btf/vmlinux: struct offsets from BTF"
+					       : "none: struct offsets from kernel headers (may be wrong if they do not match)");
+	fprintf(out, "tracefs  %s\n", env->running.tracefs_root ? env->running.tracefs_root
+				   : "not reachable (run as root so nwtrace can mount it)");
+	fprintf(out, "kprobes  %s\n", kprobes ? "supported" : why);
+	fprintf(out, "\n");
+	nwt_plan_print(out, &env->plan);
+}

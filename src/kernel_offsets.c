@@ -1,0 +1,46 @@
+#include "kernel_offsets.h"
+
+#include <string.h>
+
+#include "btf_offsets.h"
+
+const struct nwt_kernel_field nwt_kernel_fields[] = {
+	{ "NWT_OFF_SOCK_NET", "sock", "__sk_common.skc_net.net" },
+	{ "NWT_OFF_SOCK_STATE", "sock", "__sk_common.skc_state" },
+	{ "NWT_OFF_SOCK_FAMILY", "sock", "__sk_common.skc_family" },
+	{ "NWT_OFF_SOCK_NUM", "sock", "__sk_common.skc_num" },
+	{ "NWT_OFF_SOCK_DPORT", "sock", "__sk_common.skc_dport" },
+	{ "NWT_OFF_SOCK_RCV_SADDR", "sock", "__sk_common.skc_rcv_saddr" },
+	{ "NWT_OFF_SOCK_DADDR", "sock", "__sk_common.skc_daddr" },
+	{ "NWT_OFF_SOCK_V6_RCV_SADDR", "sock", "__sk_common.skc_v6_rcv_saddr" },
+	{ "NWT_OFF_SOCK_V6_DADDR", "sock", "__sk_common.skc_v6_daddr" },
+};
+const size_t nwt_kernel_fields_len = sizeof(nwt_kernel_fields) / sizeof(nwt_kernel_fields[0]);
+
+_Static_assert(sizeof(nwt_kernel_fields) / sizeof(nwt_kernel_fields[0]) <=
+		       sizeof(((struct nwt_kernel_offsets *)0)->offset) / sizeof(long),
+	       "nwt_kernel_offsets.offset too small");
+
+void nwt_kernel_offsets_resolve(struct nwt_kernel_offsets *offs, const struct btf *btf)
+{
+	offs->from_btf = btf != NULL;
+	for (size_t i = 0; i < nwt_kernel_fields_len; i++) {
+		unsigned int offset;
+
+		offs->offset[i] = NWT_OFFSET_UNKNOWN;
+		if (!btf)
+			continue;
+		if (!nwt_btf_member_offset(btf, nwt_kernel_fields[i].struct_name,
+					   nwt_kernel_fields[i].member_path, &offset))
+			offs->offset[i] = offset;
+	}
+}
+
+bool nwt_kernel_offsets_has(const struct nwt_kernel_offsets *offs, const char *define)
+{
+	for (size_t i = 0; i < nwt_kernel_fields_len; i++)
+		if (!strcmp(nwt_kernel_fields[i].define, define))
+			/* Without BTF, the headers are trusted to have the field. */
+			return !offs->from_btf || offs->offset[i] != NWT_OFFSET_UNKNOWN;
+	return false;
+}

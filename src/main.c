@@ -1,0 +1,75 @@
+/* nwtrace: see what the Linux network stack does to your traffic. */
+#include <stdio.h>
+#include <sys/utsname.h>
+
+#include "bpf_loader.h"
+#include "kernel_env.h"
+#include "options.h"
+#include "privileges.h"
+#include "session.h"
+
+#ifndef NWT_VERSION
+#define NWT_VERSION "0.1.0"
+#endif
+
+static int print_version(void)
+{
+	struct utsname uts;
+
+	uname(&uts);
+	printf("nwtrace %s (libbcc %s, kernel %s)\n", NWT_VERSION, nwt_bpf_libbcc_version(),
+	       uts.release);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct nwt_options opts;
+	struct nwt_kernel_env env;
+	const struct nwt_planned_probe *missing;
+	char err[512];
+	bool privileged;
+	int rc;
+
+	switch (nwt_parse_options(argc, argv, &opts, err, sizeof(err))) {
+	case NWT_PARSE_HELP:
+		fputs(nwt_usage, stdout);
+		return 0;
+	case NWT_PARSE_VERSION:
+		return print_version();
+	case NWT_PARSE_ERROR:
+		fprintf(stderr, "nwtrace: %s\n", err);
+		return 2;
+	case NWT_PARSE_RUN:
+		break;
+	}
+
+	privileged = nwt_can_trace(err, sizeof(err));
+	if (!privileged && !opts.list_probes) {
+		fprintf(stderr, "nwtrace: %s\n", err);
+		return 1;
+	}
+	nwt_kernel_env_init(&env, &opts, privileged);
+	if (env.tracefs_note[0])
+		fprintf(stderr, "nwtrace: tracepoint formats were not reachable: %s\n",
+			env.tracefs_note);
+	if (opts.list_probes) {
+		nwt_kernel_env_print(stdout, &env);
+		nwt_kernel_env_free(&env);
+		return 0;
+	}
+	if (opts.verbose)
+		nwt_kernel_env_print(stderr, &env);
+
+	missing = nwt_plan_first_unavailable(&env.plan);
+	if (missing) {
+		fprintf(stderr,
+			"nwtrace: feature '%s' cannot run on this kernel: probe '%s' has no usable attach point (see --list-probes)\n",
+			missing->probe->feature_name, missing->probe->name);
+		nwt_kernel_env_free(&env);
+		return 1;
+	}
+	rc = nwt_session_run(&opts, &env);
+	nwt_kernel_env_free(&env);
+	return rc;
+}

@@ -1,0 +1,26 @@
+/*
+ * Every probe point nwtrace knows, with its attach alternatives in order of
+ * preference.  Adding a feature means adding rows here and a file in probes/.
+ */
+#include "probe_plan.h"
+
+#define SOCK_ADDRESS_OFFSETS                                                           \
+	"NWT_OFF_SOCK_STATE", "NWT_OFF_SOCK_FAMILY", "NWT_OFF_SOCK_NUM", "NWT_OFF_SOCK_DPORT", \
+		"NWT_OFF_SOCK_RCV_SADDR", "NWT_OFF_SOCK_DADDR", "NWT_OFF_SOCK_V6_RCV_SADDR",   \
+		"NWT_OFF_SOCK_V6_DADDR"
+
+const struct nwt_probe nwt_probe_catalog[] = {
+	{
+		.name = "tcp_state",
+		.feature_name = "lifecycle",
+		.features = NWT_FEATURE_LIFECYCLE,
+		.source = "tcp_lifecycle.bpf.c",
+		.alts = {
+			{ NWT_ATTACH_TRACEPOINT, "sock:inet_sock_set_state", "nwt_tcp_state_tp",
+			  "NWT_USE_TCP_STATE_TRACEPOINT", { "NWT_OFF_SOCK_NET" } },
+			{ NWT_ATTACH_KPROBE, "tcp_set_state", "nwt_tcp_state_kp",
+			  "NWT_USE_TCP_STATE_KPROBE", { "NWT_OFF_SOCK_NET", SOCK_ADDRESS_OFFSETS } },
+		},
+	},
+};
+const size_t nwt_probe_catalog_len = sizeof(nwt_probe_catalog) / sizeof(nwt_probe_catalog[0]);

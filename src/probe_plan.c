@@ -1,0 +1,179 @@
+#include "probe_plan.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *const attach_kind_names[] = {
+	[NWT_ATTACH_ANY] = "any",
+	[NWT_ATTACH_TRACEPOINT] = "tracepoint",
+	[NWT_ATTACH_RAW_TRACEPOINT] = "raw_tracepoint",
+	[NWT_ATTACH_KPROBE] = "kprobe",
+	[NWT_ATTACH_KRETPROBE] = "kretprobe",
+};
+
+const char *nwt_attach_kind_name(enum nwt_attach_kind kind)
+{
+	if ((size_t)kind < sizeof(attach_kind_names) / sizeof(attach_kind_names[0]))
+		return attach_kind_names[kind];
+	return "?";
+}
+
+enum nwt_attach_kind nwt_attach_kind_from_name(const char *name)
+{
+	for (size_t i = NWT_ATTACH_TRACEPOINT; i <= NWT_ATTACH_KPROBE; i++)
+		if (!strcmp(name, attach_kind_names[i]))
+			return (enum nwt_attach_kind)i;
+	return NWT_ATTACH_ANY;
+}
+
+static bool same_family(enum nwt_attach_kind a, enum nwt_attach_kind b)
+{
+	if (a == NWT_ATTACH_KRETPROBE)
+		a = NWT_ATTACH_KPROBE;
+	if (b == NWT_ATTACH_KRETPROBE)
+		b = NWT_ATTACH_KPROBE;
+	return a == b;
+}
+
+static bool tracepoint_usable(const struct nwt_kernel_facts *facts, const char *target,
+			      struct nwt_alt_status *st)
+{
+	char category[64];
+	const char *colon = strchr(target, ':');
+	size_t len = colon ? (size_t)(colon - target) : 0;
+
+	if (!colon || len >= sizeof(category)) {
+		snprintf(st->reason, sizeof(st->reason), "malformed tracepoint name '%s'", target);
+		return false;
+	}
+	memcpy(category, target, len);
+	category[len] = '\0';
+	if (!facts->tracepoint_exists(facts->ctx, category, colon + 1)) {
+		snprintf(st->reason, sizeof(st->reason), "tracepoint %s not in this kernel", target);
+		return false;
+	}
+	snprintf(st->target, sizeof(st->target), "%s", target);
+	return true;
+}
+
+static bool kprobe_usable(const struct nwt_kernel_facts *facts, const char *target,
+			  struct nwt_alt_status *st)
+{
+	char why[NWT_REASON_LEN - 32];
+
+	if (!facts->kprobes_supported(facts->ctx, why, sizeof(why))) {
+		snprintf(st->reason, sizeof(st->reason), "%s", why);
+		return false;
+	}
+	if (!facts->resolve_function(facts->ctx, target, st->target, sizeof(st->target))) {
+		snprintf(st->reason, sizeof(st->reason),
+			 "function %s not in /proc/kallsyms (inlined or renamed on this kernel)",
+			 target);
+		return false;
+	}
+	return true;
+}
+
+static void check_alternative(const struct nwt_kernel_facts *facts,
+			      const struct nwt_attach_alt *alt, struct nwt_alt_status *st)
+{
+	memset(st, 0, sizeof(*st));
+	switch (alt->kind) {
+	case NWT_ATTACH_TRACEPOINT:
+	case NWT_ATTACH_RAW_TRACEPOINT:
+		st->usable = tracepoint_usable(facts, alt->target, st);
+		break;
+	case NWT_ATTACH_KPROBE:
+	case NWT_ATTACH_KRETPROBE:
+		st->usable = kprobe_usable(facts, alt->target, st);
+		break;
+	default:
+		snprintf(st->reason, sizeof(st->reason), "unknown attach kind");
+		return;
+	}
+	for (size_t i = 0; st->usable && i < NWT_MAX_OFFSETS_PER_ALT && alt->offsets[i]; i++) {
+		if (!facts->has_offset(facts->ctx, alt->offsets[i])) {
+			st->usable = false;
+			snprintf(st->reason, sizeof(st->reason),
+				 "struct field for %s not found in kernel BTF or headers",
+				 alt->offsets[i]);
+		}
+	}
+}
+
+static void plan_one(struct nwt_planned_probe *pp, const struct nwt_probe *probe,
+		     enum nwt_attach_kind prefer, const struct nwt_kernel_facts *facts)
+{
+	int n = 0;
+
+	memset(pp, 0, sizeof(*pp));
+	pp->probe = probe;
+	pp->chosen = -1;
+	/* Preferred kind first, then the catalog's own order. */
+	for (int pass = 0; pass < 2; pass++)
+		for (int i = 0; i < NWT_MAX_ALTERNATIVES && probe->alts[i].target; i++) {
+			bool preferred = prefer != NWT_ATTACH_ANY &&
+					 same_family(probe->alts[i].kind, prefer);
+
+			if ((pass == 0) == preferred)
+				pp->order[n++] = i;
+		}
+	pp->n_alts = n;
+	for (int k = 0; k < n; k++) {
+		int i = pp->order[k];
+
+		check_alternative(facts, &probe->alts[i], &pp->status[i]);
+		if (pp->status[i].usable && pp->chosen < 0)
+			pp->chosen = i;
+	}
+}
+
+void nwt_plan_build(struct nwt_plan *plan, const struct nwt_probe *catalog, size_t catalog_len,
+		    unsigned int features, enum nwt_attach_kind prefer,
+		    const struct nwt_kernel_facts *facts)
+{
+	memset(plan, 0, sizeof(*plan));
+	for (size_t i = 0; i < catalog_len && plan->n_probes < NWT_MAX_PLANNED; i++) {
+		if (!(catalog[i].features & features))
+			continue;
+		plan_one(&plan->probes[plan->n_probes++], &catalog[i], prefer, facts);
+	}
+}
+
+const struct nwt_planned_probe *nwt_plan_first_unavailable(const struct nwt_plan *plan)
+{
+	for (size_t i = 0; i < plan->n_probes; i++)
+		if (plan->probes[i].chosen < 0)
+			return &plan->probes[i];
+	return NULL;
+}
+
+void nwt_plan_print(FILE *out, const struct nwt_plan *plan)
+{
+	fprintf(out, "%-10s %-12s %-6s %-44s %s\n", "FEATURE", "PROBE", "CHOSEN", "ATTACH",
+		"STATUS");
+	for (size_t p = 0; p < plan->n_probes; p++) {
+		const struct nwt_planned_probe *pp = &plan->probes[p];
+
+		for (int k = 0; k < pp->n_alts; k++) {
+			int i = pp->order[k];
+			const struct nwt_attach_alt *alt = &pp->probe->alts[i];
+			const struct nwt_alt_status *st = &pp->status[i];
+			char attach[96];
+			const char *status = "usable (not needed)";
+
+			snprintf(attach, sizeof(attach), "%s %s", nwt_attach_kind_name(alt->kind),
+				 st->usable ? st->target : alt->target);
+			if (i == pp->chosen)
+				status = "attached when tracing";
+			else if (!st->usable)
+				status = st->reason;
+			fprintf(out, "%-10s %-12s %-6s %-44s %s\n", k ? "" : pp->probe->feature_name,
+				k ? "" : pp->probe->name, i == pp->chosen ? "*" : "", attach,
+				status);
+		}
+		if (pp->chosen < 0)
+			fprintf(out, "%-10s %-12s %-6s %-44s %s\n", "", "", "", "",
+				"=> unavailable on this kernel");
+	}
+}

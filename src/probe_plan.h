@@ -1,0 +1,97 @@
+/*
+ * The probe plan: which kernel hook each feature needs, with attach
+ * alternatives in order of preference, and the choice made for the running
+ * kernel.  The rows are data (probe_catalog.c); the kernel is asked through
+ * struct nwt_kernel_facts so that planning can be tested without one.
+ */
+#ifndef NWT_PROBE_PLAN_H
+#define NWT_PROBE_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+enum nwt_feature {
+	NWT_FEATURE_LIFECYCLE = 1u << 0,	/* default: connect/accept/state/close */
+};
+
+enum nwt_attach_kind {
+	NWT_ATTACH_ANY = 0,	/* only meaningful for --prefer */
+	NWT_ATTACH_TRACEPOINT,
+	NWT_ATTACH_RAW_TRACEPOINT,
+	NWT_ATTACH_KPROBE,
+	NWT_ATTACH_KRETPROBE,
+};
+
+#define NWT_MAX_ALTERNATIVES 4
+#define NWT_MAX_OFFSETS_PER_ALT 12
+#define NWT_MAX_PLANNED 32
+#define NWT_REASON_LEN 192
+#define NWT_TARGET_LEN 128
+
+/* One way to attach a probe point. */
+struct nwt_attach_alt {
+	enum nwt_attach_kind kind;
+	const char *target;	/* "category:event" for tracepoints, function name for kprobes */
+	const char *program;	/* BPF function in the probe source */
+	const char *use_define;	/* compiled in when this alternative is chosen */
+	/* NWT_OFF_* defines this alternative reads; NULL-terminated */
+	const char *offsets[NWT_MAX_OFFSETS_PER_ALT];
+};
+
+/* A row of the plan: one hook point, the features that need it, how to attach it. */
+struct nwt_probe {
+	const char *name;
+	const char *feature_name;
+	unsigned int features;	/* NWT_FEATURE_* bits that need this probe */
+	const char *source;	/* file under probes/ */
+	struct nwt_attach_alt alts[NWT_MAX_ALTERNATIVES];
+};
+
+extern const struct nwt_probe nwt_probe_catalog[];
+extern const size_t nwt_probe_catalog_len;
+
+/* What the running kernel offers; filled by kernel_facts.c or by a test. */
+struct nwt_kernel_facts {
+	void *ctx;
+	bool (*tracepoint_exists)(void *ctx, const char *category, const char *event);
+	/* Writes why not into reason; true if kprobes can attach at all. */
+	bool (*kprobes_supported)(void *ctx, char *reason, size_t len);
+	/* Finds fn, or fn.isra.N / fn.constprop.N, in kallsyms; writes the symbol. */
+	bool (*resolve_function)(void *ctx, const char *fn, char *symbol, size_t len);
+	bool (*has_offset)(void *ctx, const char *define);
+};
+
+struct nwt_alt_status {
+	bool usable;
+	char target[NWT_TARGET_LEN];	/* resolved symbol for kprobes */
+	char reason[NWT_REASON_LEN];	/* why not, when !usable */
+};
+
+struct nwt_planned_probe {
+	const struct nwt_probe *probe;
+	int chosen;		/* index into probe->alts, -1 if none works */
+	int order[NWT_MAX_ALTERNATIVES];	/* alternatives in the order tried */
+	int n_alts;
+	struct nwt_alt_status status[NWT_MAX_ALTERNATIVES];
+};
+
+struct nwt_plan {
+	struct nwt_planned_probe probes[NWT_MAX_PLANNED];
+	size_t n_probes;
+};
+
+const char *nwt_attach_kind_name(enum nwt_attach_kind kind);
+enum nwt_attach_kind nwt_attach_kind_from_name(const char *name);
+
+/* Plans the probes that `features` need, trying `prefer` first. */
+void nwt_plan_build(struct nwt_plan *plan, const struct nwt_probe *catalog, size_t catalog_len,
+		    unsigned int features, enum nwt_attach_kind prefer,
+		    const struct nwt_kernel_facts *facts);
+
+/* The first planned probe without a usable alternative, or NULL. */
+const struct nwt_planned_probe *nwt_plan_first_unavailable(const struct nwt_plan *plan);
+
+void nwt_plan_print(FILE *out, const struct nwt_plan *plan);
+
+#endif

@@ -1,0 +1,208 @@
+#include "session.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "bpf_defines.h"
+#include "bpf_loader.h"
+#include "event_decode.h"
+#include "kernel_headers.h"
+#include "output.h"
+#include "probe_source.h"
+
+#define HEADERS_CACHE "/var/cache/nwtrace/kernel-headers"
+#define POLL_MS 100
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_stop_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+struct session {
+	const struct nwt_options *opts;
+	FILE *out;
+	int64_t wall_offset;
+	unsigned long long printed;
+	unsigned long long undecodable;
+};
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int on_event(void *ctx, const void *data, size_t size)
+{
+	struct session *s = ctx;
+	struct nwt_record rec;
+
+	if (s->opts->count && s->printed >= s->opts->count)
+		return 1;
+	if (nwt_decode_event(data, size, s->wall_offset, &rec)) {
+		s->undecodable++;
+		return 0;
+	}
+	if (s->opts->json)
+		nwt_json_print_record(s->out, &rec);
+	else
+		nwt_table_print_record(s->out, &rec);
+	s->printed++;
+	return s->opts->count && s->printed >= s->opts->count;
+}
+
+static void install_signal_handlers(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_signal;	/* no SA_RESTART: poll returns EINTR */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static int fail(const char *msg)
+{
+	fprintf(stderr, "nwtrace: %s\n", msg);
+	return 1;
+}
+
+static int prepare_headers(const struct nwt_options *opts, const struct nwt_kernel_env *env)
+{
+	struct nwt_kernel_headers headers;
+	char err[512];
+
+	if (nwt_kernel_headers_find(opts->kernel_headers, env->uts.release, "/usr/src",
+				    HEADERS_CACHE, &headers, err, sizeof(err)))
+		return fail(err);
+	setenv("BCC_KERNEL_SOURCE", headers.path, 1);
+	if (!headers.matches_running && !opts->kernel_headers)
+		fprintf(stderr,
+			"nwtrace: kernel headers %s do not match the running kernel %s; struct offsets come from %s\n",
+			headers.release, env->uts.release,
+			env->btf ? "BTF" : "those headers and may be wrong");
+	if (opts->verbose)
+		fprintf(stderr, "nwtrace: compiling against %s\n", headers.path);
+	return 0;
+}
+
+static int compile_probes(const struct nwt_options *opts, const struct nwt_kernel_env *env,
+			  struct nwt_bpf **bpf)
+{
+	struct nwt_cflags cf = { 0 };
+	char include_dir[64], err[600];
+	char *source;
+	int rc;
+
+	if (nwt_cflags_build(&cf, opts, &env->plan, &env->offsets))
+		return fail("cannot build compiler flags: out of memory");
+	source = nwt_probe_source_compose(&env->plan);
+	if (!source || nwt_probe_headers_write(include_dir, sizeof(include_dir))) {
+		free(source);
+		nwt_cflags_free(&cf);
+		return fail("cannot stage the embedded probe sources in /tmp");
+	}
+	nwt_cflags_add(&cf, "-I%s", include_dir);
+	if (opts->verbose)
+		for (int i = 0; i < cf.n; i++)
+			fprintf(stderr, "nwtrace: cflag %s\n", cf.argv[i]);
+	rc = nwt_bpf_compile(bpf, source, &cf, opts->verbose, err, sizeof(err));
+	nwt_probe_headers_remove(include_dir);
+	free(source);
+	nwt_cflags_free(&cf);
+	return rc ? fail(err) : 0;
+}
+
+static void print_summary(const struct session *s, struct nwt_bpf *bpf)
+{
+	uint64_t c[NWT_COUNTER_MAX] = { 0 };
+
+	if (nwt_bpf_read_counters(bpf, c)) {
+		fprintf(stderr, "nwtrace: %llu events printed\n", s->printed);
+		return;
+	}
+	fprintf(stderr,
+		"nwtrace: %llu events printed; in kernel: %llu generated, %llu delivered, %llu suppressed by rate limit, %llu lost (ring buffer full), %llu filtered out",
+		s->printed, (unsigned long long)c[NWT_COUNTER_GENERATED],
+		(unsigned long long)c[NWT_COUNTER_DELIVERED],
+		(unsigned long long)c[NWT_COUNTER_SUPPRESSED],
+		(unsigned long long)c[NWT_COUNTER_LOST], (unsigned long long)c[NWT_COUNTER_FILTERED]);
+	if (s->undecodable)
+		fprintf(stderr, ", %llu undecodable", s->undecodable);
+	fputc('\n', stderr);
+}
+
+static void trace_loop(struct session *s, struct nwt_bpf *bpf)
+{
+	double deadline = s->opts->duration_s > 0 ? now_s() + s->opts->duration_s : 0;
+
+	while (!stop_requested) {
+		int timeout = POLL_MS;
+
+		if (deadline) {
+			double left = deadline - now_s();
+
+			if (left <= 0)
+				break;
+			if (left * 1000 < timeout)
+				timeout = (int)(left * 1000) + 1;
+		}
+		if (nwt_bpf_poll(bpf, timeout) < 0 && errno != EINTR)
+			break;
+		fflush(s->out);
+		if (s->opts->count && s->printed >= s->opts->count)
+			break;
+	}
+}
+
+int nwt_session_run(const struct nwt_options *opts, struct nwt_kernel_env *env)
+{
+	struct session s = { .opts = opts, .out = stdout };
+	struct nwt_bpf *bpf = NULL;
+	double started = now_s();
+	char err[600];
+	int rc;
+
+	rc = prepare_headers(opts, env);
+	rc = rc ?: compile_probes(opts, env, &bpf);
+	if (rc)
+		return rc;
+	install_signal_handlers();
+	if (nwt_bpf_attach(bpf, &env->plan, opts->verbose, err, sizeof(err)) ||
+	    nwt_bpf_open_events(bpf, on_event, &s, err, sizeof(err))) {
+		nwt_bpf_close(bpf);
+		return fail(err);
+	}
+	if (opts->output_path) {
+		s.out = fopen(opts->output_path, "w");
+		if (!s.out) {
+			snprintf(err, sizeof(err), "-o '%s': %s", opts->output_path, strerror(errno));
+			nwt_bpf_close(bpf);
+			return fail(err);
+		}
+	}
+	s.wall_offset = nwt_monotonic_to_wall_offset();
+	fprintf(stderr, "nwtrace: attached %d probes in %.0f ms; tracing, Ctrl-C to stop\n",
+		nwt_bpf_attached(bpf), (now_s() - started) * 1000);
+	if (!opts->json)
+		nwt_table_print_header(s.out);
+	fflush(s.out);
+
+	trace_loop(&s, bpf);
+
+	print_summary(&s, bpf);
+	nwt_bpf_close(bpf);
+	if (s.out != stdout)
+		fclose(s.out);
+	return 0;
+}
