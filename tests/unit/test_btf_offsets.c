@@ -1,0 +1,123 @@
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <unistd.h>
+
+#include "btf_offsets.h"
+#include "kernel_offsets.h"
+
+/*
+ * struct inner { int a; union { int b; struct { short c; short d; }; }; };
+ * struct outer { long x; struct inner in; int flags:3; };
+ */
+static struct btf *make_btf(void)
+{
+	struct btf *btf = btf__new_empty();
+	int int_id = btf__add_int(btf, "int", 4, BTF_INT_SIGNED);
+	int short_id = btf__add_int(btf, "short", 2, BTF_INT_SIGNED);
+	int long_id = btf__add_int(btf, "long", 8, BTF_INT_SIGNED);
+	int anon_struct, anon_union, inner, typedef_id;
+
+	anon_struct = btf__add_struct(btf, NULL, 4);
+	btf__add_field(btf, "c", short_id, 0, 0);
+	btf__add_field(btf, "d", short_id, 16, 0);
+	anon_union = btf__add_union(btf, NULL, 4);
+	btf__add_field(btf, "b", int_id, 0, 0);
+	btf__add_field(btf, NULL, anon_struct, 0, 0);
+	inner = btf__add_struct(btf, "inner", 8);
+	btf__add_field(btf, "a", int_id, 0, 0);
+	btf__add_field(btf, NULL, anon_union, 32, 0);
+	typedef_id = btf__add_typedef(btf, "inner_t", inner);
+	btf__add_struct(btf, "outer", 24);
+	btf__add_field(btf, "x", long_id, 0, 0);
+	btf__add_field(btf, "in", typedef_id, 64, 0);
+	btf__add_field(btf, "flags", int_id, 128, 3);
+	return btf;
+}
+
+static void finds_members_through_anonymous_unions(void **state)
+{
+	struct btf *btf = make_btf();
+	unsigned int off = 99;
+
+	(void)state;
+	assert_int_equal(nwt_btf_member_offset(btf, "inner", "a", &off), 0);
+	assert_int_equal(off, 0);
+	assert_int_equal(nwt_btf_member_offset(btf, "inner", "b", &off), 0);
+	assert_int_equal(off, 4);
+	assert_int_equal(nwt_btf_member_offset(btf, "inner", "d", &off), 0);
+	assert_int_equal(off, 6);
+	/* dotted paths descend through named members and typedefs */
+	assert_int_equal(nwt_btf_member_offset(btf, "outer", "in.d", &off), 0);
+	assert_int_equal(off, 14);
+	btf__free(btf);
+}
+
+static void reports_missing_and_unreadable_members(void **state)
+{
+	struct btf *btf = make_btf();
+	unsigned int off;
+
+	(void)state;
+	assert_int_equal(nwt_btf_member_offset(btf, "nosuch", "a", &off), -ENOENT);
+	assert_int_equal(nwt_btf_member_offset(btf, "inner", "zz", &off), -ENOENT);
+	assert_int_equal(nwt_btf_member_offset(btf, "outer", "flags", &off), -EINVAL);
+	assert_int_equal(nwt_btf_member_offset(btf, "outer", "x.y", &off), -EINVAL);
+	assert_int_equal(nwt_btf_member_offset(btf, "outer", "in.", &off), -EINVAL);
+	btf__free(btf);
+}
+
+/* The running kernel's BTF: every field nwtrace reads must resolve. */
+static void resolves_every_field_on_this_kernel(void **state)
+{
+	struct nwt_kernel_offsets offs;
+	struct btf *btf;
+	unsigned int len_off, head_off;
+
+	(void)state;
+	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
+		skip();
+		return;
+	}
+	btf = btf__load_vmlinux_btf();
+	assert_false(libbpf_get_error(btf));
+	nwt_kernel_offsets_resolve(&offs, btf);
+	assert_true(offs.from_btf);
+	for (size_t i = 0; i < nwt_kernel_fields_len; i++)
+		if (offs.offset[i] == NWT_OFFSET_UNKNOWN)
+			fail_msg("%s (%s.%s) not found in vmlinux BTF", nwt_kernel_fields[i].define,
+				 nwt_kernel_fields[i].struct_name, nwt_kernel_fields[i].member_path);
+	/* sk_buff.len and .head sit in different places; both inside sk_buff */
+	assert_int_equal(nwt_btf_member_offset(btf, "sk_buff", "len", &len_off), 0);
+	assert_int_equal(nwt_btf_member_offset(btf, "sk_buff", "head", &head_off), 0);
+	assert_int_not_equal(len_off, head_off);
+	assert_true(len_off < 256 && head_off < 256);
+	btf__free(btf);
+}
+
+static void without_btf_every_field_is_trusted_to_headers(void **state)
+{
+	struct nwt_kernel_offsets offs;
+
+	(void)state;
+	nwt_kernel_offsets_resolve(&offs, NULL);
+	assert_false(offs.from_btf);
+	assert_true(nwt_kernel_offsets_has(&offs, "NWT_OFF_SOCK_NET"));
+	assert_false(nwt_kernel_offsets_has(&offs, "NWT_OFF_NO_SUCH_FIELD"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(finds_members_through_anonymous_unions),
+		cmocka_unit_test(reports_missing_and_unreadable_members),
+		cmocka_unit_test(resolves_every_field_on_this_kernel),
+		cmocka_unit_test(without_btf_every_field_is_trusted_to_headers),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

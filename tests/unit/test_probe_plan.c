@@ -1,0 +1,155 @@
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "probe_plan.h"
+
+/* A pretend kernel: which tracepoints, kprobes, symbols and BTF fields it has. */
+struct fake_kernel {
+	bool has_tracepoint;
+	bool has_kprobes;
+	const char *symbol;		/* what kallsyms holds for the kprobe target */
+	const char *missing_offset;
+};
+
+static bool fake_tp(void *ctx, const char *category, const char *event)
+{
+	(void)category;
+	(void)event;
+	return ((struct fake_kernel *)ctx)->has_tracepoint;
+}
+
+static bool fake_kprobes(void *ctx, char *reason, size_t len)
+{
+	snprintf(reason, len, "kprobes not supported by this kernel (CONFIG_KPROBES unset)");
+	return ((struct fake_kernel *)ctx)->has_kprobes;
+}
+
+static bool fake_resolve(void *ctx, const char *fn, char *symbol, size_t len)
+{
+	struct fake_kernel *k = ctx;
+
+	if (!k->symbol || strncmp(k->symbol, fn, strlen(fn)))
+		return false;
+	snprintf(symbol, len, "%s", k->symbol);
+	return true;
+}
+
+static bool fake_offset(void *ctx, const char *define)
+{
+	struct fake_kernel *k = ctx;
+
+	return !k->missing_offset || strcmp(define, k->missing_offset);
+}
+
+static const struct nwt_probe catalog[] = {
+	{
+		.name = "tcp_state",
+		.feature_name = "lifecycle",
+		.features = 1,
+		.source = "x.bpf.c",
+		.alts = {
+			{ NWT_ATTACH_TRACEPOINT, "sock:inet_sock_set_state", "tp", "USE_TP", { "OFF_A" } },
+			{ NWT_ATTACH_KPROBE, "tcp_set_state", "kp", "USE_KP", { "OFF_A", "OFF_B" } },
+		},
+	},
+	{ .name = "other", .feature_name = "other", .features = 2, .source = "y.bpf.c",
+	  .alts = { { NWT_ATTACH_TRACEPOINT, "a:b", "p", "D", { NULL } } } },
+};
+
+static struct nwt_plan plan_for(struct fake_kernel *k, unsigned int features,
+				enum nwt_attach_kind prefer)
+{
+	struct nwt_kernel_facts facts = { k, fake_tp, fake_kprobes, fake_resolve, fake_offset };
+	struct nwt_plan plan;
+
+	nwt_plan_build(&plan, catalog, 2, features, prefer, &facts);
+	return plan;
+}
+
+static void plans_only_requested_features(void **state)
+{
+	struct fake_kernel k = { .has_tracepoint = true };
+	struct nwt_plan plan = plan_for(&k, 1, NWT_ATTACH_ANY);
+
+	(void)state;
+	assert_int_equal(plan.n_probes, 1);
+	assert_string_equal(plan.probes[0].probe->name, "tcp_state");
+	plan = plan_for(&k, 3, NWT_ATTACH_ANY);
+	assert_int_equal(plan.n_probes, 2);
+}
+
+static void tracepoint_first_and_says_why_kprobe_is_not_used(void **state)
+{
+	struct fake_kernel k = { .has_tracepoint = true, .has_kprobes = false };
+	struct nwt_plan plan = plan_for(&k, 1, NWT_ATTACH_ANY);
+
+	(void)state;
+	assert_int_equal(plan.probes[0].chosen, 0);
+	assert_false(plan.probes[0].status[1].usable);
+	assert_non_null(strstr(plan.probes[0].status[1].reason, "CONFIG_KPROBES"));
+	assert_null(nwt_plan_first_unavailable(&plan));
+}
+
+static void falls_back_to_kprobe_clone(void **state)
+{
+	struct fake_kernel k = { .has_kprobes = true, .symbol = "tcp_set_state.isra.0" };
+	struct nwt_plan plan = plan_for(&k, 1, NWT_ATTACH_ANY);
+
+	(void)state;
+	assert_int_equal(plan.probes[0].chosen, 1);
+	assert_string_equal(plan.probes[0].status[1].target, "tcp_set_state.isra.0");
+	assert_non_null(strstr(plan.probes[0].status[0].reason, "not in this kernel"));
+}
+
+static void prefer_reorders_alternatives(void **state)
+{
+	struct fake_kernel k = { .has_tracepoint = true, .has_kprobes = true,
+				 .symbol = "tcp_set_state" };
+	struct nwt_plan plan = plan_for(&k, 1, NWT_ATTACH_KPROBE);
+
+	(void)state;
+	assert_int_equal(plan.probes[0].chosen, 1);
+	assert_int_equal(plan.probes[0].order[0], 1);
+	assert_int_equal(plan.probes[0].order[1], 0);
+	/* a preference that nothing matches changes nothing */
+	plan = plan_for(&k, 1, NWT_ATTACH_RAW_TRACEPOINT);
+	assert_int_equal(plan.probes[0].chosen, 0);
+}
+
+static void missing_btf_field_disqualifies_and_nothing_left_is_reported(void **state)
+{
+	struct fake_kernel k = { .has_tracepoint = false, .has_kprobes = true,
+				 .symbol = "tcp_set_state", .missing_offset = "OFF_B" };
+	struct nwt_plan plan = plan_for(&k, 1, NWT_ATTACH_ANY);
+	char text[4096] = "";
+	FILE *out = tmpfile();
+
+	(void)state;
+	assert_int_equal(plan.probes[0].chosen, -1);
+	assert_non_null(strstr(plan.probes[0].status[1].reason, "OFF_B"));
+	assert_ptr_equal(nwt_plan_first_unavailable(&plan), &plan.probes[0]);
+	nwt_plan_print(out, &plan);
+	rewind(out);
+	assert_true(fread(text, 1, sizeof(text) - 1, out) > 0);
+	fclose(out);
+	assert_non_null(strstr(text, "unavailable on this kernel"));
+	assert_non_null(strstr(text, "kprobe tcp_set_state"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(plans_only_requested_features),
+		cmocka_unit_test(tracepoint_first_and_says_why_kprobe_is_not_used),
+		cmocka_unit_test(falls_back_to_kprobe_clone),
+		cmocka_unit_test(prefer_reorders_alternatives),
+		cmocka_unit_test(missing_btf_field_disqualifies_and_nothing_left_is_reported),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
