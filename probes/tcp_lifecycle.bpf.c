@@ -153,12 +153,16 @@ int nwt_tcp_state_tp(struct tracepoint__sock__inet_sock_set_state *args)
 	flow.family = args->family;
 	flow.sport = args->sport;
 	flow.dport = args->dport;
+	/*
+	 * Copied with probe reads: plain copies let the compiler keep pointers
+	 * into the context, which the verifier refuses to dereference later.
+	 */
 	if (args->family == AF_INET) {
-		__builtin_memcpy(flow.saddr, args->saddr, 4);
-		__builtin_memcpy(flow.daddr, args->daddr, 4);
+		bpf_probe_read_kernel(flow.saddr, 4, args->saddr);
+		bpf_probe_read_kernel(flow.daddr, 4, args->daddr);
 	} else {
-		__builtin_memcpy(flow.saddr, args->saddr_v6, 16);
-		__builtin_memcpy(flow.daddr, args->daddr_v6, 16);
+		bpf_probe_read_kernel(flow.saddr, 16, args->saddr_v6);
+		bpf_probe_read_kernel(flow.daddr, 16, args->daddr_v6);
 	}
 	nwt_emit_state((u64)args->skaddr, args->oldstate, args->newstate, &flow);
 	return 0;

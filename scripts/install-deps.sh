@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs everything nwtrace needs to build, run and test on Debian 12.
+# Idempotent: packages already present are left alone.
+set -euo pipefail
+
+RUNTIME_PACKAGES=(libbpfcc-dev libbpf-dev libjansson-dev linux-headers-amd64 cmake gcc make
+                  pkg-config iproute2 kmod)
+TEST_PACKAGES=(libcmocka-dev bpftool iperf3 tcpdump nftables python3 python3-scapy jq)
+
+packages=("${RUNTIME_PACKAGES[@]}")
+[[ "${1:-}" == "--test" ]] && packages+=("${TEST_PACKAGES[@]}")
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "install-deps: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi

@@ -1,0 +1,168 @@
+"""Shared helpers for nwtrace's end-to-end tests.
+
+Each test builds its own pair of network namespaces joined by a veth pair,
+runs real traffic between them with tcp_peer.py, and compares what nwtrace
+printed with what the peers themselves observed.  Traffic never leaves the
+namespaces.  Exit code 77 means "skipped" unless NWTRACE_REQUIRE_E2E=1.
+"""
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PEER = os.path.join(HERE, "tcp_peer.py")
+PYTHON = "/usr/bin/python3"
+SKIP = 77
+
+
+def nwtrace_path():
+    path = os.environ.get("NWTRACE")
+    if not path or not os.access(path, os.X_OK):
+        fail("NWTRACE must name the built nwtrace binary")
+    return path
+
+
+def fail(msg):
+    print(f"FAIL: {msg}", flush=True)
+    sys.exit(1)
+
+
+def check(cond, msg):
+    if not cond:
+        fail(msg)
+
+
+def skip_or_fail(reason):
+    if os.environ.get("NWTRACE_REQUIRE_E2E") == "1":
+        fail(f"end-to-end test cannot run ({reason}) and NWTRACE_REQUIRE_E2E=1")
+    print(f"SKIP: {reason}", flush=True)
+    sys.exit(SKIP)
+
+
+def require_bpf():
+    if os.geteuid() != 0:
+        skip_or_fail("needs root")
+    if not os.path.exists("/sys/kernel/btf/vmlinux") and not os.path.exists("/sys/fs/bpf"):
+        skip_or_fail("kernel without BPF support")
+    for tool in ("ip", "bpftool"):
+        if subprocess.run(["sh", "-c", f"command -v {tool}"], capture_output=True).returncode:
+            skip_or_fail(f"{tool} not installed (scripts/install-deps.sh installs it)")
+
+
+def run(cmd, **kw):
+    return subprocess.run(cmd, check=True, capture_output=True, text=True, **kw)
+
+
+class NetnsPair:
+    """Namespaces <tag>-a (client, .1) and <tag>-b (server, .2) on one veth link."""
+
+    def __init__(self, tag, subnet):
+        self.tag = f"nwt{os.getpid() % 10000}{tag}"
+        self.a, self.b = f"{self.tag}-a", f"{self.tag}-b"
+        self.ip4_a, self.ip4_b = f"10.{subnet}.0.1", f"10.{subnet}.0.2"
+        self.ip6_a, self.ip6_b = f"fd00:{subnet}::1", f"fd00:{subnet}::2"
+
+    def __enter__(self):
+        self.close()
+        run(["ip", "netns", "add", self.a])
+        run(["ip", "netns", "add", self.b])
+        run(["ip", "link", "add", f"{self.tag}a", "netns", self.a, "type", "veth",
+             "peer", "name", f"{self.tag}b", "netns", self.b])
+        for ns, dev, ip4, ip6 in ((self.a, f"{self.tag}a", self.ip4_a, self.ip6_a),
+                                  (self.b, f"{self.tag}b", self.ip4_b, self.ip6_b)):
+            run(["ip", "-n", ns, "addr", "add", f"{ip4}/24", "dev", dev])
+            run(["ip", "-n", ns, "addr", "add", f"{ip6}/64", "dev", dev, "nodad"])
+            run(["ip", "-n", ns, "link", "set", dev, "up"])
+            run(["ip", "-n", ns, "link", "set", "lo", "up"])
+        return self
+
+    def close(self):
+        for ns in (self.a, self.b):
+            subprocess.run(["ip", "netns", "del", ns], capture_output=True)
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def exec_args(self, ns):
+        return ["ip", "netns", "exec", ns]
+
+
+class Server:
+    """tcp_peer.py server in a namespace; .pid is the process that listens and accepts."""
+
+    def __init__(self, pair, addr, port, connections):
+        self.proc = subprocess.Popen(
+            pair.exec_args(pair.b) + [PYTHON, PEER, "server", addr, str(port), str(connections)],
+            stdout=subprocess.PIPE, text=True)
+        ready = json.loads(self.proc.stdout.readline())
+        check(ready.get("listening"), f"server on {addr}:{port} did not start")
+        self.pid = self.proc.pid
+
+    def finish(self):
+        out, _ = self.proc.communicate(timeout=30)
+        return [json.loads(line) for line in out.splitlines() if line.strip()]
+
+
+def client(pair, addr, port, connections=1):
+    """Runs tcp_peer.py client; returns (pid, [local ports])."""
+    proc = subprocess.Popen(
+        pair.exec_args(pair.a) + [PYTHON, PEER, "client", addr, str(port), str(connections)],
+        stdout=subprocess.PIPE, text=True)
+    out, _ = proc.communicate(timeout=30)
+    check(proc.returncode == 0, f"client to {addr}:{port} failed")
+    ports = [json.loads(line)["sport"] for line in out.splitlines() if line.strip()]
+    return proc.pid, ports
+
+
+def our_bpf_programs():
+    """Ids of loaded BPF programs that nwtrace created (names start with nwt_)."""
+    out = run(["bpftool", "prog", "list", "--json"]).stdout
+    return sorted(p["id"] for p in json.loads(out) if p.get("name", "").startswith("nwt_"))
+
+
+class Tracer:
+    """nwtrace running in the background; stop() sends a signal and collects output."""
+
+    def __init__(self, *args, json_output=True):
+        self.out = tempfile.NamedTemporaryFile("w+", prefix="nwtrace-out-", delete=False)
+        self.err = tempfile.NamedTemporaryFile("w+", prefix="nwtrace-err-", delete=False)
+        argv = [nwtrace_path()] + (["--json"] if json_output else []) + list(args)
+        self.argv = argv
+        self.proc = subprocess.Popen(argv, stdout=self.out, stderr=self.err, text=True)
+        self._wait_attached()
+
+    def _wait_attached(self, timeout=90):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            with open(self.err.name) as f:
+                text = f.read()
+            if "tracing, Ctrl-C to stop" in text:
+                return
+            if self.proc.poll() is not None:
+                fail(f"{' '.join(self.argv)} exited {self.proc.returncode}: {text.strip()}")
+            time.sleep(0.05)
+        self.proc.kill()
+        fail(f"nwtrace did not attach within {timeout}s")
+
+    def stop(self, sig=signal.SIGINT, settle=0.3):
+        time.sleep(settle)  # let the last events reach the ring buffer
+        self.proc.send_signal(sig)
+        self.returncode = self.proc.wait(timeout=30)
+        with open(self.out.name) as f:
+            self.stdout = f.read()
+        with open(self.err.name) as f:
+            self.stderr = f.read()
+        os.unlink(self.out.name)
+        os.unlink(self.err.name)
+        return self
+
+    def events(self):
+        return [json.loads(line) for line in self.stdout.splitlines() if line.strip()]
+
+
+def flow_events(events, port):
+    return [e for e in events if port in (e.get("sport"), e.get("dport"))]
