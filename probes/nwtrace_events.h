@@ -14,6 +14,8 @@
 /* What a record in the ring buffer is; the first __u32 after ts_ns. */
 enum nwt_event_type {
 	NWT_EVENT_TCP_STATE = 1,
+	/* Numbered by issue so parallel branches do not collide. */
+	NWT_EVENT_PACKET_FAULT = 50,	/* struct nwt_fault_event: drops, -e errors */
 };
 
 /* Kernel-side accounting, one slot each in the per-CPU "counters" array. */
@@ -67,6 +69,53 @@ struct nwt_tcp_state_event {
 	__u8 new_state;
 	__u8 role;		/* enum nwt_role */
 	__u8 pad;
+};
+
+/* nwt_fault_event.kind: what went wrong with a packet. */
+enum nwt_fault_kind {
+	NWT_FAULT_DROP = 1,		/* the kernel freed it as dropped (-k) */
+	NWT_FAULT_BAD_CSUM,		/* TCP checksum wrong (-e) */
+	NWT_FAULT_INVALID_SEQ,		/* sequence outside the receive window (-e) */
+	NWT_FAULT_RESET_SENT,		/* this host answered with a RST (-e) */
+	NWT_FAULT_RESET_RECEIVED,	/* a RST was accepted by a socket (-e) */
+	NWT_FAULT_KIND_MAX,
+};
+
+/* nwt_fault_event.flags: which fields the kernel could provide. */
+#define NWT_FAULT_F_REASON	(1u << 0)	/* reason is valid */
+#define NWT_FAULT_F_LOCATION	(1u << 1)	/* location is valid */
+#define NWT_FAULT_F_FLOW	(1u << 2)	/* flow addresses and family are valid */
+#define NWT_FAULT_F_PORTS	(1u << 3)	/* flow ports are valid */
+#define NWT_FAULT_F_TCP_FLAGS	(1u << 4)	/* tcp_flags is valid */
+#define NWT_FAULT_F_SEQ		(1u << 5)
+#define NWT_FAULT_F_ACK		(1u << 6)
+#define NWT_FAULT_F_STATE	(1u << 7)	/* sk_state is valid */
+#define NWT_FAULT_F_OWNER	(1u << 8)	/* pid/comm are the socket owner's */
+#define NWT_FAULT_F_IFACE	(1u << 9)	/* ifindex and ifname are valid */
+#define NWT_FAULT_F_SOCK	(1u << 10)	/* sock_id is valid */
+#define NWT_FAULT_F_L3PROTO	(1u << 11)	/* l3proto (ethertype) is valid */
+#define NWT_FAULT_F_IP_PROTO	(1u << 12)	/* ip_proto is valid */
+
+/* Drop-reason slot for kernels whose drop tracepoint has no reason. */
+#define NWT_DROP_REASON_NONE 0xffffffffu
+
+struct nwt_fault_event {
+	struct nwt_event_header hdr;
+	__u64 location;		/* kernel address that freed or rejected the packet */
+	__u64 sock_id;		/* kernel address of the socket */
+	struct nwt_flow flow;	/* as the packet travelled: saddr is its source */
+	__u32 kind;		/* enum nwt_fault_kind */
+	__u32 flags;		/* NWT_FAULT_F_* */
+	__u32 reason;		/* skb_drop_reason (drops, invalid_seq), sk_rst_reason (reset_sent) */
+	__u32 seq;		/* reset_sent: of the RST; otherwise of the packet */
+	__u32 ack;
+	__u32 ifindex;
+	__u16 l3proto;		/* ethertype, host order */
+	__u8 ip_proto;
+	__u8 tcp_flags;		/* FIN 0x01 SYN 0x02 RST 0x04 PSH 0x08 ACK 0x10 URG 0x20 ... */
+	__u8 sk_state;
+	__u8 pad[3];
+	char ifname[16];
 };
 
 #endif /* NWTRACE_EVENTS_H */

@@ -278,6 +278,35 @@ int nwt_bpf_read_counters(struct nwt_bpf *bpf, uint64_t counters[NWT_COUNTER_MAX
 	return 0;
 }
 
+int nwt_bpf_sum_percpu_table(struct nwt_bpf *bpf, const char *table,
+			     void (*fn)(void *ctx, uint32_t key, uint64_t sum), void *ctx)
+{
+	int fd = bpf_table_fd(bpf->module, table);
+	long ncpus = sysconf(_SC_NPROCESSORS_CONF);
+	uint32_t key, next;
+	uint64_t *values;
+	void *prev = NULL;
+
+	if (fd < 0 || ncpus <= 0)
+		return -ENOENT;
+	values = calloc((size_t)ncpus + 64, sizeof(*values));
+	if (!values)
+		return -ENOMEM;
+	while (!bpf_get_next_key(fd, prev, &next)) {
+		uint64_t sum = 0;
+
+		key = next;
+		prev = &key;
+		if (bpf_lookup_elem(fd, &key, values))
+			continue;
+		for (long cpu = 0; cpu < ncpus; cpu++)
+			sum += values[cpu];
+		fn(ctx, key, sum);
+	}
+	free(values);
+	return 0;
+}
+
 void nwt_bpf_close(struct nwt_bpf *bpf)
 {
 	if (!bpf)

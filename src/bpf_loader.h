@@ -37,6 +37,10 @@ int nwt_bpf_poll(struct nwt_bpf *bpf, int timeout_ms);
 /* Sums the per-CPU accounting counters. */
 int nwt_bpf_read_counters(struct nwt_bpf *bpf, uint64_t counters[NWT_COUNTER_MAX]);
 
+/* Calls fn with every key of a per-CPU u32 -> u64 table and its sum over CPUs. */
+int nwt_bpf_sum_percpu_table(struct nwt_bpf *bpf, const char *table,
+			     void (*fn)(void *ctx, uint32_t key, uint64_t sum), void *ctx);
+
 /* Number of attached programs. */
 int nwt_bpf_attached(const struct nwt_bpf *bpf);
 

@@ -9,6 +9,9 @@
 static const char *const kind_names[NWT_REC_KIND_MAX] = {
 	[NWT_REC_CONNECT] = "connect", [NWT_REC_ACCEPT] = "accept", [NWT_REC_LISTEN] = "listen",
 	[NWT_REC_STATE] = "state",     [NWT_REC_CLOSE] = "close",
+	[NWT_REC_DROP] = "drop",       [NWT_REC_BAD_CSUM] = "bad_csum",
+	[NWT_REC_INVALID_SEQ] = "invalid_seq", [NWT_REC_RESET_SENT] = "reset_sent",
+	[NWT_REC_RESET_RECEIVED] = "reset_received",
 };
 
 const char *nwt_record_kind_name(enum nwt_record_kind kind)
@@ -92,6 +95,8 @@ int nwt_decode_event(const void *data, size_t size, int64_t monotonic_to_wall_ns
 	switch (hdr.type) {
 	case NWT_EVENT_TCP_STATE:
 		return decode_tcp_state(data, size, monotonic_to_wall_ns, rec);
+	case NWT_EVENT_PACKET_FAULT:
+		return nwt_decode_fault(data, size, monotonic_to_wall_ns, rec);
 	default:
 		return -EINVAL;
 	}

@@ -14,6 +14,10 @@
 int nwt_decode_event(const void *data, size_t size, int64_t monotonic_to_wall_ns,
 		     struct nwt_record *rec);
 
+/* struct nwt_fault_event -> a drop or error record (fault_decode.c). */
+int nwt_decode_fault(const void *data, size_t size, int64_t monotonic_to_wall_ns,
+		     struct nwt_record *rec);
+
 /* CLOCK_REALTIME - CLOCK_MONOTONIC, now. */
 int64_t nwt_monotonic_to_wall_offset(void);
 

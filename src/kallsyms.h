@@ -12,4 +12,27 @@
  */
 bool nwt_kallsyms_resolve(FILE *kallsyms, const char *fn, char *symbol, size_t len);
 
+/* Text symbols sorted by address, for kernel address -> function+offset. */
+struct nwt_ksym {
+	unsigned long long addr;
+	char *name;
+};
+
+struct nwt_ksyms {
+	struct nwt_ksym *syms;
+	size_t n;
+};
+
+/*
+ * Reads the text symbols of a kallsyms stream.  Returns 0, -ENOENT when it
+ * holds none with a non-zero address (kallsyms read without privileges), or -ENOMEM.
+ */
+int nwt_ksyms_load(struct nwt_ksyms *ksyms, FILE *kallsyms);
+
+/* "nf_hook_slow+0x8c" for addr, or NULL when no symbol precedes it. */
+const char *nwt_ksyms_format(const struct nwt_ksyms *ksyms, unsigned long long addr, char *buf,
+			     size_t len);
+
+void nwt_ksyms_free(struct nwt_ksyms *ksyms);
+
 #endif

@@ -15,6 +15,11 @@ const char nwt_usage[] =
 	"Trace what the Linux network stack does to TCP connections.\n"
 	"With no feature flag: TCP connection lifecycle (connect, accept, state changes, close).\n"
 	"\n"
+	"Features:\n"
+	"  -k, --drop              packet drops with the running kernel's drop reason and location\n"
+	"  -e, --err               error packets: bad checksum, invalid sequence, resets sent/received\n"
+	"  -T, --addr-to-func      print kernel addresses as function+offset (/proc/kallsyms)\n"
+	"\n"
 	"Filters (applied inside the kernel):\n"
 	"  -i, --ip ADDR[/LEN]     source or destination address in ADDR/LEN (IPv4 or IPv6)\n"
 	"  -p, --port PORT         source or destination port\n"
@@ -67,10 +72,13 @@ static const struct option long_options[] = {
 	{ "list-probes", no_argument, NULL, OPT_LIST_PROBES },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "drop", no_argument, NULL, 'k' },
+	{ "err", no_argument, NULL, 'e' },
+	{ "addr-to-func", no_argument, NULL, 'T' },
 	{ NULL, 0, NULL, 0 },
 };
 
-static const char short_options[] = "+:i:p:P:46jR:o:D:c:vh";
+static const char short_options[] = "+:i:p:P:46jR:o:D:c:vhkeT";
 
 static enum nwt_parse_result usage_error(char *err, size_t err_len, const char *fmt, ...)
 {
@@ -241,6 +249,15 @@ enum nwt_parse_result nwt_parse_options(int argc, char **argv, struct nwt_option
 			break;
 		case OPT_LIST_PROBES:
 			opts->list_probes = true;
+			break;
+		case 'k':
+			opts->features |= NWT_FEATURE_DROP;
+			break;
+		case 'e':
+			opts->features |= NWT_FEATURE_ERR;
+			break;
+		case 'T':
+			opts->addr_to_func = true;
 			break;
 		case 'h':
 			return NWT_PARSE_HELP;

@@ -33,6 +33,7 @@ struct nwt_options {
 	double duration_s;		/* 0 = until interrupted */
 	unsigned long long count;	/* 0 = unlimited */
 	const char *kernel_headers;
+	bool addr_to_func;		/* -T: kernel addresses as function+offset */
 };
 
 enum nwt_parse_result {

@@ -26,6 +26,11 @@ extern const size_t nwt_table_columns_len;
 void nwt_table_print_header(FILE *out);
 void nwt_table_print_record(FILE *out, const struct nwt_record *rec);
 
+/* Drops and error packets (output_fault.c): the EVENT cell, and the JSON fields. */
+void nwt_table_fault_cell(const struct nwt_record *rec, char *buf, size_t len);
+struct json_t;
+void nwt_json_add_fault(struct json_t *obj, const struct nwt_record *rec);
+
 /* One line of JSON; returns 0 or -ENOMEM. */
 int nwt_json_print_record(FILE *out, const struct nwt_record *rec);
 

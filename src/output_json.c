@@ -32,6 +32,9 @@ static void add_common(json_t *obj, const struct nwt_record *rec)
 		json_object_set_new(obj, "pid", json_integer(rec->pid));
 		json_object_set_new(obj, "comm", json_string(rec->comm));
 	}
+	/* Family 0: the kernel gave no addresses (e.g. a dropped non-IP packet). */
+	if (!rec->family)
+		return;
 	json_object_set_new(obj, "family", json_string(rec->family == AF_INET6 ? "ipv6" : "ipv4"));
 	json_object_set_new(obj, "saddr", json_string(nwt_format_addr(rec->family, rec->saddr, buf,
 								      sizeof(buf))));
@@ -71,7 +74,10 @@ int nwt_json_print_record(FILE *out, const struct nwt_record *rec)
 	if (!obj)
 		return -ENOMEM;
 	add_common(obj, rec);
-	add_tcp_state(obj, &rec->tcp_state);
+	if (nwt_record_is_fault(rec))
+		nwt_json_add_fault(obj, rec);
+	else
+		add_tcp_state(obj, &rec->tcp_state);
 	if (json_dumpf(obj, out, JSON_COMPACT | JSON_PRESERVE_ORDER) < 0)
 		err = -EIO;
 	else

@@ -6,6 +6,9 @@
 #include "output.h"
 #include "tcp_state.h"
 
+/* Wide enough for the EVENT cell of drops: reason, flags, function+offset, device. */
+#define NWT_TABLE_CELL_LEN 192
+
 enum table_column { COL_TIME, COL_PID, COL_COMM, COL_LOCAL, COL_REMOTE, COL_EVENT, COL_MAX };
 
 /* Widths keep a full IPv4 line (21-character endpoints) under 80 columns. */
@@ -16,7 +19,7 @@ const struct nwt_column nwt_table_columns[COL_MAX] = {
 };
 const size_t nwt_table_columns_len = COL_MAX;
 
-static void print_row(FILE *out, char cells[COL_MAX][NWT_ENDPOINT_STRLEN])
+static void print_row(FILE *out, char cells[COL_MAX][NWT_TABLE_CELL_LEN])
 {
 	for (int i = 0; i < COL_MAX; i++) {
 		const struct nwt_column *c = &nwt_table_columns[i];
@@ -33,7 +36,7 @@ static void print_row(FILE *out, char cells[COL_MAX][NWT_ENDPOINT_STRLEN])
 
 void nwt_table_print_header(FILE *out)
 {
-	char cells[COL_MAX][NWT_ENDPOINT_STRLEN];
+	char cells[COL_MAX][NWT_TABLE_CELL_LEN];
 
 	for (int i = 0; i < COL_MAX; i++)
 		snprintf(cells[i], sizeof(cells[i]), "%s", nwt_table_columns[i].header);
@@ -57,13 +60,16 @@ static void format_event_cell(const struct nwt_record *rec, char *buf, size_t le
 		snprintf(buf, len, "%s", nwt_tcp_state_short_name(tc->new_state));
 		break;
 	default:
-		snprintf(buf, len, "%s", nwt_record_kind_name(rec->kind));
+		if (nwt_record_is_fault(rec))
+			nwt_table_fault_cell(rec, buf, len);
+		else
+			snprintf(buf, len, "%s", nwt_record_kind_name(rec->kind));
 	}
 }
 
 void nwt_table_print_record(FILE *out, const struct nwt_record *rec)
 {
-	char cells[COL_MAX][NWT_ENDPOINT_STRLEN];
+	char cells[COL_MAX][NWT_TABLE_CELL_LEN];
 	time_t secs = (time_t)(rec->wall_ns / 1000000000ULL);
 	struct tm tm;
 
@@ -75,10 +81,15 @@ void nwt_table_print_record(FILE *out, const struct nwt_record *rec)
 		snprintf(cells[COL_PID], sizeof(cells[COL_PID]), "-");
 	snprintf(cells[COL_COMM], sizeof(cells[COL_COMM]), "%.*s", nwt_table_columns[COL_COMM].width,
 		 rec->has_pid ? rec->comm : "-");
-	nwt_format_endpoint(rec->family, rec->saddr, rec->sport, cells[COL_LOCAL],
-			    sizeof(cells[COL_LOCAL]));
-	nwt_format_endpoint(rec->family, rec->daddr, rec->dport, cells[COL_REMOTE],
-			    sizeof(cells[COL_REMOTE]));
+	if (rec->family) {
+		nwt_format_endpoint(rec->family, rec->saddr, rec->sport, cells[COL_LOCAL],
+				    sizeof(cells[COL_LOCAL]));
+		nwt_format_endpoint(rec->family, rec->daddr, rec->dport, cells[COL_REMOTE],
+				    sizeof(cells[COL_REMOTE]));
+	} else {
+		snprintf(cells[COL_LOCAL], sizeof(cells[COL_LOCAL]), "-");
+		snprintf(cells[COL_REMOTE], sizeof(cells[COL_REMOTE]), "-");
+	}
 	format_event_cell(rec, cells[COL_EVENT], sizeof(cells[COL_EVENT]));
 	print_row(out, cells);
 }

@@ -9,6 +9,12 @@
 		"NWT_OFF_SOCK_RCV_SADDR", "NWT_OFF_SOCK_DADDR", "NWT_OFF_SOCK_V6_RCV_SADDR",   \
 		"NWT_OFF_SOCK_V6_DADDR"
 
+/* What probes/skb_parse.h reads: the packet's headers, device and socket. */
+#define SKB_FAULT_OFFSETS                                                                     \
+	"NWT_OFF_SKB_HEAD", "NWT_OFF_SKB_END", "NWT_OFF_SKB_NETWORK_HEADER",                  \
+		"NWT_OFF_SKB_PROTOCOL", "NWT_OFF_SKB_SK", "NWT_OFF_SKB_DEV", "NWT_OFF_NETDEV_NAME", \
+		"NWT_OFF_NETDEV_IFINDEX", SOCK_ADDRESS_OFFSETS
+
 const struct nwt_probe nwt_probe_catalog[] = {
 	{
 		.name = "tcp_state",
@@ -20,6 +26,72 @@ const struct nwt_probe nwt_probe_catalog[] = {
 			  "NWT_USE_TCP_STATE_TRACEPOINT", { "NWT_OFF_SOCK_NET" } },
 			{ NWT_ATTACH_KPROBE, "tcp_set_state", "nwt_tcp_state_kp",
 			  "NWT_USE_TCP_STATE_KPROBE", { "NWT_OFF_SOCK_NET", SOCK_ADDRESS_OFFSETS } },
+		},
+	},
+	{
+		.name = "drop",
+		.feature_name = "drop",
+		.features = NWT_FEATURE_DROP,
+		.source = "packet_faults.bpf.c",
+		.alts = {
+			{ NWT_ATTACH_RAW_TRACEPOINT, "skb:kfree_skb", "nwt_drop_raw",
+			  "NWT_USE_DROP_RAW_TRACEPOINT", { SKB_FAULT_OFFSETS } },
+			{ NWT_ATTACH_TRACEPOINT, "skb:kfree_skb", "nwt_drop_tp",
+			  "NWT_USE_DROP_TRACEPOINT", { SKB_FAULT_OFFSETS } },
+			/* 6.12+: kfree_skb_reason() is an inline wrapper of this */
+			{ NWT_ATTACH_KPROBE, "sk_skb_reason_drop", "nwt_drop_kp_sk",
+			  "NWT_USE_DROP_KPROBE_SK", { SKB_FAULT_OFFSETS } },
+			{ NWT_ATTACH_KPROBE, "kfree_skb_reason", "nwt_drop_kp_reason",
+			  "NWT_USE_DROP_KPROBE_REASON", { SKB_FAULT_OFFSETS } },
+		},
+	},
+	{
+		.name = "tcp_bad_csum",
+		.feature_name = "err",
+		.features = NWT_FEATURE_ERR,
+		.source = "packet_faults.bpf.c",
+		.alts = {
+			{ NWT_ATTACH_RAW_TRACEPOINT, "tcp:tcp_bad_csum", "nwt_csum_raw",
+			  "NWT_USE_CSUM_RAW_TRACEPOINT", { SKB_FAULT_OFFSETS } },
+			{ NWT_ATTACH_TRACEPOINT, "tcp:tcp_bad_csum", "nwt_csum_tp",
+			  "NWT_USE_CSUM_TRACEPOINT", { SKB_FAULT_OFFSETS } },
+		},
+	},
+	{
+		/* Sequence checks fail as drops with this kernel's TCP_*SEQUENCE reasons. */
+		.name = "tcp_bad_seq",
+		.feature_name = "err",
+		.features = NWT_FEATURE_ERR,
+		.source = "packet_faults.bpf.c",
+		.alts = {
+			{ NWT_ATTACH_RAW_TRACEPOINT, "skb:kfree_skb", "nwt_seq_raw",
+			  "NWT_USE_SEQ_RAW_TRACEPOINT", { SKB_FAULT_OFFSETS } },
+			{ NWT_ATTACH_TRACEPOINT, "skb:kfree_skb", "nwt_seq_tp",
+			  "NWT_USE_SEQ_TRACEPOINT", { SKB_FAULT_OFFSETS } },
+		},
+	},
+	{
+		.name = "tcp_rst_sent",
+		.feature_name = "err",
+		.features = NWT_FEATURE_ERR,
+		.source = "packet_faults.bpf.c",
+		.alts = {
+			{ NWT_ATTACH_RAW_TRACEPOINT, "tcp:tcp_send_reset", "nwt_rst_tx_raw",
+			  "NWT_USE_RST_TX_RAW_TRACEPOINT", { SKB_FAULT_OFFSETS } },
+			{ NWT_ATTACH_KPROBE, "tcp_v4_send_reset", "nwt_rst_tx_kp",
+			  "NWT_USE_RST_TX_KPROBE", { SKB_FAULT_OFFSETS } },
+		},
+	},
+	{
+		.name = "tcp_rst_recv",
+		.feature_name = "err",
+		.features = NWT_FEATURE_ERR,
+		.source = "packet_faults.bpf.c",
+		.alts = {
+			{ NWT_ATTACH_RAW_TRACEPOINT, "tcp:tcp_receive_reset", "nwt_rst_rx_raw",
+			  "NWT_USE_RST_RX_RAW_TRACEPOINT", { SKB_FAULT_OFFSETS } },
+			{ NWT_ATTACH_KPROBE, "tcp_reset", "nwt_rst_rx_kp", "NWT_USE_RST_RX_KPROBE",
+			  { SKB_FAULT_OFFSETS } },
 		},
 	},
 };

@@ -13,6 +13,9 @@
 
 enum nwt_feature {
 	NWT_FEATURE_LIFECYCLE = 1u << 0,	/* default: connect/accept/state/close */
+	/* Issue 5's bits, high so that parallel branches do not collide. */
+	NWT_FEATURE_DROP = 1u << 8,		/* -k: packet drops with the kernel's reason */
+	NWT_FEATURE_ERR = 1u << 9,		/* -e: bad checksum, bad sequence, resets */
 };
 
 enum nwt_attach_kind {
@@ -24,7 +27,7 @@ enum nwt_attach_kind {
 };
 
 #define NWT_MAX_ALTERNATIVES 4
-#define NWT_MAX_OFFSETS_PER_ALT 12
+#define NWT_MAX_OFFSETS_PER_ALT 20
 #define NWT_MAX_PLANNED 32
 #define NWT_REASON_LEN 192
 #define NWT_TARGET_LEN 128

@@ -16,6 +16,11 @@ enum nwt_record_kind {
 	NWT_REC_LISTEN,		/* a socket starts listening */
 	NWT_REC_STATE,		/* any other TCP state change */
 	NWT_REC_CLOSE,		/* -> CLOSE */
+	NWT_REC_DROP,		/* -k: a packet the kernel dropped */
+	NWT_REC_BAD_CSUM,	/* -e: TCP checksum wrong */
+	NWT_REC_INVALID_SEQ,	/* -e: sequence outside the receive window */
+	NWT_REC_RESET_SENT,	/* -e */
+	NWT_REC_RESET_RECEIVED,	/* -e */
 	NWT_REC_KIND_MAX,
 };
 
@@ -30,6 +35,29 @@ struct nwt_tcp_state_change {
 	uint64_t lifetime_us;	/* since open; on close: the connection's duration */
 };
 
+/* Drops and error packets (record kinds NWT_REC_DROP .. NWT_REC_RESET_RECEIVED). */
+struct nwt_packet_fault {
+	bool has_location;
+	uint64_t location;	/* kernel address */
+	char location_sym[128];	/* "function+0xoff" with -T, else "" */
+	bool has_reason;
+	uint32_t reason;	/* drop reason; for reset_sent the reset reason */
+	char reason_name[64];	/* the running kernel's name for it, filled after decoding */
+	bool has_sock;
+	uint64_t sock_id;
+	bool has_state;
+	int state;
+	bool has_seq, has_ack, has_tcp_flags;
+	uint32_t seq, ack;
+	uint8_t tcp_flags;
+	bool has_l3proto, has_ip_proto;
+	uint16_t l3proto;
+	uint8_t ip_proto;
+	bool has_iface;
+	uint32_t ifindex;
+	char ifname[17];
+};
+
 struct nwt_record {
 	enum nwt_record_kind kind;
 	uint64_t wall_ns;	/* CLOCK_REALTIME, nanoseconds */
@@ -41,9 +69,15 @@ struct nwt_record {
 	uint16_t sport, dport;
 	union {
 		struct nwt_tcp_state_change tcp_state;
+		struct nwt_packet_fault fault;
 	};
 };
 
 const char *nwt_record_kind_name(enum nwt_record_kind kind);
+
+static inline bool nwt_record_is_fault(const struct nwt_record *rec)
+{
+	return rec->kind >= NWT_REC_DROP && rec->kind <= NWT_REC_RESET_RECEIVED;
+}
 
 #endif

@@ -13,6 +13,7 @@
 #include "kernel_headers.h"
 #include "output.h"
 #include "probe_source.h"
+#include "session_faults.h"
 
 #define HEADERS_CACHE "/var/cache/nwtrace/kernel-headers"
 #define POLL_MS 100
@@ -31,6 +32,7 @@ struct session {
 	int64_t wall_offset;
 	unsigned long long printed;
 	unsigned long long undecodable;
+	struct nwt_faults faults;
 };
 
 static double now_s(void)
@@ -52,6 +54,7 @@ static int on_event(void *ctx, const void *data, size_t size)
 		s->undecodable++;
 		return 0;
 	}
+	nwt_faults_resolve(&s->faults, &rec);
 	if (s->opts->json)
 		nwt_json_print_record(s->out, &rec);
 	else
@@ -97,14 +100,15 @@ static int prepare_headers(const struct nwt_options *opts, const struct nwt_kern
 }
 
 static int compile_probes(const struct nwt_options *opts, const struct nwt_kernel_env *env,
-			  struct nwt_bpf **bpf)
+			  const struct nwt_faults *faults, struct nwt_bpf **bpf)
 {
 	struct nwt_cflags cf = { 0 };
 	char include_dir[64], err[600];
 	char *source;
 	int rc;
 
-	if (nwt_cflags_build(&cf, opts, &env->plan, &env->offsets))
+	if (nwt_cflags_build(&cf, opts, &env->plan, &env->offsets) ||
+	    nwt_faults_cflags(faults, &cf, opts))
 		return fail("cannot build compiler flags: out of memory");
 	source = nwt_probe_source_compose(&env->plan);
 	if (!source || nwt_probe_headers_write(include_dir, sizeof(include_dir))) {
@@ -173,14 +177,18 @@ int nwt_session_run(const struct nwt_options *opts, struct nwt_kernel_env *env)
 	char err[600];
 	int rc;
 
+	nwt_faults_init(&s.faults, opts, env);
 	rc = prepare_headers(opts, env);
-	rc = rc ?: compile_probes(opts, env, &bpf);
-	if (rc)
+	rc = rc ?: compile_probes(opts, env, &s.faults, &bpf);
+	if (rc) {
+		nwt_faults_free(&s.faults);
 		return rc;
+	}
 	install_signal_handlers();
 	if (nwt_bpf_attach(bpf, &env->plan, opts->verbose, err, sizeof(err)) ||
 	    nwt_bpf_open_events(bpf, on_event, &s, err, sizeof(err))) {
 		nwt_bpf_close(bpf);
+		nwt_faults_free(&s.faults);
 		return fail(err);
 	}
 	if (opts->output_path) {
@@ -188,6 +196,7 @@ int nwt_session_run(const struct nwt_options *opts, struct nwt_kernel_env *env)
 		if (!s.out) {
 			snprintf(err, sizeof(err), "-o '%s': %s", opts->output_path, strerror(errno));
 			nwt_bpf_close(bpf);
+			nwt_faults_free(&s.faults);
 			return fail(err);
 		}
 	}
@@ -201,7 +210,9 @@ int nwt_session_run(const struct nwt_options *opts, struct nwt_kernel_env *env)
 	trace_loop(&s, bpf);
 
 	print_summary(&s, bpf);
+	nwt_faults_print_summary(&s.faults, bpf, opts, stderr);
 	nwt_bpf_close(bpf);
+	nwt_faults_free(&s.faults);
 	if (s.out != stdout)
 		fclose(s.out);
 	return 0;

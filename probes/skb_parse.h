@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * BPF-only helpers (never included by src/): what a packet and a socket say
+ * about a flow, read at the running kernel's BTF offsets (NWT_OFF_SKB_*,
+ * NWT_OFF_NETDEV_*, NWT_OFF_SOCK_*).  Packet bytes are untrusted: every
+ * header is checked against the skb's linear buffer (head .. head + end)
+ * before it is read, and lengths inside headers are sanity-checked.
+ * No map access here: libbcc rewrites map calls only in the main file.
+ */
+#ifndef NWT_SKB_PARSE_H
+#define NWT_SKB_PARSE_H
+
+#define NWT_ETH_P_IP	0x0800
+#define NWT_ETH_P_IPV6	0x86DD
+#define NWT_HDR_UNSET	0xffff	/* skb->network_header/transport_header not set */
+#define NWT_IPPROTO_UDP	17
+#define NWT_TCP_FLAG_FIN 0x01
+#define NWT_TCP_FLAG_SYN 0x02
+#define NWT_TCP_FLAG_ACK 0x10
+
+struct nwt_skb_info {
+	struct nwt_flow flow;
+	u64 sk;			/* skb->sk, 0 if none */
+	u32 flags;		/* NWT_FAULT_F_* learnt from the packet */
+	u32 seq;
+	u32 ack;
+	u32 payload_len;	/* TCP payload bytes */
+	u32 ifindex;
+	u16 l3proto;
+	u8 ip_proto;
+	u8 tcp_flags;
+	char ifname[16];
+};
+
+/* Ports, and for TCP seq/ack/flags/payload, of the L4 header at head + off. */
+static __always_inline void nwt_skb_parse_l4(u64 head, u32 off, u32 end, u32 l4_len,
+					     struct nwt_skb_info *info)
+{
+	u8 th[20];
+	u32 doff;
+
+	if (info->ip_proto != IPPROTO_TCP && info->ip_proto != NWT_IPPROTO_UDP)
+		return;
+	if (off + (info->ip_proto == IPPROTO_TCP ? 20 : 8) > end)
+		return;
+	if (bpf_probe_read_kernel(th, info->ip_proto == IPPROTO_TCP ? 20 : 8,
+				  (const void *)(head + off)))
+		return;
+	info->flow.sport = (u16)th[0] << 8 | th[1];
+	info->flow.dport = (u16)th[2] << 8 | th[3];
+	info->flags |= NWT_FAULT_F_PORTS;
+	if (info->ip_proto != IPPROTO_TCP)
+		return;
+	info->seq = (u32)th[4] << 24 | (u32)th[5] << 16 | (u32)th[6] << 8 | th[7];
+	info->ack = (u32)th[8] << 24 | (u32)th[9] << 16 | (u32)th[10] << 8 | th[11];
+	info->tcp_flags = th[13];
+	info->flags |= NWT_FAULT_F_SEQ | NWT_FAULT_F_TCP_FLAGS;
+	if (th[13] & NWT_TCP_FLAG_ACK)
+		info->flags |= NWT_FAULT_F_ACK;
+	doff = (th[12] >> 4) * 4;
+	if (doff >= 20 && l4_len >= doff)
+		info->payload_len = l4_len - doff;
+}
+
+/* Everything the skb tells about its flow; fields it cannot tell stay unflagged. */
+static __always_inline void nwt_skb_parse(u64 skb, struct nwt_skb_info *info)
+{
+	u64 head = 0, dev = 0;
+	u16 nh = NWT_HDR_UNSET, proto_be = 0;
+	u32 end = 0;
+	u8 ip[40];
+
+	if (!skb)
+		return;
+	NWT_READ_FIELD(head, skb, NWT_OFF_SKB_HEAD);
+	NWT_READ_FIELD(nh, skb, NWT_OFF_SKB_NETWORK_HEADER);
+	NWT_READ_FIELD(proto_be, skb, NWT_OFF_SKB_PROTOCOL);
+	NWT_READ_FIELD(end, skb, NWT_OFF_SKB_END);
+	NWT_READ_FIELD(info->sk, skb, NWT_OFF_SKB_SK);
+	NWT_READ_FIELD(dev, skb, NWT_OFF_SKB_DEV);
+	if (dev) {
+		NWT_READ_FIELD(info->ifindex, dev, NWT_OFF_NETDEV_IFINDEX);
+		bpf_probe_read_kernel(info->ifname, sizeof(info->ifname),
+				      (const char *)dev + NWT_OFF_NETDEV_NAME);
+		info->flags |= NWT_FAULT_F_IFACE;
+	}
+	info->l3proto = bpf_ntohs(proto_be);
+	if (info->l3proto)
+		info->flags |= NWT_FAULT_F_L3PROTO;
+	if (info->l3proto && info->l3proto != NWT_ETH_P_IP && info->l3proto != NWT_ETH_P_IPV6)
+		return;
+	if (!head || nh == NWT_HDR_UNSET || end > (1u << 20) || (u32)nh + 20 > end)
+		return;
+	if (bpf_probe_read_kernel(ip, 20, (const void *)(head + nh)))
+		return;
+	if ((ip[0] >> 4) == 4) {
+		u32 ihl = (ip[0] & 0x0f) * 4;
+		u32 tot_len = (u32)ip[2] << 8 | ip[3];
+
+		if (ihl < 20 || tot_len < ihl)
+			return;
+		info->flow.family = AF_INET;
+		info->ip_proto = ip[9];
+		__builtin_memcpy(info->flow.saddr, &ip[12], 4);
+		__builtin_memcpy(info->flow.daddr, &ip[16], 4);
+		info->flags |= NWT_FAULT_F_FLOW | NWT_FAULT_F_IP_PROTO;
+		/* A non-first fragment carries no L4 header. */
+		if (((u32)ip[6] << 8 | ip[7]) & 0x1fff)
+			return;
+		nwt_skb_parse_l4(head, nh + ihl, end, tot_len - ihl, info);
+	} else if ((ip[0] >> 4) == 6) {
+		if ((u32)nh + 40 > end ||
+		    bpf_probe_read_kernel(ip, 40, (const void *)(head + nh)))
+			return;
+		info->flow.family = AF_INET6;
+		info->ip_proto = ip[6];
+		__builtin_memcpy(info->flow.saddr, &ip[8], 16);
+		__builtin_memcpy(info->flow.daddr, &ip[24], 16);
+		info->flags |= NWT_FAULT_F_FLOW | NWT_FAULT_F_IP_PROTO;
+		/* Extension headers are not walked: ports only right after the fixed header. */
+		nwt_skb_parse_l4(head, nh + 40, end, (u32)ip[4] << 8 | ip[5], info);
+	}
+}
+
+/* The socket's own 4-tuple (local = saddr) and state; false if it is not INET. */
+static __always_inline bool nwt_sock_flow(u64 sk, struct nwt_flow *flow, u8 *state)
+{
+	u16 dport_be = 0;
+
+	if (!sk)
+		return false;
+	NWT_READ_FIELD(*state, sk, NWT_OFF_SOCK_STATE);
+	NWT_READ_FIELD(flow->family, sk, NWT_OFF_SOCK_FAMILY);
+	NWT_READ_FIELD(flow->sport, sk, NWT_OFF_SOCK_NUM);
+	NWT_READ_FIELD(dport_be, sk, NWT_OFF_SOCK_DPORT);
+	flow->dport = bpf_ntohs(dport_be);
+	if (flow->family == AF_INET) {
+		bpf_probe_read_kernel(flow->saddr, 4, (const char *)sk + NWT_OFF_SOCK_RCV_SADDR);
+		bpf_probe_read_kernel(flow->daddr, 4, (const char *)sk + NWT_OFF_SOCK_DADDR);
+		return true;
+	}
+	if (flow->family == AF_INET6) {
+		bpf_probe_read_kernel(flow->saddr, 16, (const char *)sk + NWT_OFF_SOCK_V6_RCV_SADDR);
+		bpf_probe_read_kernel(flow->daddr, 16, (const char *)sk + NWT_OFF_SOCK_V6_DADDR);
+		return true;
+	}
+	return false;
+}
+
+/* Reserves, fills the parts every fault record shares and returns it (or NULL). */
+static __always_inline struct nwt_fault_event *
+nwt_fault_begin(u32 kind, const struct nwt_flow *flow, u32 flags, u32 pid, const char *comm)
+{
+	struct nwt_fault_event *e = nwt_event_reserve(sizeof(*e));
+
+	if (!e)
+		return NULL;
+	__builtin_memset(e, 0, sizeof(*e));
+	e->hdr.ts_ns = bpf_ktime_get_ns();
+	e->hdr.type = NWT_EVENT_PACKET_FAULT;
+	e->hdr.pid = pid;
+	if (pid) {
+		__builtin_memcpy(e->hdr.comm, comm, NWT_COMM_LEN);
+		flags |= NWT_FAULT_F_OWNER;
+	}
+	e->kind = kind;
+	e->flags = flags;
+	e->flow = *flow;
+	return e;
+}
+
+/*
+ * skb:kfree_skb's raw arguments: (skb, location) before 5.17, then
+ * (skb, location, reason), and since 6.12 (skb, location, reason, rx_sk).
+ * The probe plan learns which from the tracepoint's format file.
+ */
+struct nwt_kfree_skb_args {
+	u64 skb;
+	u64 location;
+	u64 rx_sk;
+	u32 reason;
+	bool has_reason;
+};
+
+static __always_inline void nwt_kfree_skb_raw_args(struct bpf_raw_tracepoint_args *ctx,
+						   struct nwt_kfree_skb_args *a)
+{
+	a->skb = ctx->args[0];
+	a->location = ctx->args[1];
+#ifdef NWT_KFREE_SKB_HAS_REASON
+	a->reason = (u32)ctx->args[2];
+	a->has_reason = true;
+#endif
+#ifdef NWT_KFREE_SKB_HAS_RX_SK
+	a->rx_sk = ctx->args[3];
+#endif
+}
+
+#ifdef NWT_TP_KFREE_SKB_SKBADDR_OFF
+/* The same from the tracepoint's record, at the offsets its format file gives. */
+static __always_inline void nwt_kfree_skb_tp_args(void *ctx, struct nwt_kfree_skb_args *a)
+{
+	bpf_probe_read_kernel(&a->skb, 8, (char *)ctx + NWT_TP_KFREE_SKB_SKBADDR_OFF);
+	bpf_probe_read_kernel(&a->location, 8, (char *)ctx + NWT_TP_KFREE_SKB_LOCATION_OFF);
+#ifdef NWT_TP_KFREE_SKB_REASON_OFF
+	bpf_probe_read_kernel(&a->reason, 4, (char *)ctx + NWT_TP_KFREE_SKB_REASON_OFF);
+	a->has_reason = true;
+#endif
+#ifdef NWT_TP_KFREE_SKB_RX_SK_OFF
+	bpf_probe_read_kernel(&a->rx_sk, 8, (char *)ctx + NWT_TP_KFREE_SKB_RX_SK_OFF);
+#endif
+}
+#endif
+
+#endif /* NWT_SKB_PARSE_H */

@@ -1,0 +1,40 @@
+/*
+ * The session's part for drops and error packets (-k, -e, -T): the running
+ * kernel's reason names, kallsyms, the probes' -D switches, and the per-reason
+ * and per-kind counts reported at exit.
+ */
+#ifndef NWT_SESSION_FAULTS_H
+#define NWT_SESSION_FAULTS_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "bpf_defines.h"
+#include "drop_reasons.h"
+#include "kallsyms.h"
+#include "kernel_env.h"
+#include "options.h"
+#include "record.h"
+
+struct nwt_bpf;
+
+struct nwt_faults {
+	bool enabled;			/* -k or -e */
+	bool have_ksyms;
+	struct nwt_drop_reasons reasons;
+	struct nwt_ksyms ksyms;
+};
+
+/* Loads what -k/-e/-T need; notes go to stderr. Never fails: what is missing is absent. */
+void nwt_faults_init(struct nwt_faults *fs, const struct nwt_options *opts,
+		     const struct nwt_kernel_env *env);
+int nwt_faults_cflags(const struct nwt_faults *fs, struct nwt_cflags *cf,
+		      const struct nwt_options *opts);
+/* Names the reason and resolves the location of a decoded record. */
+void nwt_faults_resolve(const struct nwt_faults *fs, struct nwt_record *rec);
+/* "drops by reason: ..." and "error packets: ..." lines. */
+void nwt_faults_print_summary(const struct nwt_faults *fs, struct nwt_bpf *bpf,
+			      const struct nwt_options *opts, FILE *out);
+void nwt_faults_free(struct nwt_faults *fs);
+
+#endif
