@@ -32,6 +32,12 @@
  */
 #include "skb_parse.h"
 
+#if defined(NWT_USE_DROP_KPROBE_REASON) || defined(NWT_USE_DROP_KPROBE_SK) || \
+	defined(NWT_USE_RST_TX_KPROBE) || defined(NWT_USE_RST_RX_KPROBE)
+/* struct pt_regs for PT_REGS_PARM*(): a user ABI, the same in any kernel's headers. */
+#include <uapi/linux/ptrace.h>
+#endif
+
 /* Records per fault kind that passed the filters, printed or not (exit summary). */
 BPF_PERCPU_ARRAY(fault_counts, u64, NWT_FAULT_KIND_MAX);
 
