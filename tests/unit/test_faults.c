@@ -14,6 +14,7 @@
 #include "fault_decode.h"
 #include "options.h"
 #include "output.h"
+#include "probe_plan.h"
 #include "tcp_state.h"
 
 static const char kallsyms_text[] =
@@ -246,6 +247,85 @@ static void tcp_flags_like_tcpdump(void **state)
 	assert_string_equal(nwt_tcp_flags_text(0, buf, sizeof(buf)), "");
 }
 
+/* A pretend kernel for the real catalog's -k/-e rows. */
+struct fake_kernel {
+	bool tracepoints, kprobes;
+	const char *symbol;	/* the one function kallsyms has */
+};
+
+static bool fake_tp(void *ctx, const char *category, const char *event)
+{
+	(void)category;
+	(void)event;
+	return ((struct fake_kernel *)ctx)->tracepoints;
+}
+
+static bool fake_kprobes(void *ctx, char *reason, size_t len)
+{
+	snprintf(reason, len, "no kprobes");
+	return ((struct fake_kernel *)ctx)->kprobes;
+}
+
+static bool fake_resolve(void *ctx, const char *fn, char *symbol, size_t len)
+{
+	struct fake_kernel *k = ctx;
+
+	if (!k->symbol || strcmp(k->symbol, fn))
+		return false;
+	snprintf(symbol, len, "%s", fn);
+	return true;
+}
+
+static bool fake_offset(void *ctx, const char *define)
+{
+	(void)ctx;
+	(void)define;
+	return true;
+}
+
+static const char *chosen(const struct nwt_plan *plan, const char *probe)
+{
+	for (size_t i = 0; i < plan->n_probes; i++)
+		if (!strcmp(plan->probes[i].probe->name, probe))
+			return plan->probes[i].chosen < 0
+				       ? "none"
+				       : plan->probes[i].probe->alts[plan->probes[i].chosen].program;
+	return "not planned";
+}
+
+static void catalog_rows_fall_back_in_order(void **state)
+{
+	struct fake_kernel k = { .tracepoints = true };
+	struct nwt_kernel_facts facts = { &k, fake_tp, fake_kprobes, fake_resolve, fake_offset };
+	struct nwt_plan plan;
+
+	(void)state;
+	nwt_plan_build(&plan, nwt_probe_catalog, nwt_probe_catalog_len,
+		       NWT_FEATURE_DROP | NWT_FEATURE_ERR, NWT_ATTACH_ANY, &facts);
+	assert_string_equal(chosen(&plan, "drop"), "nwt_drop_raw");
+	assert_string_equal(chosen(&plan, "tcp_bad_csum"), "nwt_csum_raw");
+	assert_string_equal(chosen(&plan, "tcp_bad_seq"), "nwt_seq_raw");
+	assert_string_equal(chosen(&plan, "tcp_rst_sent"), "nwt_rst_tx_raw");
+	assert_string_equal(chosen(&plan, "tcp_rst_recv"), "nwt_rst_rx_raw");
+	assert_string_equal(chosen(&plan, "tcp_state"), "not planned");
+	nwt_plan_build(&plan, nwt_probe_catalog, nwt_probe_catalog_len, NWT_FEATURE_DROP,
+		       NWT_ATTACH_TRACEPOINT, &facts);
+	assert_string_equal(chosen(&plan, "drop"), "nwt_drop_tp");
+	/* no tracepoints: 5.17-6.11 kernels export kfree_skb_reason, 6.12+ sk_skb_reason_drop */
+	k = (struct fake_kernel){ .kprobes = true, .symbol = "kfree_skb_reason" };
+	nwt_plan_build(&plan, nwt_probe_catalog, nwt_probe_catalog_len, NWT_FEATURE_DROP,
+		       NWT_ATTACH_ANY, &facts);
+	assert_string_equal(chosen(&plan, "drop"), "nwt_drop_kp_reason");
+	k.symbol = "sk_skb_reason_drop";
+	nwt_plan_build(&plan, nwt_probe_catalog, nwt_probe_catalog_len, NWT_FEATURE_DROP,
+		       NWT_ATTACH_ANY, &facts);
+	assert_string_equal(chosen(&plan, "drop"), "nwt_drop_kp_sk");
+	k.kprobes = false;
+	nwt_plan_build(&plan, nwt_probe_catalog, nwt_probe_catalog_len, NWT_FEATURE_ERR,
+		       NWT_ATTACH_ANY, &facts);
+	assert_non_null(nwt_plan_first_unavailable(&plan));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -257,6 +337,7 @@ int main(void)
 		cmocka_unit_test(reset_sent_names_the_reset_reason),
 		cmocka_unit_test(decoder_rejects_bad_fault_records),
 		cmocka_unit_test(tcp_flags_like_tcpdump),
+		cmocka_unit_test(catalog_rows_fall_back_in_order),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
