@@ -26,23 +26,16 @@ struct nwt_sock_owner {
 };
 BPF_TABLE("lru_hash", u64, struct nwt_sock_owner, sock_owners, NWT_MAX_CONNS);
 
-/* Listening sockets by (network namespace, family, port): who will own the children. */
-struct nwt_listener_key {
-	u64 net;
-	u16 family;
-	u16 port;
-	u32 pad;
-};
-struct nwt_listener {
-	u32 pid;
-	char comm[NWT_COMM_LEN];
-};
-BPF_TABLE("lru_hash", struct nwt_listener_key, struct nwt_listener, listeners, 4096);
+/* Who owns each listener's future children; see nwtrace_events.h. */
+BPF_TABLE("lru_hash", struct nwt_listener_key, struct nwt_listener_owner, listeners, 4096);
 
 static __always_inline void nwt_listener_key_of(struct nwt_listener_key *key, u64 sk,
 						const struct nwt_flow *flow)
 {
-	NWT_READ_FIELD(key->net, sk, NWT_OFF_SOCK_NET);
+	u64 net = 0;
+
+	NWT_READ_FIELD(net, sk, NWT_OFF_SOCK_NET);
+	NWT_READ_FIELD(key->netns, net, NWT_OFF_NET_NS_INUM);
 	key->family = flow->family;
 	key->port = flow->sport;
 }
@@ -54,7 +47,7 @@ static __always_inline void nwt_track_owner(u64 sk, int oldstate, int newstate,
 {
 	struct nwt_sock_owner *known = sock_owners.lookup(&sk);
 	struct nwt_listener_key key = {};
-	struct nwt_listener *listener;
+	struct nwt_listener_owner *listener;
 
 	if (newstate == NWT_TCP_SYN_SENT || newstate == NWT_TCP_LISTEN) {
 		/* connect() and listen() run in the owner's own context. */
@@ -63,7 +56,7 @@ static __always_inline void nwt_track_owner(u64 sk, int oldstate, int newstate,
 		bpf_get_current_comm(owner->comm, sizeof(owner->comm));
 		owner->role = newstate == NWT_TCP_LISTEN ? NWT_ROLE_LISTENER : NWT_ROLE_CLIENT;
 		if (newstate == NWT_TCP_LISTEN) {
-			struct nwt_listener l = { .pid = owner->pid };
+			struct nwt_listener_owner l = { .pid = owner->pid };
 
 			__builtin_memcpy(l.comm, owner->comm, sizeof(l.comm));
 			nwt_listener_key_of(&key, sk, flow);

@@ -211,6 +211,15 @@ int nwt_bpf_attach(struct nwt_bpf *bpf, const struct nwt_plan *plan, int verbose
 	return 0;
 }
 
+int nwt_bpf_map_update(struct nwt_bpf *bpf, const char *map, const void *key, const void *value)
+{
+	int fd = bpf_table_fd(bpf->module, map);
+
+	if (fd < 0)
+		return -ENOENT;
+	return bpf_update_elem(fd, (void *)key, (void *)value, 0) ? -errno : 0;
+}
+
 int nwt_bpf_attached(const struct nwt_bpf *bpf)
 {
 	return bpf ? bpf->n_links : 0;

@@ -37,6 +37,9 @@ int nwt_bpf_poll(struct nwt_bpf *bpf, int timeout_ms);
 /* Sums the per-CPU accounting counters. */
 int nwt_bpf_read_counters(struct nwt_bpf *bpf, uint64_t counters[NWT_COUNTER_MAX]);
 
+/* Writes one entry of a BPF map by name. */
+int nwt_bpf_map_update(struct nwt_bpf *bpf, const char *map, const void *key, const void *value);
+
 /* Number of attached programs. */
 int nwt_bpf_attached(const struct nwt_bpf *bpf);
 

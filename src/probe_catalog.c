@@ -17,9 +17,10 @@ const struct nwt_probe nwt_probe_catalog[] = {
 		.source = "tcp_lifecycle.bpf.c",
 		.alts = {
 			{ NWT_ATTACH_TRACEPOINT, "sock:inet_sock_set_state", "nwt_tcp_state_tp",
-			  "NWT_USE_TCP_STATE_TRACEPOINT", { "NWT_OFF_SOCK_NET" } },
+			  "NWT_USE_TCP_STATE_TRACEPOINT", { "NWT_OFF_SOCK_NET", "NWT_OFF_NET_NS_INUM" } },
 			{ NWT_ATTACH_KPROBE, "tcp_set_state", "nwt_tcp_state_kp",
-			  "NWT_USE_TCP_STATE_KPROBE", { "NWT_OFF_SOCK_NET", SOCK_ADDRESS_OFFSETS } },
+			  "NWT_USE_TCP_STATE_KPROBE",
+			  { "NWT_OFF_SOCK_NET", "NWT_OFF_NET_NS_INUM", SOCK_ADDRESS_OFFSETS } },
 		},
 	},
 };

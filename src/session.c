@@ -11,6 +11,7 @@
 #include "bpf_loader.h"
 #include "event_decode.h"
 #include "kernel_headers.h"
+#include "listener_seed.h"
 #include "output.h"
 #include "probe_source.h"
 
@@ -123,6 +124,22 @@ static int compile_probes(const struct nwt_options *opts, const struct nwt_kerne
 	return rc ? fail(err) : 0;
 }
 
+/* Owners of listeners that were already open when tracing started. */
+static void seed_listeners(struct nwt_bpf *bpf, int verbose)
+{
+	enum { MAX_SEEDED = 4096 };
+	struct nwt_seeded_listener *seeds = calloc(MAX_SEEDED, sizeof(*seeds));
+	int n = seeds ? nwt_listeners_scan("/proc", seeds, MAX_SEEDED) : -ENOMEM;
+	int written = 0;
+
+	for (int i = 0; i < n; i++)
+		written += !nwt_bpf_map_update(bpf, "listeners", &seeds[i].key, &seeds[i].owner);
+	if (verbose)
+		fprintf(stderr, "nwtrace: %d existing listeners attributed to their processes\n",
+			written);
+	free(seeds);
+}
+
 static void print_summary(const struct session *s, struct nwt_bpf *bpf)
 {
 	uint64_t c[NWT_COUNTER_MAX] = { 0 };
@@ -183,6 +200,8 @@ int nwt_session_run(const struct nwt_options *opts, struct nwt_kernel_env *env)
 		nwt_bpf_close(bpf);
 		return fail(err);
 	}
+	if (opts->features & NWT_FEATURE_LIFECYCLE)
+		seed_listeners(bpf, opts->verbose);
 	if (opts->output_path) {
 		s.out = fopen(opts->output_path, "w");
 		if (!s.out) {
