@@ -31,7 +31,7 @@ def main():
         events, _ = traced(net, "-p", str(PORT_A))
         check(events, "-p: nothing reported for the matching port")
         check(all(PORT_A in (e.get("sport"), e.get("dport")) for e in events), f"-p leaked: {events}")
-        check({"client", "server"} <= {e.get("role") for e in events}, "-p should match both sides")
+        check({"client", "server"} <= {e.get("direction") for e in events}, "-p should match both sides")
 
         events, _ = traced(net, "--dport", str(PORT_A))
         check(events and all(e.get("dport") == PORT_A for e in events), f"--dport wrong: {events}")

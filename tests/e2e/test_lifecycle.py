@@ -9,8 +9,8 @@ PORT4, PORT6 = 18081, 18082
 def check_connection(events, pid_client, pid_server, caddr, saddr, sport, port):
     """The client's and the server's records for one connection."""
     mine = [e for e in events if {e.get("sport"), e.get("dport")} == {sport, port}]
-    client_side = [e for e in mine if e.get("role") == "client"]
-    server_side = [e for e in mine if e.get("role") == "server"]
+    client_side = [e for e in mine if e.get("direction") == "client"]
+    server_side = [e for e in mine if e.get("direction") == "server"]
     states = [(e["old_state"], e["state"]) for e in client_side]
     check(("SYN_SENT", "ESTABLISHED") in states, f"client never ESTABLISHED: {states}")
     check(client_side and client_side[-1]["type"] == "close", f"client close missing: {states}")
