@@ -9,6 +9,8 @@
  * Attach alternatives (one is compiled in by the probe plan):
  *   NWT_USE_TCP_STATE_TRACEPOINT  sock:inet_sock_set_state (4.16+)
  *   NWT_USE_TCP_STATE_KPROBE      kprobe tcp_set_state (older kernels)
+ * and, where kprobes exist, NWT_USE_TCP_LISTEN_KPROBE (inet_csk_listen_start),
+ * because listen() changes state without going through tcp_set_state.
  */
 #define NWT_TCP_ESTABLISHED 1
 #define NWT_TCP_SYN_SENT    2
@@ -69,8 +71,12 @@ static __always_inline void nwt_track_owner(u64 sk, int oldstate, int newstate,
 		return;
 	}
 	owner->state_since_ns = now;
-	if (oldstate == NWT_TCP_LISTEN || newstate == NWT_TCP_SYN_RECV) {
-		/* A child of a listener, born in softirq: the listener's owner owns it. */
+	if (oldstate == NWT_TCP_LISTEN || oldstate == NWT_TCP_SYN_RECV ||
+	    newstate == NWT_TCP_SYN_RECV) {
+		/*
+		 * A child of a listener, born in softirq: the listener's owner owns
+		 * it.  (tcp_set_state first sees a child at SYN_RECV -> ESTABLISHED.)
+		 */
 		owner->opened_ns = now;
 		owner->role = NWT_ROLE_SERVER;
 		nwt_listener_key_of(&key, sk, flow);
@@ -188,6 +194,24 @@ int nwt_tcp_state_kp(struct pt_regs *ctx)
 	}
 	if (oldstate != newstate)
 		nwt_emit_state(sk, oldstate, newstate, &flow);
+	return 0;
+}
+#endif
+
+#ifdef NWT_USE_TCP_LISTEN_KPROBE
+/* inet_csk_listen_start(struct sock *sk, ...): runs in listen(), in the owner's context. */
+int nwt_tcp_listen_kp(struct pt_regs *ctx)
+{
+	u64 sk = PT_REGS_PARM1(ctx);
+	struct nwt_listener_owner owner = { .pid = nwt_current_tgid() };
+	struct nwt_listener_key key = {};
+	struct nwt_flow flow = {};
+
+	NWT_READ_FIELD(flow.family, sk, NWT_OFF_SOCK_FAMILY);
+	NWT_READ_FIELD(flow.sport, sk, NWT_OFF_SOCK_NUM);
+	bpf_get_current_comm(owner.comm, sizeof(owner.comm));
+	nwt_listener_key_of(&key, sk, &flow);
+	listeners.update(&key, &owner);
 	return 0;
 }
 #endif

@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "../probes/nwtrace_events.h"
 #include "bpf_defines.h"
@@ -27,6 +28,12 @@ int nwt_bpf_compile(struct nwt_bpf **out, const char *source, const struct nwt_c
 /* Loads and attaches every chosen alternative of the plan. */
 int nwt_bpf_attach(struct nwt_bpf *bpf, const struct nwt_plan *plan, int verbose, char *err,
 		   size_t err_len);
+
+/*
+ * --verify-probes: loads (verifier only) every alternative compiled in,
+ * attaching nothing; one line per alternative on report. Returns failures.
+ */
+int nwt_bpf_verify(struct nwt_bpf *bpf, const struct nwt_plan *plan, int verbose, FILE *report);
 
 int nwt_bpf_open_events(struct nwt_bpf *bpf, nwt_event_fn fn, void *ctx, char *err,
 			size_t err_len);

@@ -23,5 +23,22 @@ const struct nwt_probe nwt_probe_catalog[] = {
 			  { "NWT_OFF_SOCK_NET", "NWT_OFF_NET_NS_INUM", SOCK_ADDRESS_OFFSETS } },
 		},
 	},
+	{
+		/*
+		 * listen() does not pass through tcp_set_state: with the kprobe
+		 * alternative above, this is how listeners' owners are learnt.
+		 */
+		.name = "tcp_listen",
+		.feature_name = "lifecycle",
+		.features = NWT_FEATURE_LIFECYCLE,
+		.source = "tcp_lifecycle.bpf.c",
+		.optional = true,
+		.alts = {
+			{ NWT_ATTACH_KPROBE, "inet_csk_listen_start", "nwt_tcp_listen_kp",
+			  "NWT_USE_TCP_LISTEN_KPROBE",
+			  { "NWT_OFF_SOCK_NET", "NWT_OFF_NET_NS_INUM", "NWT_OFF_SOCK_FAMILY",
+			    "NWT_OFF_SOCK_NUM" } },
+		},
+	},
 };
 const size_t nwt_probe_catalog_len = sizeof(nwt_probe_catalog) / sizeof(nwt_probe_catalog[0]);

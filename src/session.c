@@ -107,7 +107,7 @@ static int compile_probes(const struct nwt_options *opts, const struct nwt_kerne
 
 	if (nwt_cflags_build(&cf, opts, &env->plan, &env->offsets))
 		return fail("cannot build compiler flags: out of memory");
-	source = nwt_probe_source_compose(&env->plan);
+	source = nwt_probe_source_compose(&env->plan, opts->verify_probes);
 	if (!source || nwt_probe_headers_write(include_dir, sizeof(include_dir))) {
 		free(source);
 		nwt_cflags_free(&cf);
@@ -194,6 +194,11 @@ int nwt_session_run(const struct nwt_options *opts, struct nwt_kernel_env *env)
 	rc = rc ?: compile_probes(opts, env, &bpf);
 	if (rc)
 		return rc;
+	if (opts->verify_probes) {
+		rc = nwt_bpf_verify(bpf, &env->plan, opts->verbose, stdout) ? 1 : 0;
+		nwt_bpf_close(bpf);
+		return rc;
+	}
 	install_signal_handlers();
 	if (nwt_bpf_attach(bpf, &env->plan, opts->verbose, err, sizeof(err)) ||
 	    nwt_bpf_open_events(bpf, on_event, &s, err, sizeof(err))) {
