@@ -10,22 +10,9 @@
 #include <unistd.h>
 
 #include "listener_seed.h"
+#include "tmp_tree.h"
 
-static char root[64];
-
-static void write_file(const char *rel, const char *text)
-{
-	char path[512], cmd[700];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	snprintf(cmd, sizeof(cmd), "mkdir -p \"$(dirname '%s')\"", path);
-	assert_int_equal(system(cmd), 0);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
+static const char *root;
 
 static void add_fd(const char *pid, const char *fd, const char *target)
 {
@@ -43,26 +30,26 @@ static const char tcp_header[] =
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(root, sizeof(root), "/tmp/nwt-proc-test.XXXXXX");
-	if (!mkdtemp(root))
+	root = tmp_tree_create("nwt-proc-test");
+	if (!root)
 		return -1;
-	write_file("100/comm", "nginx\n");
-	write_file("100/ns/net", "");
-	write_file("100/fd/.keep", "");
+	tmp_tree_write("100/comm", "nginx\n");
+	tmp_tree_write("100/ns/net", "");
+	tmp_tree_write("100/fd/.keep", "");
 	add_fd("100", "3", "socket:[5001]");
 	add_fd("100", "4", "socket:[5002]");
 	add_fd("100", "5", "/dev/null");
-	write_file("200/comm", "curl\n");
-	write_file("200/ns/net", "");
-	write_file("200/fd/.keep", "");
+	tmp_tree_write("200/comm", "curl\n");
+	tmp_tree_write("200/ns/net", "");
+	tmp_tree_write("200/fd/.keep", "");
 	add_fd("200", "3", "socket:[5003]");
-	write_file("100/net/tcp",
+	tmp_tree_write("100/net/tcp",
 		   "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n"
 		   "   0: 00000000:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 5001 1 0000000000000000 100 0 0 10 0\n"
 		   "   1: 0100007F:D2F0 0100007F:1F90 01 00000000:00000000 00:00000000 00000000     0        0 5003 1 0000000000000000 20 4 30 10 -1\n");
-	write_file("100/net/tcp6", tcp_header);
-	write_file("200/net/tcp", tcp_header);
-	write_file("200/net/tcp6",
+	tmp_tree_write("100/net/tcp6", tcp_header);
+	tmp_tree_write("200/net/tcp", tcp_header);
+	tmp_tree_write("200/net/tcp6",
 		   "  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n"
 		   "   0: 00000000000000000000000000000000:01BB 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 5002 1 0000000000000000 100 0 0 10 0\n");
 	return 0;
@@ -70,11 +57,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-	return system(cmd);
+	return tmp_tree_remove();
 }
 
 static const struct nwt_seeded_listener *find(const struct nwt_seeded_listener *l, int n,
