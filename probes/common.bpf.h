@@ -8,6 +8,8 @@
  *   NWT_FILTER_{FAMILY,PORT,SPORT,DPORT,PID}, NWT_FILTER_ADDR_FAMILY with
  *   NWT_FILTER_ADDR_W0..3 / NWT_FILTER_MASK_W0..3, NWT_OFF_* struct offsets.
  */
+#include <uapi/linux/ptrace.h>	/* struct pt_regs for kprobe alternatives */
+
 #include "nwtrace_events.h"
 
 #ifdef NWT_OFFSETS_FROM_HEADERS

@@ -118,4 +118,20 @@ struct nwt_fault_event {
 	char ifname[16];
 };
 
+/*
+ * Listening sockets by (network namespace inode, family, port): who owns the
+ * connections they accept.  Filled by the probes at listen() and seeded by
+ * user space from /proc for listeners that predate tracing.
+ */
+struct nwt_listener_key {
+	__u32 netns;		/* inode of the socket's network namespace */
+	__u16 family;
+	__u16 port;		/* host order */
+};
+
+struct nwt_listener_owner {
+	__u32 pid;
+	char comm[NWT_COMM_LEN];
+};
+
 #endif /* NWTRACE_EVENTS_H */

@@ -9,6 +9,8 @@
  * Attach alternatives (one is compiled in by the probe plan):
  *   NWT_USE_TCP_STATE_TRACEPOINT  sock:inet_sock_set_state (4.16+)
  *   NWT_USE_TCP_STATE_KPROBE      kprobe tcp_set_state (older kernels)
+ * and, where kprobes exist, NWT_USE_TCP_LISTEN_KPROBE (inet_csk_listen_start),
+ * because listen() changes state without going through tcp_set_state.
  */
 #define NWT_TCP_ESTABLISHED 1
 #define NWT_TCP_SYN_SENT    2
@@ -26,23 +28,16 @@ struct nwt_sock_owner {
 };
 BPF_TABLE("lru_hash", u64, struct nwt_sock_owner, sock_owners, NWT_MAX_CONNS);
 
-/* Listening sockets by (network namespace, family, port): who will own the children. */
-struct nwt_listener_key {
-	u64 net;
-	u16 family;
-	u16 port;
-	u32 pad;
-};
-struct nwt_listener {
-	u32 pid;
-	char comm[NWT_COMM_LEN];
-};
-BPF_TABLE("lru_hash", struct nwt_listener_key, struct nwt_listener, listeners, 4096);
+/* Who owns each listener's future children; see nwtrace_events.h. */
+BPF_TABLE("lru_hash", struct nwt_listener_key, struct nwt_listener_owner, listeners, 4096);
 
 static __always_inline void nwt_listener_key_of(struct nwt_listener_key *key, u64 sk,
 						const struct nwt_flow *flow)
 {
-	NWT_READ_FIELD(key->net, sk, NWT_OFF_SOCK_NET);
+	u64 net = 0;
+
+	NWT_READ_FIELD(net, sk, NWT_OFF_SOCK_NET);
+	NWT_READ_FIELD(key->netns, net, NWT_OFF_NET_NS_INUM);
 	key->family = flow->family;
 	key->port = flow->sport;
 }
@@ -54,7 +49,7 @@ static __always_inline void nwt_track_owner(u64 sk, int oldstate, int newstate,
 {
 	struct nwt_sock_owner *known = sock_owners.lookup(&sk);
 	struct nwt_listener_key key = {};
-	struct nwt_listener *listener;
+	struct nwt_listener_owner *listener;
 
 	if (newstate == NWT_TCP_SYN_SENT || newstate == NWT_TCP_LISTEN) {
 		/* connect() and listen() run in the owner's own context. */
@@ -63,7 +58,7 @@ static __always_inline void nwt_track_owner(u64 sk, int oldstate, int newstate,
 		bpf_get_current_comm(owner->comm, sizeof(owner->comm));
 		owner->role = newstate == NWT_TCP_LISTEN ? NWT_ROLE_LISTENER : NWT_ROLE_CLIENT;
 		if (newstate == NWT_TCP_LISTEN) {
-			struct nwt_listener l = { .pid = owner->pid };
+			struct nwt_listener_owner l = { .pid = owner->pid };
 
 			__builtin_memcpy(l.comm, owner->comm, sizeof(l.comm));
 			nwt_listener_key_of(&key, sk, flow);
@@ -76,8 +71,12 @@ static __always_inline void nwt_track_owner(u64 sk, int oldstate, int newstate,
 		return;
 	}
 	owner->state_since_ns = now;
-	if (oldstate == NWT_TCP_LISTEN || newstate == NWT_TCP_SYN_RECV) {
-		/* A child of a listener, born in softirq: the listener's owner owns it. */
+	if (oldstate == NWT_TCP_LISTEN || oldstate == NWT_TCP_SYN_RECV ||
+	    newstate == NWT_TCP_SYN_RECV) {
+		/*
+		 * A child of a listener, born in softirq: the listener's owner owns
+		 * it.  (tcp_set_state first sees a child at SYN_RECV -> ESTABLISHED.)
+		 */
 		owner->opened_ns = now;
 		owner->role = NWT_ROLE_SERVER;
 		nwt_listener_key_of(&key, sk, flow);
@@ -195,6 +194,24 @@ int nwt_tcp_state_kp(struct pt_regs *ctx)
 	}
 	if (oldstate != newstate)
 		nwt_emit_state(sk, oldstate, newstate, &flow);
+	return 0;
+}
+#endif
+
+#ifdef NWT_USE_TCP_LISTEN_KPROBE
+/* inet_csk_listen_start(struct sock *sk, ...): runs in listen(), in the owner's context. */
+int nwt_tcp_listen_kp(struct pt_regs *ctx)
+{
+	u64 sk = PT_REGS_PARM1(ctx);
+	struct nwt_listener_owner owner = { .pid = nwt_current_tgid() };
+	struct nwt_listener_key key = {};
+	struct nwt_flow flow = {};
+
+	NWT_READ_FIELD(flow.family, sk, NWT_OFF_SOCK_FAMILY);
+	NWT_READ_FIELD(flow.sport, sk, NWT_OFF_SOCK_NUM);
+	bpf_get_current_comm(owner.comm, sizeof(owner.comm));
+	nwt_listener_key_of(&key, sk, &flow);
+	listeners.update(&key, &owner);
 	return 0;
 }
 #endif

@@ -94,15 +94,35 @@ static int add_offsets(struct nwt_cflags *cf, const struct nwt_kernel_offsets *o
 	return err;
 }
 
-static int add_chosen_alternatives(struct nwt_cflags *cf, const struct nwt_plan *plan)
+static bool offsets_known(const struct nwt_attach_alt *alt, const struct nwt_kernel_offsets *offs)
+{
+	for (int k = 0; k < NWT_MAX_OFFSETS_PER_ALT && alt->offsets[k]; k++)
+		if (!nwt_kernel_offsets_has(offs, alt->offsets[k]))
+			return false;
+	return true;
+}
+
+/*
+ * The chosen alternative of each probe; with every_alternative (--verify-probes)
+ * every one whose struct fields this kernel has, attachable here or not.
+ */
+static int add_alternatives(struct nwt_cflags *cf, const struct nwt_plan *plan,
+			    const struct nwt_kernel_offsets *offs, bool every_alternative)
 {
 	int err = 0;
 
 	for (size_t i = 0; !err && i < plan->n_probes; i++) {
 		const struct nwt_planned_probe *pp = &plan->probes[i];
 
-		if (pp->chosen >= 0)
-			err = nwt_cflags_add(cf, "-D%s", pp->probe->alts[pp->chosen].use_define);
+		for (int a = 0; !err && a < NWT_MAX_ALTERNATIVES && pp->probe->alts[a].target; a++) {
+			const char *define = pp->probe->alts[a].use_define;
+
+			bool wanted = a == pp->chosen ||
+				      (every_alternative && offsets_known(&pp->probe->alts[a], offs));
+
+			if (wanted && !nwt_cflags_define(cf, define))
+				err = nwt_cflags_add(cf, "-D%s", define);
+		}
 	}
 	return err;
 }
@@ -117,7 +137,7 @@ int nwt_cflags_build(struct nwt_cflags *cf, const struct nwt_options *opts,
 	err = err ?: nwt_cflags_add(cf, "-DNWT_RATE_LIMIT=%uU", opts->rate);
 	err = err ?: nwt_cflags_add(cf, "-DNWT_MAX_CONNS=%d", NWT_MAX_CONNS);
 	err = err ?: add_filters(cf, opts);
-	err = err ?: add_chosen_alternatives(cf, plan);
+	err = err ?: add_alternatives(cf, plan, offs, opts->verify_probes);
 	err = err ?: add_offsets(cf, offs);
 	if (err)
 		nwt_cflags_free(cf);

@@ -211,6 +211,47 @@ int nwt_bpf_attach(struct nwt_bpf *bpf, const struct nwt_plan *plan, int verbose
 	return 0;
 }
 
+int nwt_bpf_verify(struct nwt_bpf *bpf, const struct nwt_plan *plan, int verbose, FILE *report)
+{
+	int failures = 0;
+
+	for (size_t i = 0; i < plan->n_probes; i++) {
+		const struct nwt_probe *probe = plan->probes[i].probe;
+
+		for (int a = 0; a < NWT_MAX_ALTERNATIVES && probe->alts[a].target; a++) {
+			const struct nwt_attach_alt *alt = &probe->alts[a];
+			char err[600] = "";
+			int fd;
+
+			if (!bpf_function_start(bpf->module, alt->program)) {
+				fprintf(report, "skipped %-14s %-40s struct fields missing in this kernel\n",
+					nwt_attach_kind_name(alt->kind), alt->target);
+				continue;
+			}
+			fd = load_program(bpf, alt->program, alt->kind, verbose, err, sizeof(err));
+			if (fd < 0) {
+				failures++;
+				fprintf(report, "FAILED  %-14s %-40s %s\n", nwt_attach_kind_name(alt->kind),
+					alt->target, err);
+				continue;
+			}
+			fprintf(report, "loaded  %-14s %-40s prog '%s'\n",
+				nwt_attach_kind_name(alt->kind), alt->target, alt->program);
+			close(fd);
+		}
+	}
+	return failures;
+}
+
+int nwt_bpf_map_update(struct nwt_bpf *bpf, const char *map, const void *key, const void *value)
+{
+	int fd = bpf_table_fd(bpf->module, map);
+
+	if (fd < 0)
+		return -ENOENT;
+	return bpf_update_elem(fd, (void *)key, (void *)value, 0) ? -errno : 0;
+}
+
 int nwt_bpf_attached(const struct nwt_bpf *bpf)
 {
 	return bpf ? bpf->n_links : 0;

@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "../probes/nwtrace_events.h"
 #include "bpf_defines.h"
@@ -28,6 +29,12 @@ int nwt_bpf_compile(struct nwt_bpf **out, const char *source, const struct nwt_c
 int nwt_bpf_attach(struct nwt_bpf *bpf, const struct nwt_plan *plan, int verbose, char *err,
 		   size_t err_len);
 
+/*
+ * --verify-probes: loads (verifier only) every alternative compiled in,
+ * attaching nothing; one line per alternative on report. Returns failures.
+ */
+int nwt_bpf_verify(struct nwt_bpf *bpf, const struct nwt_plan *plan, int verbose, FILE *report);
+
 int nwt_bpf_open_events(struct nwt_bpf *bpf, nwt_event_fn fn, void *ctx, char *err,
 			size_t err_len);
 
@@ -40,6 +47,9 @@ int nwt_bpf_read_counters(struct nwt_bpf *bpf, uint64_t counters[NWT_COUNTER_MAX
 /* Calls fn with every key of a per-CPU u32 -> u64 table and its sum over CPUs. */
 int nwt_bpf_sum_percpu_table(struct nwt_bpf *bpf, const char *table,
 			     void (*fn)(void *ctx, uint32_t key, uint64_t sum), void *ctx);
+
+/* Writes one entry of a BPF map by name. */
+int nwt_bpf_map_update(struct nwt_bpf *bpf, const char *map, const void *key, const void *value);
 
 /* Number of attached programs. */
 int nwt_bpf_attached(const struct nwt_bpf *bpf);

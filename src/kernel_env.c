@@ -3,6 +3,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
+#include <jansson.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -45,11 +46,35 @@ void nwt_kernel_env_free(struct nwt_kernel_env *env)
 	env->btf = NULL;
 }
 
-void nwt_kernel_env_print(FILE *out, const struct nwt_kernel_env *env)
+static void print_kernel_json(FILE *out, const struct nwt_kernel_env *env, bool kprobes,
+			      const char *why)
+{
+	json_t *obj = json_object();
+
+	json_object_set_new(obj, "type", json_string("kernel"));
+	json_object_set_new(obj, "release", json_string(env->uts.release));
+	json_object_set_new(obj, "btf", json_boolean(env->btf != NULL));
+	json_object_set_new(obj, "tracefs", env->running.tracefs_root
+						   ? json_string(env->running.tracefs_root)
+						   : json_null());
+	json_object_set_new(obj, "kprobes", json_boolean(kprobes));
+	if (!kprobes)
+		json_object_set_new(obj, "kprobes_reason", json_string(why));
+	json_dumpf(obj, out, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	fputc('\n', out);
+	json_decref(obj);
+}
+
+void nwt_kernel_env_print(FILE *out, const struct nwt_kernel_env *env, bool json)
 {
 	char why[NWT_REASON_LEN];
 	bool kprobes = env->facts.kprobes_supported(env->facts.ctx, why, sizeof(why));
 
+	if (json) {
+		print_kernel_json(out, env, kprobes, why);
+		nwt_plan_print_json(out, &env->plan);
+		return;
+	}
 	fprintf(out, "kernel   %s %s\n", env->uts.release, env->uts.machine);
 	fprintf(out, "btf      %s\n", env->btf ? "/sys/kernel/btf/vmlinux: struct offsets from BTF"
 					       : "none: struct offsets from kernel headers (may be wrong if they do not match)");

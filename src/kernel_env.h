@@ -32,7 +32,7 @@ void nwt_kernel_env_init(struct nwt_kernel_env *env, const struct nwt_options *o
 			 bool may_mount);
 void nwt_kernel_env_free(struct nwt_kernel_env *env);
 
-/* The --list-probes report: kernel facts then the plan. */
-void nwt_kernel_env_print(FILE *out, const struct nwt_kernel_env *env);
+/* The --list-probes report: kernel facts then the plan (JSON Lines with json). */
+void nwt_kernel_env_print(FILE *out, const struct nwt_kernel_env *env, bool json);
 
 #endif

@@ -6,6 +6,7 @@
 
 const struct nwt_kernel_field nwt_kernel_fields[] = {
 	{ "NWT_OFF_SOCK_NET", "sock", "__sk_common.skc_net.net" },
+	{ "NWT_OFF_NET_NS_INUM", "net", "ns.inum" },
 	{ "NWT_OFF_SOCK_STATE", "sock", "__sk_common.skc_state" },
 	{ "NWT_OFF_SOCK_FAMILY", "sock", "__sk_common.skc_family" },
 	{ "NWT_OFF_SOCK_NUM", "sock", "__sk_common.skc_num" },

@@ -54,15 +54,15 @@ int main(int argc, char **argv)
 		fprintf(stderr, "nwtrace: tracepoint formats were not reachable: %s\n",
 			env.tracefs_note);
 	if (opts.list_probes) {
-		nwt_kernel_env_print(stdout, &env);
+		nwt_kernel_env_print(stdout, &env, opts.json);
 		nwt_kernel_env_free(&env);
 		return 0;
 	}
 	if (opts.verbose)
-		nwt_kernel_env_print(stderr, &env);
+		nwt_kernel_env_print(stderr, &env, false);
 
 	missing = nwt_plan_first_unavailable(&env.plan);
-	if (missing) {
+	if (missing && !opts.verify_probes) {
 		fprintf(stderr,
 			"nwtrace: feature '%s' cannot run on this kernel: probe '%s' has no usable attach point (see --list-probes)\n",
 			missing->probe->feature_name, missing->probe->name);

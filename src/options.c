@@ -39,6 +39,8 @@ const char nwt_usage[] =
 	"      --kernel-headers DIR  kernel headers to compile the probes against\n"
 	"      --prefer KIND       try KIND first: tracepoint, raw_tracepoint or kprobe\n"
 	"      --list-probes       print the probe plan for this kernel and exit\n"
+	"      --verify-probes     compile and load (verifier only) every attach alternative\n"
+	"                          of the selected features, attach nothing, and exit\n"
 	"  -h, --help              this text\n"
 	"      --version           nwtrace, libbcc and kernel versions\n";
 
@@ -50,6 +52,7 @@ enum long_only_option {
 	OPT_LIST_PROBES,
 	OPT_VERSION,
 	OPT_PREFER,
+	OPT_VERIFY_PROBES,
 };
 
 static const struct option long_options[] = {
@@ -70,6 +73,7 @@ static const struct option long_options[] = {
 	{ "kernel-headers", required_argument, NULL, OPT_KERNEL_HEADERS },
 	{ "prefer", required_argument, NULL, OPT_PREFER },
 	{ "list-probes", no_argument, NULL, OPT_LIST_PROBES },
+	{ "verify-probes", no_argument, NULL, OPT_VERIFY_PROBES },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "drop", no_argument, NULL, 'k' },
@@ -258,6 +262,9 @@ enum nwt_parse_result nwt_parse_options(int argc, char **argv, struct nwt_option
 			break;
 		case 'T':
 			opts->addr_to_func = true;
+			break;
+		case OPT_VERIFY_PROBES:
+			opts->verify_probes = true;
 			break;
 		case 'h':
 			return NWT_PARSE_HELP;

@@ -26,6 +26,7 @@ struct nwt_options {
 	/* output */
 	bool json;
 	bool list_probes;
+	bool verify_probes;		/* compile and load every alternative, attach none */
 	int verbose;
 	double interval_s;
 	unsigned int rate;		/* events per second; 0 = unlimited */

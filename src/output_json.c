@@ -8,15 +8,14 @@
 #include "output.h"
 #include "tcp_state.h"
 
-static const char *role_name(enum nwt_role role)
+/* Which end opened the connection; listeners and unknown origins have none. */
+static const char *direction_name(enum nwt_role role)
 {
 	switch (role) {
 	case NWT_ROLE_CLIENT:
 		return "client";
 	case NWT_ROLE_SERVER:
 		return "server";
-	case NWT_ROLE_LISTENER:
-		return "listener";
 	default:
 		return NULL;
 	}
@@ -50,12 +49,12 @@ static void add_common(json_t *obj, const struct nwt_record *rec)
 static void add_tcp_state(json_t *obj, const struct nwt_tcp_state_change *tc)
 {
 	char sock[24];
-	const char *role = role_name(tc->role);
+	const char *direction = direction_name(tc->role);
 
 	json_object_set_new(obj, "old_state", json_string(nwt_tcp_state_name(tc->old_state)));
 	json_object_set_new(obj, "state", json_string(nwt_tcp_state_name(tc->new_state)));
-	if (role)
-		json_object_set_new(obj, "role", json_string(role));
+	if (direction)
+		json_object_set_new(obj, "direction", json_string(direction));
 	if (tc->has_state_us)
 		json_object_set_new(obj, "old_state_us", json_integer((json_int_t)tc->state_us));
 	if (tc->has_lifetime_us)

@@ -1,5 +1,6 @@
 #include "probe_plan.h"
 
+#include <jansson.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -143,7 +144,7 @@ void nwt_plan_build(struct nwt_plan *plan, const struct nwt_probe *catalog, size
 const struct nwt_planned_probe *nwt_plan_first_unavailable(const struct nwt_plan *plan)
 {
 	for (size_t i = 0; i < plan->n_probes; i++)
-		if (plan->probes[i].chosen < 0)
+		if (plan->probes[i].chosen < 0 && !plan->probes[i].probe->optional)
 			return &plan->probes[i];
 	return NULL;
 }
@@ -174,6 +175,44 @@ void nwt_plan_print(FILE *out, const struct nwt_plan *plan)
 		}
 		if (pp->chosen < 0)
 			fprintf(out, "%-10s %-12s %-6s %-44s %s\n", "", "", "", "",
-				"=> unavailable on this kernel");
+				pp->probe->optional ? "=> not used on this kernel (optional)"
+						    : "=> unavailable on this kernel");
+	}
+}
+
+static json_t *alternative_json(const struct nwt_attach_alt *alt, const struct nwt_alt_status *st)
+{
+	json_t *obj = json_object();
+
+	json_object_set_new(obj, "kind", json_string(nwt_attach_kind_name(alt->kind)));
+	json_object_set_new(obj, "target", json_string(st->usable ? st->target : alt->target));
+	json_object_set_new(obj, "usable", json_boolean(st->usable));
+	if (!st->usable)
+		json_object_set_new(obj, "reason", json_string(st->reason));
+	return obj;
+}
+
+void nwt_plan_print_json(FILE *out, const struct nwt_plan *plan)
+{
+	for (size_t p = 0; p < plan->n_probes; p++) {
+		const struct nwt_planned_probe *pp = &plan->probes[p];
+		json_t *obj = json_object(), *alts = json_array();
+
+		json_object_set_new(obj, "type", json_string("probe"));
+		json_object_set_new(obj, "feature", json_string(pp->probe->feature_name));
+		json_object_set_new(obj, "probe", json_string(pp->probe->name));
+		json_object_set_new(obj, "optional", json_boolean(pp->probe->optional));
+		for (int k = 0; k < pp->n_alts; k++) {
+			int i = pp->order[k];
+
+			if (i == pp->chosen)
+				json_object_set_new(obj, "chosen",
+						    alternative_json(&pp->probe->alts[i], &pp->status[i]));
+			json_array_append_new(alts, alternative_json(&pp->probe->alts[i], &pp->status[i]));
+		}
+		json_object_set_new(obj, "alternatives", alts);
+		json_dumpf(obj, out, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		fputc('\n', out);
+		json_decref(obj);
 	}
 }

@@ -48,6 +48,7 @@ struct nwt_probe {
 	const char *feature_name;
 	unsigned int features;	/* NWT_FEATURE_* bits that need this probe */
 	const char *source;	/* file under probes/ */
+	bool optional;		/* the feature works without it, with less detail */
 	struct nwt_attach_alt alts[NWT_MAX_ALTERNATIVES];
 };
 
@@ -92,9 +93,11 @@ void nwt_plan_build(struct nwt_plan *plan, const struct nwt_probe *catalog, size
 		    unsigned int features, enum nwt_attach_kind prefer,
 		    const struct nwt_kernel_facts *facts);
 
-/* The first planned probe without a usable alternative, or NULL. */
+/* The first required probe without a usable alternative, or NULL. */
 const struct nwt_planned_probe *nwt_plan_first_unavailable(const struct nwt_plan *plan);
 
 void nwt_plan_print(FILE *out, const struct nwt_plan *plan);
+/* One JSON object per probe: feature, probe, chosen, alternatives[kind,target,usable,reason]. */
+void nwt_plan_print_json(FILE *out, const struct nwt_plan *plan);
 
 #endif

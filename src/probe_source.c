@@ -27,16 +27,16 @@ static int append_file(FILE *out, const char *name)
 	return 0;
 }
 
-static bool source_seen_before(const struct nwt_plan *plan, size_t index)
+static bool source_seen_before(const struct nwt_plan *plan, size_t index, bool every_probe)
 {
 	for (size_t i = 0; i < index; i++)
-		if (plan->probes[i].chosen >= 0 &&
+		if ((every_probe || plan->probes[i].chosen >= 0) &&
 		    !strcmp(plan->probes[i].probe->source, plan->probes[index].probe->source))
 			return true;
 	return false;
 }
 
-char *nwt_probe_source_compose(const struct nwt_plan *plan)
+char *nwt_probe_source_compose(const struct nwt_plan *plan, bool every_probe)
 {
 	char *text = NULL;
 	size_t len = 0;
@@ -47,7 +47,8 @@ char *nwt_probe_source_compose(const struct nwt_plan *plan)
 		return NULL;
 	err = append_file(out, NWT_PROBE_PRELUDE);
 	for (size_t i = 0; !err && i < plan->n_probes; i++) {
-		if (plan->probes[i].chosen < 0 || source_seen_before(plan, i))
+		if ((!every_probe && plan->probes[i].chosen < 0) ||
+		    source_seen_before(plan, i, every_probe))
 			continue;
 		err = append_file(out, plan->probes[i].probe->source);
 	}

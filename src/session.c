@@ -11,6 +11,7 @@
 #include "bpf_loader.h"
 #include "event_decode.h"
 #include "kernel_headers.h"
+#include "listener_seed.h"
 #include "output.h"
 #include "probe_source.h"
 #include "session_faults.h"
@@ -110,7 +111,7 @@ static int compile_probes(const struct nwt_options *opts, const struct nwt_kerne
 	if (nwt_cflags_build(&cf, opts, &env->plan, &env->offsets) ||
 	    nwt_faults_cflags(faults, &cf, opts))
 		return fail("cannot build compiler flags: out of memory");
-	source = nwt_probe_source_compose(&env->plan);
+	source = nwt_probe_source_compose(&env->plan, opts->verify_probes);
 	if (!source || nwt_probe_headers_write(include_dir, sizeof(include_dir))) {
 		free(source);
 		nwt_cflags_free(&cf);
@@ -125,6 +126,22 @@ static int compile_probes(const struct nwt_options *opts, const struct nwt_kerne
 	free(source);
 	nwt_cflags_free(&cf);
 	return rc ? fail(err) : 0;
+}
+
+/* Owners of listeners that were already open when tracing started. */
+static void seed_listeners(struct nwt_bpf *bpf, int verbose)
+{
+	enum { MAX_SEEDED = 4096 };
+	struct nwt_seeded_listener *seeds = calloc(MAX_SEEDED, sizeof(*seeds));
+	int n = seeds ? nwt_listeners_scan("/proc", seeds, MAX_SEEDED) : -ENOMEM;
+	int written = 0;
+
+	for (int i = 0; i < n; i++)
+		written += !nwt_bpf_map_update(bpf, "listeners", &seeds[i].key, &seeds[i].owner);
+	if (verbose)
+		fprintf(stderr, "nwtrace: %d existing listeners attributed to their processes\n",
+			written);
+	free(seeds);
 }
 
 static void print_summary(const struct session *s, struct nwt_bpf *bpf)
@@ -184,6 +201,12 @@ int nwt_session_run(const struct nwt_options *opts, struct nwt_kernel_env *env)
 		nwt_faults_free(&s.faults);
 		return rc;
 	}
+	if (opts->verify_probes) {
+		rc = nwt_bpf_verify(bpf, &env->plan, opts->verbose, stdout) ? 1 : 0;
+		nwt_bpf_close(bpf);
+		nwt_faults_free(&s.faults);
+		return rc;
+	}
 	install_signal_handlers();
 	if (nwt_bpf_attach(bpf, &env->plan, opts->verbose, err, sizeof(err)) ||
 	    nwt_bpf_open_events(bpf, on_event, &s, err, sizeof(err))) {
@@ -191,6 +214,8 @@ int nwt_session_run(const struct nwt_options *opts, struct nwt_kernel_env *env)
 		nwt_faults_free(&s.faults);
 		return fail(err);
 	}
+	if (opts->features & NWT_FEATURE_LIFECYCLE)
+		seed_listeners(bpf, opts->verbose);
 	if (opts->output_path) {
 		s.out = fopen(opts->output_path, "w");
 		if (!s.out) {

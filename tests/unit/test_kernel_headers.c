@@ -10,22 +10,9 @@
 #include <unistd.h>
 
 #include "kernel_headers.h"
+#include "tmp_tree.h"
 
-static char root[64];
-
-static void make_file(const char *rel, const char *text)
-{
-	char path[512], cmd[600];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	snprintf(cmd, sizeof(cmd), "mkdir -p \"$(dirname '%s')\"", path);
-	assert_int_equal(system(cmd), 0);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
+static const char *root;
 
 static bool exists(const char *rel)
 {
@@ -41,28 +28,25 @@ static int setup(void **state)
 	char makefile[256];
 
 	(void)state;
-	snprintf(root, sizeof(root), "/tmp/nwt-headers-test.XXXXXX");
-	if (!mkdtemp(root))
+	root = tmp_tree_create("nwt-headers-test");
+	if (!root)
 		return -1;
-	make_file("src/linux-headers-6.1.0-9-common/include/linux/types.h", "common\n");
-	make_file("src/linux-headers-6.1.0-9-common/arch/x86/include/asm/page.h", "page\n");
-	make_file("src/linux-headers-6.1.0-9-common/Makefile", "common makefile\n");
+	tmp_tree_write("src/linux-headers-6.1.0-9-common/include/linux/types.h", "common\n");
+	tmp_tree_write("src/linux-headers-6.1.0-9-common/arch/x86/include/asm/page.h", "page\n");
+	tmp_tree_write("src/linux-headers-6.1.0-9-common/Makefile", "common makefile\n");
 	snprintf(makefile, sizeof(makefile), "include %s/src/linux-headers-6.1.0-9-common/Makefile\n",
 		 root);
-	make_file("src/linux-headers-6.1.0-9-amd64/Makefile", makefile);
-	make_file("src/linux-headers-6.1.0-9-amd64/include/generated/autoconf.h", "gen\n");
-	make_file("src/linux-headers-6.1.0-9-amd64/arch/x86/include/generated/asm/x.h", "gen\n");
-	make_file("src/linux-headers-5.10.0-20-amd64/include/linux/types.h", "old\n");
+	tmp_tree_write("src/linux-headers-6.1.0-9-amd64/Makefile", makefile);
+	tmp_tree_write("src/linux-headers-6.1.0-9-amd64/include/generated/autoconf.h", "gen\n");
+	tmp_tree_write("src/linux-headers-6.1.0-9-amd64/arch/x86/include/generated/asm/x.h", "gen\n");
+	tmp_tree_write("src/linux-headers-5.10.0-20-amd64/include/linux/types.h", "old\n");
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-	return system(cmd);
+	return tmp_tree_remove();
 }
 
 static void orders_releases_numerically(void **state)

@@ -99,7 +99,7 @@ static void json_has_stable_typed_fields(void **state)
 	assert_int_equal(json_integer_value(json_object_get(obj, "dport")), 443);
 	assert_string_equal(json_string_value(json_object_get(obj, "old_state")), "LAST_ACK");
 	assert_string_equal(json_string_value(json_object_get(obj, "state")), "CLOSE");
-	assert_string_equal(json_string_value(json_object_get(obj, "role")), "client");
+	assert_string_equal(json_string_value(json_object_get(obj, "direction")), "client");
 	assert_int_equal(json_integer_value(json_object_get(obj, "duration_us")), 1234567);
 	assert_int_equal(json_integer_value(json_object_get(obj, "old_state_us")), 2);
 	assert_string_equal(json_string_value(json_object_get(obj, "sock")), "0xffff888104473780");
@@ -124,7 +124,7 @@ static void json_leaves_out_what_is_unknown(void **state)
 	assert_null(json_object_get(obj, "pid"));
 	assert_null(json_object_get(obj, "comm"));
 	assert_null(json_object_get(obj, "duration_us"));
-	assert_null(json_object_get(obj, "role"));
+	assert_null(json_object_get(obj, "direction"));
 	assert_null(json_object_get(obj, "sport"));
 	json_decref(obj);
 	free(text);

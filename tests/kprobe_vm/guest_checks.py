@@ -1,0 +1,84 @@
+"""Runs inside the stock-kernel guest (scripts/test-kprobe-kernel.sh): every
+probe that has a kprobe alternative must choose it under --prefer kprobe, the
+whole set must compile, load and attach in one go, and lifecycle records on
+loopback must be right.  Feature flags to cover come as arguments."""
+import json
+import os
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
+from nwt_e2e import PEER, PYTHON, check, nwtrace_path  # noqa: E402
+
+PORT = 18201
+
+
+def plan(features):
+    r = subprocess.run([nwtrace_path(), "--prefer", "kprobe", "--list-probes", *features],
+                       capture_output=True, text=True, timeout=120)
+    print(r.stdout, flush=True)
+    r = subprocess.run([nwtrace_path(), "--prefer", "kprobe", "--list-probes", "--json",
+                        *features], capture_output=True, text=True, timeout=120)
+    check(r.returncode == 0, f"--list-probes failed: {r.stderr}")
+    records = [json.loads(line) for line in r.stdout.splitlines()]
+    kernel = records[0]
+    check(kernel["kprobes"], f"the guest kernel has no kprobes: {kernel}")
+    kprobe_rows = 0
+    for row in records[1:]:
+        kinds = {a["kind"] for a in row["alternatives"]}
+        if kinds & {"kprobe", "kretprobe"}:
+            kprobe_rows += 1
+            chosen = row.get("chosen", {})
+            check(chosen.get("kind") in ("kprobe", "kretprobe"),
+                  f"probe {row['probe']}: kprobe alternative not chosen: {row}")
+    check(kprobe_rows > 0, "no probe with a kprobe alternative was planned")
+    print(f"kprobe lane: {kprobe_rows} probes on kprobes", flush=True)
+
+
+def trace_loopback(features):
+    err_path = "/tmp/nwtrace-kprobe.err"
+    with open(err_path, "w") as err, open("/tmp/nwtrace-kprobe.out", "w") as out:
+        tracer = subprocess.Popen([nwtrace_path(), "--prefer", "kprobe", "--json", "-R", "0",
+                                   "-p", str(PORT), *features], stdout=out, stderr=err)
+        started = time.time()
+        while "tracing, Ctrl-C to stop" not in open(err_path).read():
+            check(tracer.poll() is None, f"nwtrace exited: {open(err_path).read()}")
+            check(time.time() - started < 600, "nwtrace did not attach within 600 s")
+            time.sleep(0.5)
+        print(f"kprobe lane: compiled and attached in {time.time() - started:.0f} s: "
+              f"{open(err_path).read().strip().splitlines()[-1]}", flush=True)
+        server = subprocess.Popen([PYTHON, PEER, "server", "127.0.0.1", str(PORT), "1"],
+                                  stdout=subprocess.PIPE, text=True)
+        server.stdout.readline()
+        client = subprocess.run([PYTHON, PEER, "client", "127.0.0.1", str(PORT), "1"],
+                                capture_output=True, text=True, timeout=60)
+        sport = json.loads(client.stdout.splitlines()[0])["sport"]
+        server.communicate(timeout=60)
+        time.sleep(1)
+        tracer.send_signal(2)
+        check(tracer.wait(timeout=60) == 0, "nwtrace did not exit 0 on SIGINT")
+    with open("/tmp/nwtrace-kprobe.out") as f:
+        events = [json.loads(line) for line in f if line.strip()]
+    lifecycle = [e for e in events if e.get("type") in ("connect", "accept", "state", "close")]
+    mine = [e for e in lifecycle if sport in (e.get("sport"), e.get("dport"))]
+    kinds = [e["type"] for e in mine]
+    check("accept" in kinds and kinds.count("close") == 2, f"lifecycle on kprobes: {kinds}")
+    server_side = [e for e in mine if e.get("direction") == "server"]
+    check(server_side, f"no record attributed to the server side: {mine}")
+    for e in server_side:
+        check(e.get("pid") == server.pid, f"server record pid {e.get('pid')} != {server.pid}")
+    for e in mine:
+        check(e["saddr"] == "127.0.0.1" and e["daddr"] == "127.0.0.1", f"addresses: {e}")
+    print(f"kprobe lane: {len(events)} records, lifecycle {kinds}", flush=True)
+
+
+def main():
+    features = sys.argv[1:]
+    plan(features)
+    trace_loopback(features)
+    print("PASS: kprobe alternatives plan, compile, attach and trace on the stock kernel")
+
+
+if __name__ == "__main__":
+    main()
