@@ -69,21 +69,3 @@ def snmp_counter(pair, ns, group, name):
             return int(vals[head.index(name)])
     check(False, f"no {group} {name} in /proc/net/snmp")
 
-
-def fault_programs():
-    """Ids of loaded BPF programs with -k/-e probe names.  Other nwtrace runs on the
-    machine (other features, other checkouts) use other names and are not counted."""
-    out = run(["bpftool", "prog", "list", "--json"]).stdout
-    prefixes = ("nwt_drop_", "nwt_csum_", "nwt_seq_", "nwt_rst_")
-    return sorted(p["id"] for p in json.loads(out) if p.get("name", "").startswith(prefixes))
-
-
-def check_programs_released(before, timeout=5.0):
-    """No -k/-e program loaded since `before` is still there.  Programs are freed
-    shortly after their process exits, so this waits a little."""
-    import time
-    deadline = time.time() + timeout
-    while set(fault_programs()) - set(before):
-        if time.time() > deadline:
-            check(False, f"nwtrace left BPF programs loaded: {set(fault_programs()) - set(before)}")
-        time.sleep(0.1)

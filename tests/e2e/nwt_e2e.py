@@ -139,10 +139,16 @@ def bpf_programs_of(pid):
     return ids
 
 
-def check_programs_released(ids):
-    """None of a finished nwtrace's programs may still be loaded."""
+def check_programs_released(ids, timeout=5.0):
+    """None of a finished nwtrace's programs may still be loaded.  The kernel frees
+    programs shortly after the last fd closes (raw tracepoint links release them
+    after an RCU grace period), so this waits a little before failing."""
     check(ids, "nwtrace held no BPF program while tracing")
+    deadline = time.time() + timeout
     left = ids & loaded_bpf_programs()
+    while left and time.time() < deadline:
+        time.sleep(0.1)
+        left = ids & loaded_bpf_programs()
     check(not left, f"BPF programs {sorted(left)} still loaded after nwtrace exited")
 
 
