@@ -11,7 +11,12 @@
  *   NWT_USE_TCP_STATE_KPROBE      kprobe tcp_set_state (older kernels)
  * and, where kprobes exist, NWT_USE_TCP_LISTEN_KPROBE (inet_csk_listen_start),
  * because listen() changes state without going through tcp_set_state.
+ * NWT_LIFECYCLE_RECORDS=0 keeps the owner tracking but prints nothing: other
+ * features (-k, -e) use it to name the process owning a packet's socket.
  */
+#ifndef NWT_LIFECYCLE_RECORDS
+#define NWT_LIFECYCLE_RECORDS 1
+#endif
 #define NWT_TCP_ESTABLISHED 1
 #define NWT_TCP_SYN_SENT    2
 #define NWT_TCP_SYN_RECV    3
@@ -97,7 +102,7 @@ static __always_inline void nwt_emit_state(u64 sk, int oldstate, int newstate,
 
 	nwt_track_owner(sk, oldstate, newstate, flow, now, &owner);
 
-	if (nwt_filter(flow, owner.pid)) {
+	if (NWT_LIFECYCLE_RECORDS && nwt_filter(flow, owner.pid)) {
 		e = nwt_event_reserve(sizeof(*e));
 		if (e) {
 			e->hdr.ts_ns = now;

@@ -19,7 +19,8 @@ const struct nwt_probe nwt_probe_catalog[] = {
 	{
 		.name = "tcp_state",
 		.feature_name = "lifecycle",
-		.features = NWT_FEATURE_LIFECYCLE,
+		/* -k/-e: socket owners only (NWT_LIFECYCLE_RECORDS=0) */
+		.features = NWT_FEATURE_LIFECYCLE | NWT_FEATURE_DROP | NWT_FEATURE_ERR,
 		.source = "tcp_lifecycle.bpf.c",
 		.alts = {
 			{ NWT_ATTACH_TRACEPOINT, "sock:inet_sock_set_state", "nwt_tcp_state_tp",
@@ -36,7 +37,8 @@ const struct nwt_probe nwt_probe_catalog[] = {
 		 */
 		.name = "tcp_listen",
 		.feature_name = "lifecycle",
-		.features = NWT_FEATURE_LIFECYCLE,
+		/* -k/-e: socket owners only (NWT_LIFECYCLE_RECORDS=0) */
+		.features = NWT_FEATURE_LIFECYCLE | NWT_FEATURE_DROP | NWT_FEATURE_ERR,
 		.source = "tcp_lifecycle.bpf.c",
 		.optional = true,
 		.alts = {

@@ -214,7 +214,7 @@ int nwt_session_run(const struct nwt_options *opts, struct nwt_kernel_env *env)
 		nwt_faults_free(&s.faults);
 		return fail(err);
 	}
-	if (opts->features & NWT_FEATURE_LIFECYCLE)
+	if (opts->features & (NWT_FEATURE_LIFECYCLE | NWT_FEATURE_DROP | NWT_FEATURE_ERR))
 		seed_listeners(bpf, opts->verbose);
 	if (opts->output_path) {
 		s.out = fopen(opts->output_path, "w");

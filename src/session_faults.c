@@ -38,7 +38,15 @@ void nwt_faults_init(struct nwt_faults *fs, const struct nwt_options *opts,
 int nwt_faults_cflags(const struct nwt_faults *fs, struct nwt_cflags *cf,
 		      const struct nwt_options *opts)
 {
-	return fs->enabled ? nwt_drop_reasons_add_cflags(cf, &fs->reasons, opts) : 0;
+	int err;
+
+	if (!fs->enabled)
+		return 0;
+	err = nwt_drop_reasons_add_cflags(cf, &fs->reasons, opts);
+	/* The lifecycle probe is planned for its socket owners; its records only if asked. */
+	if (!err && !(opts->features & NWT_FEATURE_LIFECYCLE))
+		err = nwt_cflags_add(cf, "-DNWT_LIFECYCLE_RECORDS=0");
+	return err;
 }
 
 void nwt_faults_resolve(const struct nwt_faults *fs, struct nwt_record *rec)

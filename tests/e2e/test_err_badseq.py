@@ -1,7 +1,7 @@
 """A segment 2^30 bytes beyond what the client of an established connection has
 sent (its numbers read from the client's own socket in TCP repair mode) must yield an
-invalid_seq record carrying that sequence number, with the server socket ESTABLISHED
-and one of this kernel's sequence drop reasons."""
+invalid_seq record carrying that sequence number, with the server socket ESTABLISHED,
+its owner (the server process) and one of this kernel's sequence drop reasons."""
 from fault_e2e import peer, require_scapy, tracepoint_symbols
 from nwt_e2e import NetnsPair, Tracer, check, require_bpf
 
@@ -31,6 +31,11 @@ def main():
         check(e.get("reason") == "TCP_INVALID_SEQUENCE" and
               e.get("reason_code") == reasons["TCP_INVALID_SEQUENCE"], f"reason wrong: {e}")
         check(e.get("state") == "ESTABLISHED", f"server socket state wrong: {e}")
+        # The server's socket was accepted from its listener: the listener's process owns it.
+        check(e.get("pid") == server.pid and e.get("comm") == "python3",
+              f"owner of the server socket should be pid {server.pid}: {e}")
+        check(not [x for x in events if x["type"] in ("connect", "accept", "close", "state")],
+              f"-e alone printed lifecycle records: {events}")
         check("ack" in e and e.get("tcp_flags") == ".", f"seq/ack/flags missing: {e}")
         check(all(x.get("reason") in SEQ_REASONS for x in events if x["type"] == "invalid_seq"),
               f"invalid_seq with a non-sequence reason: {events}")
