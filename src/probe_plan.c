@@ -143,7 +143,7 @@ void nwt_plan_build(struct nwt_plan *plan, const struct nwt_probe *catalog, size
 const struct nwt_planned_probe *nwt_plan_first_unavailable(const struct nwt_plan *plan)
 {
 	for (size_t i = 0; i < plan->n_probes; i++)
-		if (plan->probes[i].chosen < 0)
+		if (plan->probes[i].chosen < 0 && !plan->probes[i].probe->optional)
 			return &plan->probes[i];
 	return NULL;
 }
@@ -174,6 +174,7 @@ void nwt_plan_print(FILE *out, const struct nwt_plan *plan)
 		}
 		if (pp->chosen < 0)
 			fprintf(out, "%-10s %-12s %-6s %-44s %s\n", "", "", "", "",
-				"=> unavailable on this kernel");
+				pp->probe->optional ? "=> optional point, not traced on this kernel"
+						    : "=> unavailable on this kernel");
 	}
 }
