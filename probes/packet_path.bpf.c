@@ -22,6 +22,7 @@
 struct nwt_pkt_state {
 	u64 ts[NWT_PT_PER_DIR];
 	u64 sk;
+	u64 dev;		/* rx: the receiving device, TCP clears skb->dev */
 	struct nwt_flow flow;
 	u32 seq;
 	u32 ack;
@@ -173,6 +174,8 @@ static __always_inline bool nwt_pkt_parse(u64 skb, u64 l3, struct nwt_pkt_state 
 	st->tcp_flags = th[13];
 	st->payload_len = l3_payload > hlen ? l3_payload - hlen : 0;
 	NWT_READ_FIELD(dev, skb, NWT_OFF_SKB_DEV);
+	if (!dev)
+		dev = st->dev;
 	if (dev) {
 		NWT_READ_FIELD(st->ifindex, dev, NWT_OFF_NETDEV_IFINDEX);
 		bpf_probe_read_kernel(st->ifname, sizeof(st->ifname),
@@ -373,6 +376,7 @@ static __always_inline void nwt_pkt_rx_dev(u64 skb, u32 l3_skip)
 	struct nwt_pkt_state st = {};
 
 	st.ts[NWT_PT_RX_DEV - NWT_PT_RX_DEV] = bpf_ktime_get_ns();
+	NWT_READ_FIELD(st.dev, skb, NWT_OFF_SKB_DEV);
 	pkt_rx.update(&skb, &st);
 #endif
 }
@@ -392,6 +396,7 @@ static __always_inline void nwt_pkt_rx_ip(u64 skb)
 		struct nwt_pkt_state st = {};
 
 		st.ts[ip] = now;
+		NWT_READ_FIELD(st.dev, skb, NWT_OFF_SKB_DEV);
 		pkt_rx.update(&skb, &st);
 	}
 #endif
@@ -410,6 +415,7 @@ static __always_inline void nwt_pkt_rx_tcp(u64 sk, u64 skb)
 	if (known) {
 		st.ts[0] = known->ts[0];
 		st.ts[1] = known->ts[1];
+		st.dev = known->dev;
 		pkt_rx.delete(&skb);
 	}
 	if (!nwt_pkt_parse(skb, nwt_pkt_l3(skb, false), &st))

@@ -156,11 +156,11 @@ size_t nwt_packet_json_format(const struct nwt_record *rec, char *out, size_t le
 		put_json_string(&b, p->ifname);
 	}
 	if (rec->kind == NWT_REC_PACKET)
-		for (int i = 0; i < NWT_LAYERS_PER_DIR; i++)
-			if (p->has_layer[i]) {
-				put_key(&b, nwt_pkt_layer_name(nwt_pkt_layer_of(p->rx, i)));
-				put_us(&b, p->layer_ns[i]);
-			}
+		for (int i = 0; i < p->n_spans; i++) {
+			put_key(&b, nwt_pkt_span_name(p->rx, p->span_first[i], p->span_last[i], tmp,
+						      sizeof(tmp)));
+			put_us(&b, p->span_ns[i]);
+		}
 	if (p->http[0]) {
 		put_key(&b, "http");
 		put_json_string(&b, p->http);
@@ -209,14 +209,22 @@ void nwt_packet_table_print(FILE *out, const struct nwt_record *rec)
 	if (rec->kind == NWT_REC_HOP) {
 		snprintf(last, sizeof(last), "%s", nwt_pkt_point_name(p->point));
 	} else {
+		int span = 0;
+
 		n = 0;
+		/* Every layer gets a cell: its time, "-" if unobserved, "^" if merged into the left. */
 		for (int i = 0; i < NWT_LAYERS_PER_DIR && n < sizeof(last); i++) {
 			const char *name = nwt_pkt_layer_name(nwt_pkt_layer_of(p->rx, i));
 			int len = (int)(strlen(name) - 3);	/* without "_us" */
 
-			if (p->has_layer[i])
+			while (span < p->n_spans && p->span_last[span] < i)
+				span++;
+			if (span < p->n_spans && p->span_first[span] == i)
 				n += snprintf(last + n, sizeof(last) - n, "%s%.*s=%.1f", i ? " " : "",
-					      len, name, p->layer_ns[i] / 1000.0);
+					      len, name, p->span_ns[span] / 1000.0);
+			else if (span < p->n_spans && p->span_first[span] < i)
+				n += snprintf(last + n, sizeof(last) - n, "%s%.*s=^", i ? " " : "",
+					      len, name);
 			else
 				n += snprintf(last + n, sizeof(last) - n, "%s%.*s=-", i ? " " : "",
 					      len, name);

@@ -2,6 +2,7 @@
 #include "packet_record.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 static const char *const layer_names[NWT_LAYER_MAX] = {
@@ -25,6 +26,32 @@ const char *nwt_pkt_layer_name(enum nwt_pkt_layer layer)
 const char *nwt_pkt_point_name(int point)
 {
 	return point >= 0 && point < NWT_PT_MAX ? point_names[point] : "?";
+}
+
+int nwt_pkt_span_index(bool rx, int first, int last)
+{
+	/* [0] [1] [2] [0-1] [1-2] [0-2] per direction */
+	static const int idx[3][3] = { { 0, 3, 5 }, { -1, 1, 4 }, { -1, -1, 2 } };
+
+	if (first < 0 || last > 2 || first > last)
+		return -1;
+	return (rx ? 6 : 0) + idx[first][last];
+}
+
+const char *nwt_pkt_span_name(bool rx, int first, int last, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (int i = first; i <= last && n < len; i++) {
+		const char *name = nwt_pkt_layer_name(nwt_pkt_layer_of(rx, i));
+
+		n += snprintf(buf + n, len - n, "%s%.*s", i > first ? "_" : "",
+			      (int)strlen(name) - 3, name);
+	}
+	if (n < len)
+		snprintf(buf + n, len - n, "_us");
+	return buf;
 }
 
 static bool is_method_char(char c)
@@ -102,9 +129,16 @@ int nwt_decode_packet(const void *data, size_t size, struct nwt_record *rec)
 	rec->wall_ns = e.hdr.ts_ns;
 	for (int i = 0; i < NWT_PT_PER_DIR; i++)
 		p->point_seen[i] = e.point_ns[i] != 0;
-	for (int i = 0; i < NWT_LAYERS_PER_DIR; i++) {
-		p->has_layer[i] = e.point_ns[i] && e.point_ns[i + 1] && e.point_ns[i + 1] >= e.point_ns[i];
-		p->layer_ns[i] = p->has_layer[i] ? e.point_ns[i + 1] - e.point_ns[i] : 0;
+	for (int i = 0, prev = -1; i < NWT_PT_PER_DIR; i++) {
+		if (!e.point_ns[i])
+			continue;
+		if (prev >= 0 && e.point_ns[i] >= e.point_ns[prev]) {
+			p->span_first[p->n_spans] = prev;
+			p->span_last[p->n_spans] = i - 1;
+			p->span_ns[p->n_spans] = e.point_ns[i] - e.point_ns[prev];
+			p->n_spans++;
+		}
+		prev = i;
 	}
 	if (e.http_len && size >= sizeof(e))
 		nwt_http_line(e.http, e.http_len > NWT_HTTP_LEN ? NWT_HTTP_LEN : e.http_len, p->http,

@@ -52,9 +52,15 @@ struct nwt_packet_record {
 	bool has_ack;
 	uint8_t tcp_flags;
 	char ifname[17];
-	/* Layer times of this direction (index 0..2 of tx or rx); has_layer false: not observed. */
-	bool has_layer[NWT_LAYERS_PER_DIR];
-	uint64_t layer_ns[NWT_LAYERS_PER_DIR];
+	/*
+	 * Time between adjacent observed boundaries.  Span i covers layers
+	 * first[i]..last[i] of this direction: one layer when both its
+	 * boundaries were observed, several when the chain cannot see the
+	 * boundaries between them (named "tcp_ip_us" then).
+	 */
+	int n_spans;
+	int span_first[NWT_LAYERS_PER_DIR], span_last[NWT_LAYERS_PER_DIR];
+	uint64_t span_ns[NWT_LAYERS_PER_DIR];
 	bool point_seen[NWT_PT_PER_DIR];
 	char http[NWT_HTTP_LEN + 1];	/* request/status line, "" if none */
 };

@@ -32,12 +32,12 @@ static void add_to(struct nwt_stats_window *w, const struct nwt_record *rec)
 	for (int i = 0; i < NWT_PT_PER_DIR; i++)
 		if (p->point_seen[i])
 			w->points[(p->rx ? NWT_PT_RX_DEV : NWT_PT_TX_TCP) + i]++;
-	for (int i = 0; i < NWT_LAYERS_PER_DIR; i++) {
-		enum nwt_pkt_layer l = nwt_pkt_layer_of(p->rx, i);
+	for (int i = 0; i < p->n_spans; i++) {
+		int l = nwt_pkt_span_index(p->rx, p->span_first[i], p->span_last[i]);
 
-		if (!p->has_layer[i])
+		if (l < 0)
 			continue;
-		w->hist[l][bucket_of(p->layer_ns[i])]++;
+		w->hist[l][bucket_of(p->span_ns[i])]++;
 		w->layer_count[l]++;
 	}
 }
@@ -64,10 +64,19 @@ uint64_t nwt_stats_quantile_ns(const struct nwt_stats_window *w, int layer, doub
 	return 2ULL << (NWT_HIST_BUCKETS - 1);
 }
 
-static const char *dir_layer_name(int layer, char *buf, size_t len)
+/* "tx_qdisc_us", "rx_ip_tcp_us": span index -> name */
+static const char *dir_layer_name(int span, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s_%s", layer >= NWT_LAYER_RX_MAC ? "rx" : "tx",
-		 nwt_pkt_layer_name((enum nwt_pkt_layer)layer));
+	bool rx = span >= 6;
+
+	for (int first = 0; first < NWT_LAYERS_PER_DIR; first++)
+		for (int last = first; last < NWT_LAYERS_PER_DIR; last++)
+			if (nwt_pkt_span_index(rx, first, last) == span) {
+				char name[48];
+
+				snprintf(buf, len, "%s_%s", rx ? "rx" : "tx",
+					 nwt_pkt_span_name(rx, first, last, name, sizeof(name)));
+			}
 	return buf;
 }
 
@@ -88,7 +97,7 @@ static void print_json(FILE *out, const struct nwt_stats_window *w, bool final, 
 			json_object_set_new(points, nwt_pkt_point_name(i),
 					    json_integer((json_int_t)w->points[i]));
 	json_object_set_new(obj, "points", points);
-	for (int l = 0; l < NWT_LAYER_MAX; l++) {
+	for (int l = 0; l < NWT_PKT_SPANS; l++) {
 		json_t *layer, *hist;
 
 		if (!w->layer_count[l])
@@ -140,7 +149,7 @@ static void print_table(FILE *out, const struct nwt_stats_window *w, bool final,
 	fputc('\n', out);
 	fprintf(out, "%-13s %10s %10s %10s  %s\n", "LAYER", "COUNT", "P50_US", "P99_US",
 		"LOG2 HISTOGRAM (<us:count)");
-	for (int l = 0; l < NWT_LAYER_MAX; l++) {
+	for (int l = 0; l < NWT_PKT_SPANS; l++) {
 		if (!w->layer_count[l])
 			continue;
 		fprintf(out, "%-13s %10llu %10.3f %10.3f ", dir_layer_name(l, buf, sizeof(buf)),

@@ -23,8 +23,9 @@ struct nwt_stats_window {
 	uint64_t records;	/* everything seen, packets or not */
 	uint64_t packets[2];	/* tx, rx */
 	uint64_t points[NWT_PT_MAX];
-	uint64_t hist[NWT_LAYER_MAX][NWT_HIST_BUCKETS];
-	uint64_t layer_count[NWT_LAYER_MAX];
+	/* per span of layers (nwt_pkt_span_index) */
+	uint64_t hist[12][NWT_HIST_BUCKETS];
+	uint64_t layer_count[12];
 };
 
 struct nwt_stats {
