@@ -14,6 +14,8 @@
 /* What a record in the ring buffer is; the first __u32 after ts_ns. */
 enum nwt_event_type {
 	NWT_EVENT_TCP_STATE = 1,
+	NWT_EVENT_PACKET = 2,	/* struct nwt_packet_event: one per packet (-t) */
+	NWT_EVENT_HOP = 3,	/* struct nwt_packet_event: one per point passed (--hops) */
 };
 
 /* Kernel-side accounting, one slot each in the per-CPU "counters" array. */
@@ -83,6 +85,60 @@ struct nwt_listener_key {
 struct nwt_listener_owner {
 	__u32 pid;
 	char comm[NWT_COMM_LEN];
+};
+
+/*
+ * Points on the packet path, in the order a packet passes them.  Each
+ * direction has four boundaries; a layer is the time between two adjacent
+ * boundaries both observed.  NWT_PT_*_EXTRA are hop-only points.
+ */
+enum nwt_pkt_point {
+	NWT_PT_TX_TCP = 0,	/* data entered TCP: tcp_sendmsg */
+	NWT_PT_TX_IP = 1,	/* ip_queue_xmit / inet6_csk_xmit */
+	NWT_PT_TX_QUEUE = 2,	/* device queue: __dev_queue_xmit, net:net_dev_queue */
+	NWT_PT_TX_XMIT = 3,	/* driver transmit: dev_hard_start_xmit, net:net_dev_start_xmit */
+	NWT_PT_RX_DEV = 4,	/* device receive: eth_type_trans, net:netif_rx */
+	NWT_PT_RX_IP = 5,	/* IP receive: ip_rcv_core; net:netif_receive_skb (hand-off to IP) */
+	NWT_PT_RX_TCP = 6,	/* TCP receive: tcp_v4_do_rcv, tcp:tcp_probe */
+	NWT_PT_RX_SOCK = 7,	/* read by the application: skb_copy_datagram_iter */
+	NWT_PT_RX_TCP_ENTRY = 8,	/* tcp_v4_rcv / tcp_v6_rcv (hops only) */
+	NWT_PT_MAX = 9,
+};
+#define NWT_PT_PER_DIR 4
+
+/* nwt_packet_event.direction */
+#define NWT_DIR_TX 0
+#define NWT_DIR_RX 1
+
+/* nwt_packet_event.flags */
+#define NWT_PKT_F_OWNER_KNOWN (1u << 0)
+#define NWT_PKT_F_HAS_ACK     (1u << 1)	/* ACK flag set: ack is meaningful */
+
+#define NWT_HTTP_LEN 96		/* bytes of payload kept for -H */
+
+/*
+ * A packet (NWT_EVENT_PACKET) or one point it passed (NWT_EVENT_HOP).
+ * Addresses and ports as on the wire: saddr is the sender.  point_ns holds
+ * the direction's boundaries (tx: NWT_PT_TX_*, rx: NWT_PT_RX_* - 4); 0 when
+ * not observed.  For a hop, point_ns[0] is the time at `point`.
+ * http[] is only sent with -H: records are shorter by NWT_HTTP_LEN otherwise.
+ */
+struct nwt_packet_event {
+	struct nwt_event_header hdr;
+	__u64 sock_id;
+	__u64 point_ns[NWT_PT_PER_DIR];
+	struct nwt_flow flow;
+	__u32 seq;
+	__u32 ack;
+	__u32 payload_len;
+	__u32 ifindex;
+	__u32 flags;		/* NWT_PKT_F_* */
+	__u8 direction;		/* NWT_DIR_* */
+	__u8 tcp_flags;		/* FIN 0x01 SYN 0x02 RST 0x04 PSH 0x08 ACK 0x10 URG 0x20 */
+	__u8 point;		/* enum nwt_pkt_point, hops only */
+	__u8 http_len;		/* bytes in http[] */
+	char ifname[16];
+	char http[NWT_HTTP_LEN];
 };
 
 #endif /* NWTRACE_EVENTS_H */

@@ -94,6 +94,19 @@ static int add_offsets(struct nwt_cflags *cf, const struct nwt_kernel_offsets *o
 	return err;
 }
 
+static int add_packet_switches(struct nwt_cflags *cf, const struct nwt_options *opts)
+{
+	int err = 0;
+
+	if (opts->features & (NWT_FEATURE_PACKET | NWT_FEATURE_HTTP))
+		err = err ?: nwt_cflags_add(cf, "-DNWT_PKT_RECORDS");
+	if (opts->features & NWT_FEATURE_HOPS)
+		err = err ?: nwt_cflags_add(cf, "-DNWT_PKT_HOPS");
+	if (opts->features & NWT_FEATURE_HTTP)
+		err = err ?: nwt_cflags_add(cf, "-DNWT_PKT_HTTP");
+	return err;
+}
+
 static bool offsets_known(const struct nwt_attach_alt *alt, const struct nwt_kernel_offsets *offs)
 {
 	for (int k = 0; k < NWT_MAX_OFFSETS_PER_ALT && alt->offsets[k]; k++)
@@ -138,6 +151,7 @@ int nwt_cflags_build(struct nwt_cflags *cf, const struct nwt_options *opts,
 	err = err ?: nwt_cflags_add(cf, "-DNWT_MAX_CONNS=%d", NWT_MAX_CONNS);
 	err = err ?: add_filters(cf, opts);
 	err = err ?: add_alternatives(cf, plan, offs, opts->verify_probes);
+	err = err ?: add_packet_switches(cf, opts);
 	err = err ?: add_offsets(cf, offs);
 	if (err)
 		nwt_cflags_free(cf);

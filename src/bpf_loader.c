@@ -293,7 +293,12 @@ int nwt_bpf_open_events(struct nwt_bpf *bpf, nwt_event_fn fn, void *ctx, char *e
 
 int nwt_bpf_poll(struct nwt_bpf *bpf, int timeout_ms)
 {
-	return bpf_poll_ringbuf(bpf->ring, timeout_ms);
+	int n = bpf_poll_ringbuf(bpf->ring, timeout_ms);
+
+	/* Probes may submit without a wake-up: drain what the timeout left behind. */
+	if (n >= 0)
+		bpf_consume_ringbuf(bpf->ring);
+	return n;
 }
 
 int nwt_bpf_read_counters(struct nwt_bpf *bpf, uint64_t counters[NWT_COUNTER_MAX])
@@ -319,12 +324,8 @@ int nwt_bpf_read_counters(struct nwt_bpf *bpf, uint64_t counters[NWT_COUNTER_MAX
 	return 0;
 }
 
-void nwt_bpf_close(struct nwt_bpf *bpf)
+static void detach_links(struct nwt_bpf *bpf)
 {
-	if (!bpf)
-		return;
-	if (bpf->ring)
-		bpf_free_ringbuf(bpf->ring);
 	for (int i = bpf->n_links - 1; i >= 0; i--) {
 		struct nwt_link *link = &bpf->links[i];
 
@@ -337,6 +338,27 @@ void nwt_bpf_close(struct nwt_bpf *bpf)
 			bpf_detach_kprobe(link->kprobe_event);
 		close(link->prog_fd);
 	}
+	bpf->n_links = 0;
+}
+
+void nwt_bpf_detach(struct nwt_bpf *bpf)
+{
+	if (bpf)
+		detach_links(bpf);
+}
+
+int nwt_bpf_drain(struct nwt_bpf *bpf)
+{
+	return bpf && bpf->ring ? bpf_consume_ringbuf(bpf->ring) : 0;
+}
+
+void nwt_bpf_close(struct nwt_bpf *bpf)
+{
+	if (!bpf)
+		return;
+	if (bpf->ring)
+		bpf_free_ringbuf(bpf->ring);
+	detach_links(bpf);
 	if (bpf->module)
 		bpf_module_destroy(bpf->module);
 	free(bpf);

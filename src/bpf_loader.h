@@ -50,6 +50,12 @@ int nwt_bpf_map_update(struct nwt_bpf *bpf, const char *map, const void *key, co
 /* Number of attached programs. */
 int nwt_bpf_attached(const struct nwt_bpf *bpf);
 
+/* Detaches the programs; maps and the ring buffer stay readable. */
+void nwt_bpf_detach(struct nwt_bpf *bpf);
+
+/* Delivers whatever is in the ring buffer without waiting. */
+int nwt_bpf_drain(struct nwt_bpf *bpf);
+
 /* Detaches everything and frees the module. NULL is fine. */
 void nwt_bpf_close(struct nwt_bpf *bpf);
 

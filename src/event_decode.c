@@ -4,11 +4,13 @@
 #include <string.h>
 #include <time.h>
 
+#include "packet_record.h"
 #include "tcp_state.h"
 
 static const char *const kind_names[NWT_REC_KIND_MAX] = {
 	[NWT_REC_CONNECT] = "connect", [NWT_REC_ACCEPT] = "accept", [NWT_REC_LISTEN] = "listen",
 	[NWT_REC_STATE] = "state",     [NWT_REC_CLOSE] = "close",
+	[NWT_REC_PACKET] = "packet",   [NWT_REC_HOP] = "hop",
 };
 
 const char *nwt_record_kind_name(enum nwt_record_kind kind)
@@ -92,6 +94,12 @@ int nwt_decode_event(const void *data, size_t size, int64_t monotonic_to_wall_ns
 	switch (hdr.type) {
 	case NWT_EVENT_TCP_STATE:
 		return decode_tcp_state(data, size, monotonic_to_wall_ns, rec);
+	case NWT_EVENT_PACKET:
+	case NWT_EVENT_HOP:
+		if (nwt_decode_packet(data, size, rec))
+			return -EINVAL;
+		rec->wall_ns += monotonic_to_wall_ns;
+		return 0;
 	default:
 		return -EINVAL;
 	}

@@ -15,6 +15,16 @@ const struct nwt_kernel_field nwt_kernel_fields[] = {
 	{ "NWT_OFF_SOCK_DADDR", "sock", "__sk_common.skc_daddr" },
 	{ "NWT_OFF_SOCK_V6_RCV_SADDR", "sock", "__sk_common.skc_v6_rcv_saddr" },
 	{ "NWT_OFF_SOCK_V6_DADDR", "sock", "__sk_common.skc_v6_daddr" },
+	{ "NWT_OFF_SKB_HEAD", "sk_buff", "head" },
+	{ "NWT_OFF_SKB_DATA", "sk_buff", "data" },
+	{ "NWT_OFF_SKB_NETWORK_HEADER", "sk_buff", "network_header" },
+	{ "NWT_OFF_SKB_TAIL", "sk_buff", "tail" },
+	{ "NWT_OFF_SKB_DEV", "sk_buff", "dev" },
+	{ "NWT_OFF_SKB_SK", "sk_buff", "sk" },
+	{ "NWT_OFF_NETDEV_IFINDEX", "net_device", "ifindex" },
+	{ "NWT_OFF_NETDEV_NAME", "net_device", "name" },
+	{ "NWT_OFF_TCP_WRITE_SEQ", "tcp_sock", "write_seq" },
+	{ "NWT_OFF_TCP_COPIED_SEQ", "tcp_sock", "copied_seq" },
 };
 const size_t nwt_kernel_fields_len = sizeof(nwt_kernel_fields) / sizeof(nwt_kernel_fields[0]);
 

@@ -15,6 +15,11 @@ const char nwt_usage[] =
 	"Trace what the Linux network stack does to TCP connections.\n"
 	"With no feature flag: TCP connection lifecycle (connect, accept, state changes, close).\n"
 	"\n"
+	"Features:\n"
+	"  -t, --time              one record per TCP packet (rx, tx) with seq/ack and per-layer times\n"
+	"      --hops              one record per kernel point a packet passes\n"
+	"  -H, --http              HTTP/1.x request/status line carried by a packet (implies -t)\n"
+	"\n"
 	"Filters (applied inside the kernel):\n"
 	"  -i, --ip ADDR[/LEN]     source or destination address in ADDR/LEN (IPv4 or IPv6)\n"
 	"  -p, --port PORT         source or destination port\n"
@@ -30,6 +35,7 @@ const char nwt_usage[] =
 	"  -o, --output FILE       write events to FILE instead of stdout\n"
 	"  -D, --duration SEC      stop after SEC seconds\n"
 	"  -c, --count N           stop after N events\n"
+	"  -s, --stats             no per-event lines: a summary every --interval and at exit\n"
 	"  -v, --verbose           probe plan, kernel notes and compiler diagnostics on stderr\n"
 	"      --kernel-headers DIR  kernel headers to compile the probes against\n"
 	"      --prefer KIND       try KIND first: tracepoint, raw_tracepoint or kprobe\n"
@@ -48,6 +54,7 @@ enum long_only_option {
 	OPT_VERSION,
 	OPT_PREFER,
 	OPT_VERIFY_PROBES,
+	OPT_HOPS,
 };
 
 static const struct option long_options[] = {
@@ -71,10 +78,14 @@ static const struct option long_options[] = {
 	{ "verify-probes", no_argument, NULL, OPT_VERIFY_PROBES },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "time", no_argument, NULL, 't' },
+	{ "hops", no_argument, NULL, OPT_HOPS },
+	{ "http", no_argument, NULL, 'H' },
+	{ "stats", no_argument, NULL, 's' },
 	{ NULL, 0, NULL, 0 },
 };
 
-static const char short_options[] = "+:i:p:P:46jR:o:D:c:vh";
+static const char short_options[] = "+:i:p:P:46jR:o:D:c:vhtHs";
 
 static enum nwt_parse_result usage_error(char *err, size_t err_len, const char *fmt, ...)
 {
@@ -248,6 +259,18 @@ enum nwt_parse_result nwt_parse_options(int argc, char **argv, struct nwt_option
 			break;
 		case OPT_VERIFY_PROBES:
 			opts->verify_probes = true;
+			break;
+		case 't':
+			opts->features |= NWT_FEATURE_PACKET;
+			break;
+		case OPT_HOPS:
+			opts->features |= NWT_FEATURE_HOPS;
+			break;
+		case 'H':
+			opts->features |= NWT_FEATURE_PACKET | NWT_FEATURE_HTTP;
+			break;
+		case 's':
+			opts->stats = true;
 			break;
 		case 'h':
 			return NWT_PARSE_HELP;

@@ -34,6 +34,7 @@ struct nwt_options {
 	double duration_s;		/* 0 = until interrupted */
 	unsigned long long count;	/* 0 = unlimited */
 	const char *kernel_headers;
+	bool stats;			/* -s: summaries instead of per-event lines */
 };
 
 enum nwt_parse_result {

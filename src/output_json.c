@@ -6,6 +6,7 @@
 
 #include "addr.h"
 #include "output.h"
+#include "output_packet.h"
 #include "tcp_state.h"
 
 /* Which end opened the connection; listeners and unknown origins have none. */
@@ -64,9 +65,12 @@ static void add_tcp_state(json_t *obj, const struct nwt_tcp_state_change *tc)
 
 int nwt_json_print_record(FILE *out, const struct nwt_record *rec)
 {
-	json_t *obj = json_object();
+	json_t *obj;
 	int err = 0;
 
+	if (rec->kind == NWT_REC_PACKET || rec->kind == NWT_REC_HOP)
+		return nwt_packet_json_print(out, rec);
+	obj = json_object();
 	if (!obj)
 		return -ENOMEM;
 	add_common(obj, rec);

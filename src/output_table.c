@@ -4,6 +4,7 @@
 
 #include "addr.h"
 #include "output.h"
+#include "output_packet.h"
 #include "tcp_state.h"
 
 enum table_column { COL_TIME, COL_PID, COL_COMM, COL_LOCAL, COL_REMOTE, COL_EVENT, COL_MAX };
@@ -67,6 +68,10 @@ void nwt_table_print_record(FILE *out, const struct nwt_record *rec)
 	time_t secs = (time_t)(rec->wall_ns / 1000000000ULL);
 	struct tm tm;
 
+	if (rec->kind == NWT_REC_PACKET || rec->kind == NWT_REC_HOP) {
+		nwt_packet_table_print(out, rec);
+		return;
+	}
 	localtime_r(&secs, &tm);
 	strftime(cells[COL_TIME], sizeof(cells[COL_TIME]), "%H:%M:%S", &tm);
 	if (rec->has_pid)

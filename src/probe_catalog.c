@@ -9,6 +9,18 @@
 		"NWT_OFF_SOCK_RCV_SADDR", "NWT_OFF_SOCK_DADDR", "NWT_OFF_SOCK_V6_RCV_SADDR",   \
 		"NWT_OFF_SOCK_V6_DADDR"
 
+#define PKT_FEATURES (NWT_FEATURE_PACKET | NWT_FEATURE_HOPS | NWT_FEATURE_HTTP)
+#define SKB_OFFSETS "NWT_OFF_SKB_HEAD", "NWT_OFF_SKB_DATA", "NWT_OFF_SKB_NETWORK_HEADER", \
+		"NWT_OFF_SKB_TAIL", "NWT_OFF_SKB_DEV", "NWT_OFF_SKB_SK", "NWT_OFF_NETDEV_IFINDEX", \
+		"NWT_OFF_NETDEV_NAME"
+/* A packet point with a raw tracepoint and a kprobe alternative; prog is nwt_<stem>_{rtp,kp}. */
+#define PKT_ROW(row, tp, kp, stem, use, offs...)                                              \
+	{ .name = row, .feature_name = "packet", .features = PKT_FEATURES,                    \
+	  .source = "packet_path.bpf.c",                                                     \
+	  .alts = { { NWT_ATTACH_RAW_TRACEPOINT, tp, "nwt_" stem "_rtp", "NWT_USE_" use "_RTP", \
+		      { offs } },                                                              \
+		    { NWT_ATTACH_KPROBE, kp, "nwt_" stem "_kp", "NWT_USE_" use "_KPROBE", { offs } } } }
+
 const struct nwt_probe nwt_probe_catalog[] = {
 	{
 		.name = "tcp_state",
@@ -40,5 +52,47 @@ const struct nwt_probe nwt_probe_catalog[] = {
 			    "NWT_OFF_SOCK_NUM" } },
 		},
 	},
+	/* Packet path, tx: TCP -> IP -> device queue -> driver; rx: device -> IP -> TCP -> socket. */
+	{ .name = "pkt_tx_tcp", .feature_name = "packet", .features = PKT_FEATURES,
+	  .source = "packet_path.bpf.c",
+	  .alts = { { NWT_ATTACH_RAW_TRACEPOINT, "tcp:tcp_sendmsg_locked", "nwt_pkt_tx_tcp_rtp",
+		      "NWT_USE_PKT_TX_TCP_RTP", { "NWT_OFF_TCP_WRITE_SEQ" } },
+		    { NWT_ATTACH_KPROBE, "tcp_sendmsg", "nwt_pkt_tx_tcp_kp", "NWT_USE_PKT_TX_TCP_KPROBE",
+		      { "NWT_OFF_TCP_WRITE_SEQ" } } },
+	  .optional = true },
+	{ .name = "pkt_tx_ip", .feature_name = "packet", .features = PKT_FEATURES,
+	  .source = "packet_path.bpf.c",
+	  .alts = { { NWT_ATTACH_KPROBE, "ip_queue_xmit", "nwt_pkt_tx_ip_kp", "NWT_USE_PKT_TX_IP_KPROBE" } },
+	  .optional = true },
+	{ .name = "pkt_tx_ip6", .feature_name = "packet", .features = PKT_FEATURES,
+	  .source = "packet_path.bpf.c",
+	  .alts = { { NWT_ATTACH_KPROBE, "inet6_csk_xmit", "nwt_pkt_tx_ip_kp", "NWT_USE_PKT_TX_IP_KPROBE" } },
+	  .optional = true },
+	PKT_ROW("pkt_tx_queue", "net:net_dev_queue", "__dev_queue_xmit", "pkt_tx_queue", "PKT_TX_QUEUE", SKB_OFFSETS),
+	PKT_ROW("pkt_tx_xmit", "net:net_dev_start_xmit", "dev_hard_start_xmit", "pkt_tx_xmit", "PKT_TX_XMIT", SKB_OFFSETS),
+	PKT_ROW("pkt_rx_dev", "net:netif_rx", "eth_type_trans", "pkt_rx_dev", "PKT_RX_DEV", SKB_OFFSETS),
+	PKT_ROW("pkt_rx_ip", "net:netif_receive_skb", "ip_rcv_core", "pkt_rx_ip", "PKT_RX_IP", SKB_OFFSETS),
+	{ .name = "pkt_rx_ip6", .feature_name = "packet", .features = PKT_FEATURES,
+	  .source = "packet_path.bpf.c",
+	  .alts = { { NWT_ATTACH_KPROBE, "ipv6_rcv", "nwt_pkt_rx_ip_kp", "NWT_USE_PKT_RX_IP_KPROBE",
+		      { SKB_OFFSETS } } },
+	  .optional = true },
+	{ .name = "pkt_rx_tcp4in", .feature_name = "packet", .features = NWT_FEATURE_HOPS,
+	  .source = "packet_path.bpf.c",
+	  .alts = { { NWT_ATTACH_KPROBE, "tcp_v4_rcv", "nwt_pkt_rx_tcp_entry_kp",
+		      "NWT_USE_PKT_RX_TCP_ENTRY_KPROBE", { SKB_OFFSETS } } },
+	  .optional = true },
+	{ .name = "pkt_rx_tcp6in", .feature_name = "packet", .features = NWT_FEATURE_HOPS,
+	  .source = "packet_path.bpf.c",
+	  .alts = { { NWT_ATTACH_KPROBE, "tcp_v6_rcv", "nwt_pkt_rx_tcp_entry_kp",
+		      "NWT_USE_PKT_RX_TCP_ENTRY_KPROBE", { SKB_OFFSETS } } },
+	  .optional = true },
+	PKT_ROW("pkt_rx_tcp", "tcp:tcp_probe", "tcp_v4_do_rcv", "pkt_rx_tcp", "PKT_RX_TCP", SKB_OFFSETS),
+	{ .name = "pkt_rx_tcp6", .feature_name = "packet", .features = PKT_FEATURES,
+	  .source = "packet_path.bpf.c",
+	  .alts = { { NWT_ATTACH_KPROBE, "tcp_v6_do_rcv", "nwt_pkt_rx_tcp_kp", "NWT_USE_PKT_RX_TCP_KPROBE",
+		      { SKB_OFFSETS } } },
+	  .optional = true },
+	PKT_ROW("pkt_rx_sock", "skb:skb_copy_datagram_iovec", "skb_copy_datagram_iter", "pkt_rx_sock", "PKT_RX_SOCK", SKB_OFFSETS, "NWT_OFF_TCP_COPIED_SEQ"),
 };
 const size_t nwt_probe_catalog_len = sizeof(nwt_probe_catalog) / sizeof(nwt_probe_catalog[0]);

@@ -13,6 +13,9 @@
 
 enum nwt_feature {
 	NWT_FEATURE_LIFECYCLE = 1u << 0,	/* default: connect/accept/state/close */
+	NWT_FEATURE_PACKET = 1u << 8,	/* -t: per-packet records with layer times */
+	NWT_FEATURE_HOPS = 1u << 9,	/* --hops: a record per point a packet passes */
+	NWT_FEATURE_HTTP = 1u << 10,	/* -H: HTTP/1.x line carried by a packet */
 };
 
 enum nwt_attach_kind {
@@ -45,8 +48,8 @@ struct nwt_probe {
 	const char *feature_name;
 	unsigned int features;	/* NWT_FEATURE_* bits that need this probe */
 	const char *source;	/* file under probes/ */
-	bool optional;		/* the feature works without it, with less detail */
 	struct nwt_attach_alt alts[NWT_MAX_ALTERNATIVES];
+	bool optional;		/* the feature works without it (e.g. a kprobe-only extra point) */
 };
 
 extern const struct nwt_probe nwt_probe_catalog[];
