@@ -15,6 +15,13 @@ const char nwt_usage[] =
 	"Trace what the Linux network stack does to TCP connections.\n"
 	"With no feature flag: TCP connection lifecycle (connect, accept, state changes, close).\n"
 	"\n"
+	"Features (any combination):\n"
+	"  -x, --extra             connection table every --interval: backlog, rwnd, cwnd, ssthresh,\n"
+	"                          sndbuf, wmem_queued, bytes received/acked, srtt, duration, retrans\n"
+	"  -r, --retrans           fast-retransmit/RTO counts per connection, a record per retransmit\n"
+	"  -S, --state             every TCP state change with the time spent in the previous state\n"
+	"  -a, --all               keep closed connections in the -x table (implies -x)\n"
+	"\n"
 	"Filters (applied inside the kernel):\n"
 	"  -i, --ip ADDR[/LEN]     source or destination address in ADDR/LEN (IPv4 or IPv6)\n"
 	"  -p, --port PORT         source or destination port\n"
@@ -67,10 +74,14 @@ static const struct option long_options[] = {
 	{ "list-probes", no_argument, NULL, OPT_LIST_PROBES },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "extra", no_argument, NULL, 'x' },
+	{ "retrans", no_argument, NULL, 'r' },
+	{ "state", no_argument, NULL, 'S' },
+	{ "all", no_argument, NULL, 'a' },
 	{ NULL, 0, NULL, 0 },
 };
 
-static const char short_options[] = "+:i:p:P:46jR:o:D:c:vh";
+static const char short_options[] = "+:i:p:P:46jR:o:D:c:vhxrSa";
 
 static enum nwt_parse_result usage_error(char *err, size_t err_len, const char *fmt, ...)
 {
@@ -241,6 +252,19 @@ enum nwt_parse_result nwt_parse_options(int argc, char **argv, struct nwt_option
 			break;
 		case OPT_LIST_PROBES:
 			opts->list_probes = true;
+			break;
+		case 'x':
+			opts->features |= NWT_FEATURE_CONN;
+			break;
+		case 'r':
+			opts->features |= NWT_FEATURE_RETRANS;
+			break;
+		case 'S':
+			opts->features |= NWT_FEATURE_STATE;
+			break;
+		case 'a':
+			opts->features |= NWT_FEATURE_CONN;
+			opts->keep_closed = true;
 			break;
 		case 'h':
 			return NWT_PARSE_HELP;

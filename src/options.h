@@ -33,6 +33,7 @@ struct nwt_options {
 	double duration_s;		/* 0 = until interrupted */
 	unsigned long long count;	/* 0 = unlimited */
 	const char *kernel_headers;
+	bool keep_closed;		/* -a: closed connections stay in the -x table */
 };
 
 enum nwt_parse_result {

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "../probes/nwtrace_events.h"
+#include "conn_record.h"
 
 enum nwt_record_kind {
 	NWT_REC_CONNECT,	/* active open: CLOSE -> SYN_SENT */
@@ -16,6 +17,9 @@ enum nwt_record_kind {
 	NWT_REC_LISTEN,		/* a socket starts listening */
 	NWT_REC_STATE,		/* any other TCP state change */
 	NWT_REC_CLOSE,		/* -> CLOSE */
+	NWT_REC_CONN,		/* -x: one connection's metrics (conn_record.h) */
+	NWT_REC_RETRANS,	/* -r: one retransmitted segment */
+	NWT_REC_TRANSITION,	/* -S: any state change, with time in the old state */
 	NWT_REC_KIND_MAX,
 };
 
@@ -40,7 +44,9 @@ struct nwt_record {
 	uint8_t saddr[16], daddr[16];
 	uint16_t sport, dport;
 	union {
-		struct nwt_tcp_state_change tcp_state;
+		struct nwt_tcp_state_change tcp_state;	/* CONNECT..CLOSE, TRANSITION */
+		struct nwt_conn_metrics conn;
+		struct nwt_retrans retrans;
 	};
 };
 

@@ -9,6 +9,8 @@
 
 #include "bpf_defines.h"
 #include "bpf_loader.h"
+#include "conn_decode.h"
+#include "conn_view.h"
 #include "event_decode.h"
 #include "kernel_headers.h"
 #include "output.h"
@@ -31,6 +33,7 @@ struct session {
 	int64_t wall_offset;
 	unsigned long long printed;
 	unsigned long long undecodable;
+	struct nwt_conn_view *conn;	/* -x, else NULL */
 };
 
 static double now_s(void)
@@ -48,10 +51,14 @@ static int on_event(void *ctx, const void *data, size_t size)
 
 	if (s->opts->count && s->printed >= s->opts->count)
 		return 1;
+	if (s->conn && nwt_conn_view_take(s->conn, data, size))
+		return 0;
 	if (nwt_decode_event(data, size, s->wall_offset, &rec)) {
 		s->undecodable++;
 		return 0;
 	}
+	if (s->opts->features & NWT_FEATURE_STATE)
+		nwt_record_as_transition(&rec);
 	if (s->opts->json)
 		nwt_json_print_record(s->out, &rec);
 	else
@@ -159,6 +166,8 @@ static void trace_loop(struct session *s, struct nwt_bpf *bpf)
 		}
 		if (nwt_bpf_poll(bpf, timeout) < 0 && errno != EINTR)
 			break;
+		if (s->conn)
+			nwt_conn_view_tick(s->conn, now_s(), false);
 		fflush(s->out);
 		if (s->opts->count && s->printed >= s->opts->count)
 			break;
@@ -168,6 +177,7 @@ static void trace_loop(struct session *s, struct nwt_bpf *bpf)
 int nwt_session_run(const struct nwt_options *opts, struct nwt_kernel_env *env)
 {
 	struct session s = { .opts = opts, .out = stdout };
+	struct nwt_conn_view conn;
 	struct nwt_bpf *bpf = NULL;
 	double started = now_s();
 	char err[600];
@@ -194,11 +204,19 @@ int nwt_session_run(const struct nwt_options *opts, struct nwt_kernel_env *env)
 	s.wall_offset = nwt_monotonic_to_wall_offset();
 	fprintf(stderr, "nwtrace: attached %d probes in %.0f ms; tracing, Ctrl-C to stop\n",
 		nwt_bpf_attached(bpf), (now_s() - started) * 1000);
-	if (!opts->json)
+	/* -x alone prints only connection tables, which have their own header. */
+	if (!opts->json && opts->features != NWT_FEATURE_CONN)
 		nwt_table_print_header(s.out);
 	fflush(s.out);
+	if ((opts->features & NWT_FEATURE_CONN) &&
+	    !nwt_conn_view_init(&conn, opts, bpf, s.out, s.wall_offset, now_s()))
+		s.conn = &conn;
 
 	trace_loop(&s, bpf);
+	if (s.conn) {
+		nwt_conn_view_tick(s.conn, now_s(), true);	/* the table as tracing ends */
+		nwt_conn_view_free(s.conn);
+	}
 
 	print_summary(&s, bpf);
 	nwt_bpf_close(bpf);
