@@ -1,5 +1,6 @@
 """Helpers for the connection tests (-x, -r, -S, -a): bulk peers that can hold
 a connection idle, ss as the independent oracle, and picking nwtrace records."""
+import datetime
 import json
 import os
 import re
@@ -74,3 +75,9 @@ def conn_records(events, saddr, sport):
 def wait_for_snapshot(interval):
     """Sleep long enough for nwtrace to take at least one more snapshot."""
     time.sleep(interval * 2.5)
+
+
+def ts_seconds(record):
+    """A record's ts as seconds since the epoch."""
+    return datetime.datetime.strptime(record["ts"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(
+        tzinfo=datetime.timezone.utc).timestamp()
