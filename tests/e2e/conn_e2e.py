@@ -1,5 +1,6 @@
 """Helpers for the connection tests (-x, -r, -S, -a): bulk peers that can hold
 a connection idle, ss as the independent oracle, and picking nwtrace records."""
+import atexit
 import datetime
 import json
 import os
@@ -7,10 +8,27 @@ import re
 import subprocess
 import time
 
-from nwt_e2e import PYTHON, check
+from nwt_e2e import PYTHON, Tracer, check
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PEER = os.path.join(HERE, "conn_peer.py")
+
+# Whatever a failing test leaves running (peers, nwtrace) is killed at exit.
+_started = []
+
+
+@atexit.register
+def _kill_leftovers():
+    for proc in _started:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def start_tracer(*args, **kw):
+    tracer = Tracer(*args, **kw)
+    _started.append(tracer.proc)
+    return tracer
 
 
 class BulkServer:
@@ -19,6 +37,7 @@ class BulkServer:
             pair.exec_args(pair.b) + [PYTHON, PEER, "server", addr, str(port), str(send_bytes),
                                       str(recv_bytes)],
             stdout=subprocess.PIPE, text=True)
+        _started.append(self.proc)
         check(json.loads(self.proc.stdout.readline()).get("listening"),
               f"server on {addr}:{port} did not start")
         self.pid = self.proc.pid
@@ -36,6 +55,7 @@ class BulkClient:
             pair.exec_args(pair.a) + [PYTHON, PEER, "client", addr, str(port), str(send_bytes),
                                       str(recv_bytes)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        _started.append(self.proc)
         line = self.proc.stdout.readline()
         check(line, "client ended before the transfer finished")
         ready = json.loads(line)

@@ -6,8 +6,9 @@ record was emitted per retransmitted segment of that connection."""
 import subprocess
 import time
 
-from conn_e2e import BulkClient, BulkServer, conn_records, ss_info, wait_for_snapshot
-from nwt_e2e import NetnsPair, Tracer, check, require_bpf, run, skip_or_fail
+from conn_e2e import (BulkClient, BulkServer, conn_records, ss_info, start_tracer,
+                      wait_for_snapshot)
+from nwt_e2e import NetnsPair, check, require_bpf, run, skip_or_fail
 
 PORT = 18231
 INTERVAL = 0.5
@@ -37,7 +38,7 @@ def main():
     require_bpf()
     with NetnsPair("cr", 231) as net:
         drop_tenth_of_client_segments(net)
-        tracer = Tracer("-x", "-r", "--interval", str(INTERVAL), "-p", str(PORT))
+        tracer = start_tracer("-x", "-r", "--interval", str(INTERVAL), "-p", str(PORT))
         srv = BulkServer(net, net.ip4_b, PORT, DOWN, UP)
         started = time.time()
         cli = BulkClient(net, net.ip4_b, PORT, UP, DOWN)

@@ -4,9 +4,9 @@ same socket must agree: cwnd, bytes_acked and bytes_received equal, srtt
 within 50 %.  Both ends are checked, and the table form is smoke-tested."""
 import time
 
-from conn_e2e import (BulkClient, BulkServer, conn_records, ss_info, ts_seconds,
-                      wait_for_snapshot)
-from nwt_e2e import NetnsPair, Tracer, check, require_bpf
+from conn_e2e import (BulkClient, BulkServer, conn_records, ss_info, start_tracer,
+                      ts_seconds, wait_for_snapshot)
+from nwt_e2e import NetnsPair, check, require_bpf
 
 PORT = 18221
 INTERVAL = 0.5
@@ -31,7 +31,7 @@ def compare(label, ss, rec):
 def main():
     require_bpf()
     with NetnsPair("cs", 221) as net:
-        tracer = Tracer("-x", "--interval", str(INTERVAL), "-p", str(PORT))
+        tracer = start_tracer("-x", "--interval", str(INTERVAL), "-p", str(PORT))
         srv = BulkServer(net, net.ip4_b, PORT, DOWN, UP)
         wait_for_snapshot(INTERVAL)  # the listener shows, with its accept queue
         cli = BulkClient(net, net.ip4_b, PORT, UP, DOWN)
@@ -74,7 +74,7 @@ def main():
               f"closed connection still in the table without -a: {events[-6:]}")
 
         # The table form: a titled table with ss-like columns.
-        tracer = Tracer("-x", "--interval", str(INTERVAL), "-p", str(PORT), json_output=False)
+        tracer = start_tracer("-x", "--interval", str(INTERVAL), "-p", str(PORT), json_output=False)
         srv = BulkServer(net, net.ip4_b, PORT, DOWN, UP)
         cli = BulkClient(net, net.ip4_b, PORT, UP, DOWN)
         wait_for_snapshot(INTERVAL)

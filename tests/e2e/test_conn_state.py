@@ -4,8 +4,9 @@ state; with -a the closed connection stays in the -x table, marked closed,
 with its final byte counts."""
 import time
 
-from conn_e2e import BulkClient, BulkServer, conn_records, ts_seconds, wait_for_snapshot
-from nwt_e2e import NetnsPair, Tracer, check, require_bpf
+from conn_e2e import (BulkClient, BulkServer, conn_records, start_tracer, ts_seconds,
+                      wait_for_snapshot)
+from nwt_e2e import NetnsPair, check, require_bpf
 
 PORT = 18241
 INTERVAL = 0.5
@@ -37,7 +38,7 @@ def check_chain(label, trans, expected_start):
 def main():
     require_bpf()
     with NetnsPair("st", 241) as net:
-        tracer = Tracer("-S", "-a", "--interval", str(INTERVAL), "-i", "10.241.0.0/24")
+        tracer = start_tracer("-S", "-a", "--interval", str(INTERVAL), "-i", "10.241.0.0/24")
         srv = BulkServer(net, net.ip4_b, PORT, DOWN, UP)
         cli = BulkClient(net, net.ip4_b, PORT, UP, DOWN)
         wait_for_snapshot(INTERVAL)
