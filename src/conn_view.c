@@ -125,17 +125,25 @@ size_t nwt_conn_view_tick(struct nwt_conn_view *v, double now, bool force)
 
 	if (!force && now < v->next_due)
 		return 0;
+	/* At exit, a table printed a moment ago says everything already. */
+	if (force && now - v->last_tick < 0.1)
+		return 0;
+	v->last_tick = now;
 	while (v->next_due <= now)
 		v->next_due += v->opts->interval_s;
 	v->last_err = 0;
 	nwt_conn_table_begin(&v->table);
 	err = nwt_netns_each(pass_in_namespace, v);
-	if (err || v->last_err) {
-		/* Keep the rows we have rather than dropping everything on one bad pass. */
-		fprintf(stderr, "nwtrace: connection table: iterator pass failed: %s\n",
-			strerror(-(err ? err : v->last_err)));
+	if (err) {
+		/* Could not enter or leave a namespace: keep the rows we have. */
+		fprintf(stderr, "nwtrace: connection table: switching network namespace: %s\n",
+			strerror(-err));
 		return 0;
 	}
+	if (v->last_err && !v->reported_err)
+		fprintf(stderr, "nwtrace: connection table: iterator pass failed: %s\n",
+			strerror(-v->last_err));
+	v->reported_err |= v->last_err != 0;
 	nwt_conn_table_end(&v->table);
 	print_table(v);
 	return v->table.n;

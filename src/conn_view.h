@@ -23,9 +23,11 @@ struct nwt_conn_view {
 	FILE *out;
 	int64_t wall_offset;
 	double next_due;	/* CLOCK_MONOTONIC seconds */
+	double last_tick;
 	char *buf;		/* one iterator pass */
 	size_t buf_len, buf_cap;
-	int last_err;		/* of the last pass, reported once */
+	int last_err;		/* of the last pass */
+	bool reported_err;	/* a failing pass is reported once, not every interval */
 };
 
 int nwt_conn_view_init(struct nwt_conn_view *v, const struct nwt_options *opts,
