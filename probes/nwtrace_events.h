@@ -16,6 +16,8 @@ enum nwt_event_type {
 	NWT_EVENT_TCP_STATE = 1,
 	NWT_EVENT_PACKET = 2,	/* struct nwt_packet_event: one per packet (-t) */
 	NWT_EVENT_HOP = 3,	/* struct nwt_packet_event: one per point passed (--hops) */
+	NWT_EVENT_CONN = 16,		/* struct nwt_conn_sample: a connection's final values */
+	NWT_EVENT_TCP_RETRANS = 17,	/* struct nwt_retrans_event */
 };
 
 /* Kernel-side accounting, one slot each in the per-CPU "counters" array. */
@@ -140,5 +142,60 @@ struct nwt_packet_event {
 	char ifname[16];
 	char http[NWT_HTTP_LEN];
 };
+
+/* nwt_conn_sample.flags */
+#define NWT_CONN_F_OWNER_KNOWN     (1u << 0)	/* pid/comm are the socket owner's */
+#define NWT_CONN_F_OPENED          (1u << 1)	/* opened_ns is valid */
+#define NWT_CONN_F_CLOSED          (1u << 2)	/* final values, taken as it closed */
+#define NWT_CONN_F_RETRANS_COUNTS  (1u << 3)	/* fast_retrans/timeout_retrans valid */
+
+/*
+ * One TCP connection's metrics as the kernel holds them.  Written by the
+ * iter/tcp program (one per socket, through the iterator's seq file) and,
+ * with NWT_CONN_F_CLOSED, into the ring buffer when a connection closes.
+ */
+struct nwt_conn_sample {
+	struct nwt_event_header hdr;
+	__u64 sock_id;
+	__u64 opened_ns;	/* bpf_ktime_get_ns() at connect/accept/listen */
+	__u64 bytes_acked;
+	__u64 bytes_received;
+	struct nwt_flow flow;
+	__u32 flags;		/* NWT_CONN_F_* */
+	__u32 snd_cwnd;
+	__u32 snd_ssthresh;
+	__u32 srtt_us8;		/* tcp_sock.srtt_us: smoothed RTT << 3, as the kernel keeps it */
+	__u32 rcv_wnd;
+	__u32 total_retrans;
+	__u32 fast_retrans;	/* entries into TCP_CA_Recovery */
+	__u32 timeout_retrans;	/* entries into TCP_CA_Loss (RTO) */
+	__u32 ack_backlog;
+	__u32 max_ack_backlog;
+	__s32 sndbuf;
+	__s32 wmem_queued;
+	__u8 state;
+	__u8 role;		/* enum nwt_role */
+	__u8 pad[6];
+};
+
+/* One retransmitted segment (tcp:tcp_retransmit_skb). */
+struct nwt_retrans_event {
+	struct nwt_event_header hdr;
+	__u64 sock_id;
+	struct nwt_flow flow;
+	__u32 seq;		/* TCP_SKB_CB(skb)->seq */
+	__u32 fast_retrans;	/* the connection's counts so far */
+	__u32 timeout_retrans;
+	__s32 err;		/* 0: sent; else why the retransmit failed */
+	__u32 flags;		/* NWT_RETRANS_F_* */
+	__u8 state;
+	__u8 role;
+	__u8 pad[2];
+};
+
+/* nwt_retrans_event.flags */
+#define NWT_RETRANS_F_OWNER_KNOWN  (1u << 0)
+#define NWT_RETRANS_F_SEQ          (1u << 1)
+#define NWT_RETRANS_F_ERR          (1u << 2)	/* err is valid (tracepoint only) */
 
 #endif /* NWTRACE_EVENTS_H */

@@ -88,6 +88,12 @@ static __always_inline void nwt_track_owner(u64 sk, int oldstate, int newstate,
 	}
 }
 
+#if defined(NWT_WANT_CONN) || defined(NWT_WANT_RETRANS)
+/* tcp_conn.bpf.c: final metrics of a closing connection; composed after this file. */
+static __always_inline void nwt_conn_closed(u64 sk, const struct nwt_flow *flow,
+					    u8 old_state, u64 now);
+#endif
+
 static __always_inline void nwt_emit_state(u64 sk, int oldstate, int newstate,
 					   const struct nwt_flow *flow)
 {
@@ -97,6 +103,8 @@ static __always_inline void nwt_emit_state(u64 sk, int oldstate, int newstate,
 
 	nwt_track_owner(sk, oldstate, newstate, flow, now, &owner);
 
+	/* NWT_STATE_TRACK_ONLY: -x/-r need the owners, nobody asked for the events. */
+#ifndef NWT_STATE_TRACK_ONLY
 	if (nwt_filter(flow, owner.pid)) {
 		e = nwt_event_reserve(sizeof(*e));
 		if (e) {
@@ -126,8 +134,12 @@ static __always_inline void nwt_emit_state(u64 sk, int oldstate, int newstate,
 			nwt_event_submit(e);
 		}
 	}
+#endif
 
 	if (newstate == NWT_TCP_CLOSE) {
+#if defined(NWT_WANT_CONN) || defined(NWT_WANT_RETRANS)
+		nwt_conn_closed(sk, flow, oldstate, now);
+#endif
 		sock_owners.delete(&sk);
 		if (oldstate == NWT_TCP_LISTEN) {
 			struct nwt_listener_key key = {};

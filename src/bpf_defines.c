@@ -140,6 +140,21 @@ static int add_alternatives(struct nwt_cflags *cf, const struct nwt_plan *plan,
 	return err;
 }
 
+/* Feature switches the probes compile in or out. */
+static int add_feature_switches(struct nwt_cflags *cf, const struct nwt_options *opts)
+{
+	int err = 0;
+
+	if (opts->features & NWT_FEATURE_CONN)
+		err = err ?: nwt_cflags_add(cf, "-DNWT_WANT_CONN");
+	if (opts->features & NWT_FEATURE_RETRANS)
+		err = err ?: nwt_cflags_add(cf, "-DNWT_WANT_RETRANS");
+	/* -x/-r without lifecycle or -S: track socket owners, emit no state events. */
+	if (!(opts->features & (NWT_FEATURE_LIFECYCLE | NWT_FEATURE_STATE)))
+		err = err ?: nwt_cflags_add(cf, "-DNWT_STATE_TRACK_ONLY");
+	return err;
+}
+
 int nwt_cflags_build(struct nwt_cflags *cf, const struct nwt_options *opts,
 		     const struct nwt_plan *plan, const struct nwt_kernel_offsets *offs)
 {
@@ -152,6 +167,7 @@ int nwt_cflags_build(struct nwt_cflags *cf, const struct nwt_options *opts,
 	err = err ?: add_filters(cf, opts);
 	err = err ?: add_alternatives(cf, plan, offs, opts->verify_probes);
 	err = err ?: add_packet_switches(cf, opts);
+	err = err ?: add_feature_switches(cf, opts);
 	err = err ?: add_offsets(cf, offs);
 	if (err)
 		nwt_cflags_free(cf);

@@ -46,6 +46,12 @@ int nwt_bpf_read_counters(struct nwt_bpf *bpf, uint64_t counters[NWT_COUNTER_MAX
 
 /* Writes one entry of a BPF map by name. */
 int nwt_bpf_map_update(struct nwt_bpf *bpf, const char *map, const void *key, const void *value);
+/*
+ * Starts one pass of the attached iterator `target` ("tcp"): read() the fd to
+ * the end, then close it.  The pass covers the network namespace the caller
+ * is in when it calls this.  Returns the fd or -errno.
+ */
+int nwt_bpf_iter_open(struct nwt_bpf *bpf, const char *target);
 
 /* Number of attached programs. */
 int nwt_bpf_attached(const struct nwt_bpf *bpf);

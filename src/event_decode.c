@@ -5,12 +5,15 @@
 #include <time.h>
 
 #include "packet_record.h"
+#include "conn_decode.h"
 #include "tcp_state.h"
 
 static const char *const kind_names[NWT_REC_KIND_MAX] = {
 	[NWT_REC_CONNECT] = "connect", [NWT_REC_ACCEPT] = "accept", [NWT_REC_LISTEN] = "listen",
 	[NWT_REC_STATE] = "state",     [NWT_REC_CLOSE] = "close",
 	[NWT_REC_PACKET] = "packet",   [NWT_REC_HOP] = "hop",
+	[NWT_REC_CONN] = "conn",       [NWT_REC_RETRANS] = "retrans",
+	[NWT_REC_TRANSITION] = "state",
 };
 
 const char *nwt_record_kind_name(enum nwt_record_kind kind)
@@ -100,7 +103,23 @@ int nwt_decode_event(const void *data, size_t size, int64_t monotonic_to_wall_ns
 			return -EINVAL;
 		rec->wall_ns += monotonic_to_wall_ns;
 		return 0;
+	case NWT_EVENT_CONN:
+		return nwt_decode_conn_sample(data, size, monotonic_to_wall_ns, rec);
+	case NWT_EVENT_TCP_RETRANS:
+		return nwt_decode_retrans(data, size, monotonic_to_wall_ns, rec);
 	default:
 		return -EINVAL;
 	}
+}
+
+/* Shared with conn_decode.c. */
+void nwt_decode_header(const struct nwt_event_header *hdr, int64_t offset,
+		       struct nwt_record *rec)
+{
+	decode_header(hdr, offset, rec);
+}
+
+void nwt_decode_flow(const struct nwt_flow *flow, struct nwt_record *rec)
+{
+	decode_flow(flow, rec);
 }

@@ -15,7 +15,12 @@ const char nwt_usage[] =
 	"Trace what the Linux network stack does to TCP connections.\n"
 	"With no feature flag: TCP connection lifecycle (connect, accept, state changes, close).\n"
 	"\n"
-	"Features:\n"
+	"Features (any combination):\n"
+	"  -x, --extra             connection table every --interval: backlog, rwnd, cwnd, ssthresh,\n"
+	"                          sndbuf, wmem_queued, bytes received/acked, srtt, duration, retrans\n"
+	"  -r, --retrans           fast-retransmit/RTO counts per connection, a record per retransmit\n"
+	"  -S, --state             every TCP state change with the time spent in the previous state\n"
+	"  -a, --all               keep closed connections in the -x table (implies -x)\n"
 	"  -t, --time              one record per TCP packet (rx, tx) with seq/ack and per-layer times\n"
 	"      --hops              one record per kernel point a packet passes\n"
 	"  -H, --http              HTTP/1.x request/status line carried by a packet (implies -t)\n"
@@ -82,10 +87,14 @@ static const struct option long_options[] = {
 	{ "hops", no_argument, NULL, OPT_HOPS },
 	{ "http", no_argument, NULL, 'H' },
 	{ "stats", no_argument, NULL, 's' },
+	{ "extra", no_argument, NULL, 'x' },
+	{ "retrans", no_argument, NULL, 'r' },
+	{ "state", no_argument, NULL, 'S' },
+	{ "all", no_argument, NULL, 'a' },
 	{ NULL, 0, NULL, 0 },
 };
 
-static const char short_options[] = "+:i:p:P:46jR:o:D:c:vhtHs";
+static const char short_options[] = "+:i:p:P:46jR:o:D:c:vhtHsxrSa";
 
 static enum nwt_parse_result usage_error(char *err, size_t err_len, const char *fmt, ...)
 {
@@ -271,6 +280,19 @@ enum nwt_parse_result nwt_parse_options(int argc, char **argv, struct nwt_option
 			break;
 		case 's':
 			opts->stats = true;
+			break;
+		case 'x':
+			opts->features |= NWT_FEATURE_CONN;
+			break;
+		case 'r':
+			opts->features |= NWT_FEATURE_RETRANS;
+			break;
+		case 'S':
+			opts->features |= NWT_FEATURE_STATE;
+			break;
+		case 'a':
+			opts->features |= NWT_FEATURE_CONN;
+			opts->keep_closed = true;
 			break;
 		case 'h':
 			return NWT_PARSE_HELP;

@@ -35,6 +35,7 @@ struct nwt_options {
 	unsigned long long count;	/* 0 = unlimited */
 	const char *kernel_headers;
 	bool stats;			/* -s: summaries instead of per-event lines */
+	bool keep_closed;		/* -a: closed connections stay in the -x table */
 };
 
 enum nwt_parse_result {

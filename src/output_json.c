@@ -7,6 +7,7 @@
 #include "addr.h"
 #include "output.h"
 #include "output_packet.h"
+#include "output_conn.h"
 #include "tcp_state.h"
 
 /* Which end opened the connection; listeners and unknown origins have none. */
@@ -74,7 +75,16 @@ int nwt_json_print_record(FILE *out, const struct nwt_record *rec)
 	if (!obj)
 		return -ENOMEM;
 	add_common(obj, rec);
-	add_tcp_state(obj, &rec->tcp_state);
+	switch (rec->kind) {
+	case NWT_REC_CONN:
+		nwt_json_add_conn(obj, &rec->conn);
+		break;
+	case NWT_REC_RETRANS:
+		nwt_json_add_retrans(obj, &rec->retrans);
+		break;
+	default:
+		add_tcp_state(obj, &rec->tcp_state);
+	}
 	if (json_dumpf(obj, out, JSON_COMPACT | JSON_PRESERVE_ORDER) < 0)
 		err = -EIO;
 	else

@@ -5,6 +5,7 @@
 #include "addr.h"
 #include "output.h"
 #include "output_packet.h"
+#include "output_conn.h"
 #include "tcp_state.h"
 
 enum table_column { COL_TIME, COL_PID, COL_COMM, COL_LOCAL, COL_REMOTE, COL_EVENT, COL_MAX };
@@ -56,6 +57,12 @@ static void format_event_cell(const struct nwt_record *rec, char *buf, size_t le
 		break;
 	case NWT_REC_STATE:
 		snprintf(buf, len, "%s", nwt_tcp_state_short_name(tc->new_state));
+		break;
+	case NWT_REC_RETRANS:
+		nwt_format_retrans_cell(rec, buf, len);
+		break;
+	case NWT_REC_TRANSITION:
+		nwt_format_transition_cell(rec, buf, len);
 		break;
 	default:
 		snprintf(buf, len, "%s", nwt_record_kind_name(rec->kind));

@@ -16,6 +16,9 @@ enum nwt_feature {
 	NWT_FEATURE_PACKET = 1u << 8,	/* -t: per-packet records with layer times */
 	NWT_FEATURE_HOPS = 1u << 9,	/* --hops: a record per point a packet passes */
 	NWT_FEATURE_HTTP = 1u << 10,	/* -H: HTTP/1.x line carried by a packet */
+	NWT_FEATURE_CONN = 1u << 11,		/* -x: periodic connection table */
+	NWT_FEATURE_RETRANS = 1u << 12,		/* -r: recovery/RTO counts, retransmitted segments */
+	NWT_FEATURE_STATE = 1u << 13,		/* -S: every state transition with its duration */
 };
 
 enum nwt_attach_kind {
@@ -24,10 +27,11 @@ enum nwt_attach_kind {
 	NWT_ATTACH_RAW_TRACEPOINT,
 	NWT_ATTACH_KPROBE,
 	NWT_ATTACH_KRETPROBE,
+	NWT_ATTACH_ITER,	/* BPF iterator: target is the iterator name, e.g. "tcp" */
 };
 
 #define NWT_MAX_ALTERNATIVES 4
-#define NWT_MAX_OFFSETS_PER_ALT 12
+#define NWT_MAX_OFFSETS_PER_ALT 24
 #define NWT_MAX_PLANNED 32
 #define NWT_REASON_LEN 192
 #define NWT_TARGET_LEN 128
@@ -35,7 +39,8 @@ enum nwt_attach_kind {
 /* One way to attach a probe point. */
 struct nwt_attach_alt {
 	enum nwt_attach_kind kind;
-	const char *target;	/* "category:event" for tracepoints, function name for kprobes */
+	/* "category:event" for tracepoints, function name for kprobes, "tcp" for iterators */
+	const char *target;
 	const char *program;	/* BPF function in the probe source */
 	const char *use_define;	/* compiled in when this alternative is chosen */
 	/* NWT_OFF_* defines this alternative reads; NULL-terminated */

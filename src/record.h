@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "../probes/nwtrace_events.h"
+#include "conn_record.h"
 
 enum nwt_record_kind {
 	NWT_REC_CONNECT,	/* active open: CLOSE -> SYN_SENT */
@@ -18,6 +19,9 @@ enum nwt_record_kind {
 	NWT_REC_CLOSE,		/* -> CLOSE */
 	NWT_REC_PACKET,		/* one TCP packet with its layer times (-t) */
 	NWT_REC_HOP,		/* one point a packet passed (--hops) */
+	NWT_REC_CONN,		/* -x: one connection's metrics (conn_record.h) */
+	NWT_REC_RETRANS,	/* -r: one retransmitted segment */
+	NWT_REC_TRANSITION,	/* -S: any state change, with time in the old state */
 	NWT_REC_KIND_MAX,
 };
 
@@ -82,6 +86,8 @@ struct nwt_record {
 	union {
 		struct nwt_tcp_state_change tcp_state;
 		struct nwt_packet_record packet;
+		struct nwt_conn_metrics conn;
+		struct nwt_retrans retrans;
 	};
 };
 

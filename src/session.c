@@ -9,6 +9,8 @@
 
 #include "bpf_defines.h"
 #include "bpf_loader.h"
+#include "conn_decode.h"
+#include "conn_view.h"
 #include "event_decode.h"
 #include "kernel_headers.h"
 #include "listener_seed.h"
@@ -36,6 +38,7 @@ struct session {
 	unsigned long long undecodable;
 	struct nwt_stats stats;
 	double stats_started;
+	struct nwt_conn_view *conn;	/* -x, else NULL */
 };
 
 #define NWT_OUT_BUFFER (1 << 20)
@@ -55,10 +58,14 @@ static int on_event(void *ctx, const void *data, size_t size)
 
 	if (s->opts->count && s->printed >= s->opts->count)
 		return 1;
+	if (s->conn && nwt_conn_view_take(s->conn, data, size))
+		return 0;
 	if (nwt_decode_event(data, size, s->wall_offset, &rec)) {
 		s->undecodable++;
 		return 0;
 	}
+	if (s->opts->features & NWT_FEATURE_STATE)
+		nwt_record_as_transition(&rec);
 	if (s->opts->stats)
 		nwt_stats_add(&s->stats, &rec);
 	else if (s->opts->json)
@@ -243,6 +250,8 @@ static void trace_loop(struct session *s, struct nwt_bpf *bpf)
 		}
 		if (nwt_bpf_poll(bpf, timeout) < 0 && errno != EINTR)
 			break;
+		if (s->conn)
+			nwt_conn_view_tick(s->conn, now_s(), false);
 		fflush(s->out);
 		if (s->opts->count && s->printed >= s->opts->count)
 			break;
@@ -252,6 +261,7 @@ static void trace_loop(struct session *s, struct nwt_bpf *bpf)
 int nwt_session_run(const struct nwt_options *opts, struct nwt_kernel_env *env)
 {
 	struct session s = { .opts = opts, .out = stdout };
+	struct nwt_conn_view conn;
 	struct nwt_bpf *bpf = NULL;
 	double started = now_s();
 	char err[600];
@@ -287,15 +297,23 @@ int nwt_session_run(const struct nwt_options *opts, struct nwt_kernel_env *env)
 		nwt_bpf_attached(bpf), (now_s() - started) * 1000);
 	setvbuf(s.out, NULL, _IOFBF, NWT_OUT_BUFFER);
 	s.stats_started = now_s();
-	if (!opts->json && !opts->stats) {
+	/* -x alone prints only connection tables, which have their own header. */
+	if (!opts->json && !opts->stats && opts->features != NWT_FEATURE_CONN) {
 		if (opts->features & (NWT_FEATURE_PACKET | NWT_FEATURE_HOPS | NWT_FEATURE_HTTP))
 			nwt_packet_table_print_header(s.out);
 		else
 			nwt_table_print_header(s.out);
 	}
 	fflush(s.out);
+	if ((opts->features & NWT_FEATURE_CONN) &&
+	    !nwt_conn_view_init(&conn, opts, bpf, s.out, s.wall_offset, now_s()))
+		s.conn = &conn;
 
 	trace_loop(&s, bpf);
+	if (s.conn) {
+		nwt_conn_view_tick(s.conn, now_s(), true);	/* the table as tracing ends */
+		nwt_conn_view_free(s.conn);
+	}
 
 	/* Detach first: then no event is in flight and the counters are final. */
 	nwt_bpf_detach(bpf);
