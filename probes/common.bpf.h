@@ -30,48 +30,63 @@
 BPF_RINGBUF_OUTPUT(events, NWT_RINGBUF_PAGES);
 BPF_PERCPU_ARRAY(counters, u64, NWT_COUNTER_MAX);
 
-/* Rate limit state: the current one-second window and how many events it admitted. */
-struct nwt_rate_window {
-	u64 window;
-	u64 admitted;
-};
-BPF_ARRAY(rate_window, struct nwt_rate_window, 1);
+/*
+ * Rate limit state: one 64-bit word, the one-second window id in the high
+ * half and the events it admitted in the low half, so that a window change
+ * and an admission are a single compare-and-swap.
+ */
+BPF_ARRAY(rate_window, u64, 1);
 
+/* Per-CPU slots, but a program can interrupt another on the same CPU: add atomically. */
 static __always_inline void nwt_count(u32 counter)
 {
 	u64 *value = counters.lookup(&counter);
 
 	if (value)
-		(*value)++;
+		__sync_fetch_and_add(value, 1);
 }
+
+#ifndef NWT_RATE_CAS_TRIES
+#define NWT_RATE_CAS_TRIES 8
+#endif
 
 /*
  * At most NWT_RATE_LIMIT events per second leave the kernel, whichever CPU
- * they come from.  The window id and the admitted count are one shared map
- * value; a window change resets the count with an atomic exchange so that
- * concurrent CPUs can only over-admit by the events that raced the reset.
+ * they come from: admission is a compare-and-swap on the shared window word,
+ * so no interleaving can admit more.  When every try loses the race (only
+ * under extreme contention) the event is suppressed, never over-admitted.
  */
 static __always_inline bool nwt_rate_admit(void)
 {
 #if NWT_RATE_LIMIT > 0
 	u32 zero = 0;
-	struct nwt_rate_window *w = rate_window.lookup(&zero);
-	u64 now_window = bpf_ktime_get_ns() / 1000000000ULL;
+	u64 *w = rate_window.lookup(&zero);
+	u64 now_window = (bpf_ktime_get_ns() / 1000000000ULL) & 0xffffffffULL;
 
 	if (!w)
-		return true;
-	if (w->window != now_window) {
-		w->window = now_window;
-		__sync_lock_test_and_set(&w->admitted, 0);
+		return false;
+#pragma unroll
+	for (int i = 0; i < NWT_RATE_CAS_TRIES; i++) {
+		u64 old = *(volatile u64 *)w;
+		u64 next;
+
+		if ((old >> 32) != now_window)
+			next = (now_window << 32) | 1;
+		else if ((old & 0xffffffffULL) >= NWT_RATE_LIMIT)
+			return false;
+		else
+			next = old + 1;
+		if (__sync_val_compare_and_swap(w, old, next) == old)
+			return true;
 	}
-	return __sync_fetch_and_add(&w->admitted, 1) < NWT_RATE_LIMIT;
+	return false;
 #else
 	return true;
 #endif
 }
 
 /*
- * Every record leaves through these two functions, so that
+ * Every record leaves through these functions, so that
  * generated == delivered + suppressed + lost holds exactly.
  * nwt_event_reserve() yields NULL when the record must not be written.
  * (libbcc does not allow map calls inside macros, hence functions.)
@@ -94,6 +109,32 @@ static __always_inline void *nwt_event_reserve(u32 size)
 static __always_inline void nwt_event_submit(void *e)
 {
 	events.ringbuf_submit(e, 0);
+	nwt_count(NWT_COUNTER_DELIVERED);
+}
+
+#ifndef NWT_WAKEUP_EVENTS
+#define NWT_WAKEUP_EVENTS 256
+#endif
+/* Records each CPU submitted since it last woke the reader. */
+BPF_PERCPU_ARRAY(unwoken, u32, 1);
+
+/*
+ * For high-volume streams: wake the reader only every NWT_WAKEUP_EVENTS
+ * records per CPU; the reader also drains the ring on its own timer, so
+ * nothing waits longer than its poll period.  (libbcc 0.26 has no
+ * ringbuf_query() to measure the backlog in bytes.)
+ */
+static __always_inline void nwt_event_submit_batched(void *e)
+{
+	u32 zero = 0;
+	u32 *n = unwoken.lookup(&zero);
+	u64 flags = BPF_RB_NO_WAKEUP;
+
+	if (n && ++(*n) >= NWT_WAKEUP_EVENTS) {
+		*n = 0;
+		flags = BPF_RB_FORCE_WAKEUP;
+	}
+	events.ringbuf_submit(e, flags);
 	nwt_count(NWT_COUNTER_DELIVERED);
 }
 

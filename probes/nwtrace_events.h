@@ -14,6 +14,10 @@
 /* What a record in the ring buffer is; the first __u32 after ts_ns. */
 enum nwt_event_type {
 	NWT_EVENT_TCP_STATE = 1,
+	NWT_EVENT_PACKET = 2,	/* struct nwt_packet_event: one per packet (-t) */
+	NWT_EVENT_HOP = 3,	/* struct nwt_packet_event: one per point passed (--hops) */
+	NWT_EVENT_CONN = 16,		/* struct nwt_conn_sample: a connection's final values */
+	NWT_EVENT_TCP_RETRANS = 17,	/* struct nwt_retrans_event */
 	/* Numbered by issue so parallel branches do not collide. */
 	NWT_EVENT_PACKET_FAULT = 50,	/* struct nwt_fault_event: drops, -e errors */
 };
@@ -133,5 +137,114 @@ struct nwt_listener_owner {
 	__u32 pid;
 	char comm[NWT_COMM_LEN];
 };
+
+/*
+ * Points on the packet path, in the order a packet passes them.  Each
+ * direction has four boundaries; a layer is the time between two adjacent
+ * boundaries both observed.  NWT_PT_*_EXTRA are hop-only points.
+ */
+enum nwt_pkt_point {
+	NWT_PT_TX_TCP = 0,	/* data entered TCP: tcp_sendmsg */
+	NWT_PT_TX_IP = 1,	/* ip_queue_xmit / inet6_csk_xmit */
+	NWT_PT_TX_QUEUE = 2,	/* device queue: __dev_queue_xmit, net:net_dev_queue */
+	NWT_PT_TX_XMIT = 3,	/* driver transmit: dev_hard_start_xmit, net:net_dev_start_xmit */
+	NWT_PT_RX_DEV = 4,	/* device receive: eth_type_trans, net:netif_rx */
+	NWT_PT_RX_IP = 5,	/* IP receive: ip_rcv_core; net:netif_receive_skb (hand-off to IP) */
+	NWT_PT_RX_TCP = 6,	/* TCP receive: tcp_v4_do_rcv, tcp:tcp_probe */
+	NWT_PT_RX_SOCK = 7,	/* read by the application: skb_copy_datagram_iter */
+	NWT_PT_RX_TCP_ENTRY = 8,	/* tcp_v4_rcv / tcp_v6_rcv (hops only) */
+	NWT_PT_MAX = 9,
+};
+#define NWT_PT_PER_DIR 4
+
+/* nwt_packet_event.direction */
+#define NWT_DIR_TX 0
+#define NWT_DIR_RX 1
+
+/* nwt_packet_event.flags */
+#define NWT_PKT_F_OWNER_KNOWN (1u << 0)
+#define NWT_PKT_F_HAS_ACK     (1u << 1)	/* ACK flag set: ack is meaningful */
+
+#define NWT_HTTP_LEN 96		/* bytes of payload kept for -H */
+
+/*
+ * A packet (NWT_EVENT_PACKET) or one point it passed (NWT_EVENT_HOP).
+ * Addresses and ports as on the wire: saddr is the sender.  point_ns holds
+ * the direction's boundaries (tx: NWT_PT_TX_*, rx: NWT_PT_RX_* - 4); 0 when
+ * not observed.  For a hop, point_ns[0] is the time at `point`.
+ * http[] is only sent with -H: records are shorter by NWT_HTTP_LEN otherwise.
+ */
+struct nwt_packet_event {
+	struct nwt_event_header hdr;
+	__u64 sock_id;
+	__u64 point_ns[NWT_PT_PER_DIR];
+	struct nwt_flow flow;
+	__u32 seq;
+	__u32 ack;
+	__u32 payload_len;
+	__u32 ifindex;
+	__u32 flags;		/* NWT_PKT_F_* */
+	__u8 direction;		/* NWT_DIR_* */
+	__u8 tcp_flags;		/* FIN 0x01 SYN 0x02 RST 0x04 PSH 0x08 ACK 0x10 URG 0x20 */
+	__u8 point;		/* enum nwt_pkt_point, hops only */
+	__u8 http_len;		/* bytes in http[] */
+	char ifname[16];
+	char http[NWT_HTTP_LEN];
+};
+
+/* nwt_conn_sample.flags */
+#define NWT_CONN_F_OWNER_KNOWN     (1u << 0)	/* pid/comm are the socket owner's */
+#define NWT_CONN_F_OPENED          (1u << 1)	/* opened_ns is valid */
+#define NWT_CONN_F_CLOSED          (1u << 2)	/* final values, taken as it closed */
+#define NWT_CONN_F_RETRANS_COUNTS  (1u << 3)	/* fast_retrans/timeout_retrans valid */
+
+/*
+ * One TCP connection's metrics as the kernel holds them.  Written by the
+ * iter/tcp program (one per socket, through the iterator's seq file) and,
+ * with NWT_CONN_F_CLOSED, into the ring buffer when a connection closes.
+ */
+struct nwt_conn_sample {
+	struct nwt_event_header hdr;
+	__u64 sock_id;
+	__u64 opened_ns;	/* bpf_ktime_get_ns() at connect/accept/listen */
+	__u64 bytes_acked;
+	__u64 bytes_received;
+	struct nwt_flow flow;
+	__u32 flags;		/* NWT_CONN_F_* */
+	__u32 snd_cwnd;
+	__u32 snd_ssthresh;
+	__u32 srtt_us8;		/* tcp_sock.srtt_us: smoothed RTT << 3, as the kernel keeps it */
+	__u32 rcv_wnd;
+	__u32 total_retrans;
+	__u32 fast_retrans;	/* entries into TCP_CA_Recovery */
+	__u32 timeout_retrans;	/* entries into TCP_CA_Loss (RTO) */
+	__u32 ack_backlog;
+	__u32 max_ack_backlog;
+	__s32 sndbuf;
+	__s32 wmem_queued;
+	__u8 state;
+	__u8 role;		/* enum nwt_role */
+	__u8 pad[6];
+};
+
+/* One retransmitted segment (tcp:tcp_retransmit_skb). */
+struct nwt_retrans_event {
+	struct nwt_event_header hdr;
+	__u64 sock_id;
+	struct nwt_flow flow;
+	__u32 seq;		/* TCP_SKB_CB(skb)->seq */
+	__u32 fast_retrans;	/* the connection's counts so far */
+	__u32 timeout_retrans;
+	__s32 err;		/* 0: sent; else why the retransmit failed */
+	__u32 flags;		/* NWT_RETRANS_F_* */
+	__u8 state;
+	__u8 role;
+	__u8 pad[2];
+};
+
+/* nwt_retrans_event.flags */
+#define NWT_RETRANS_F_OWNER_KNOWN  (1u << 0)
+#define NWT_RETRANS_F_SEQ          (1u << 1)
+#define NWT_RETRANS_F_ERR          (1u << 2)	/* err is valid (tracepoint only) */
 
 #endif /* NWTRACE_EVENTS_H */

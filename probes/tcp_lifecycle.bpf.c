@@ -11,12 +11,7 @@
  *   NWT_USE_TCP_STATE_KPROBE      kprobe tcp_set_state (older kernels)
  * and, where kprobes exist, NWT_USE_TCP_LISTEN_KPROBE (inet_csk_listen_start),
  * because listen() changes state without going through tcp_set_state.
- * NWT_LIFECYCLE_RECORDS=0 keeps the owner tracking but prints nothing: other
- * features (-k, -e) use it to name the process owning a packet's socket.
  */
-#ifndef NWT_LIFECYCLE_RECORDS
-#define NWT_LIFECYCLE_RECORDS 1
-#endif
 #define NWT_TCP_ESTABLISHED 1
 #define NWT_TCP_SYN_SENT    2
 #define NWT_TCP_SYN_RECV    3
@@ -93,6 +88,12 @@ static __always_inline void nwt_track_owner(u64 sk, int oldstate, int newstate,
 	}
 }
 
+#if defined(NWT_WANT_CONN) || defined(NWT_WANT_RETRANS)
+/* tcp_conn.bpf.c: final metrics of a closing connection; composed after this file. */
+static __always_inline void nwt_conn_closed(u64 sk, const struct nwt_flow *flow,
+					    u8 old_state, u64 now);
+#endif
+
 static __always_inline void nwt_emit_state(u64 sk, int oldstate, int newstate,
 					   const struct nwt_flow *flow)
 {
@@ -102,7 +103,9 @@ static __always_inline void nwt_emit_state(u64 sk, int oldstate, int newstate,
 
 	nwt_track_owner(sk, oldstate, newstate, flow, now, &owner);
 
-	if (NWT_LIFECYCLE_RECORDS && nwt_filter(flow, owner.pid)) {
+	/* NWT_STATE_TRACK_ONLY: -x/-r need the owners, nobody asked for the events. */
+#ifndef NWT_STATE_TRACK_ONLY
+	if (nwt_filter(flow, owner.pid)) {
 		e = nwt_event_reserve(sizeof(*e));
 		if (e) {
 			e->hdr.ts_ns = now;
@@ -131,8 +134,12 @@ static __always_inline void nwt_emit_state(u64 sk, int oldstate, int newstate,
 			nwt_event_submit(e);
 		}
 	}
+#endif
 
 	if (newstate == NWT_TCP_CLOSE) {
+#if defined(NWT_WANT_CONN) || defined(NWT_WANT_RETRANS)
+		nwt_conn_closed(sk, flow, oldstate, now);
+#endif
 		sock_owners.delete(&sk);
 		if (oldstate == NWT_TCP_LISTEN) {
 			struct nwt_listener_key key = {};

@@ -94,6 +94,19 @@ static int add_offsets(struct nwt_cflags *cf, const struct nwt_kernel_offsets *o
 	return err;
 }
 
+static int add_packet_switches(struct nwt_cflags *cf, const struct nwt_options *opts)
+{
+	int err = 0;
+
+	if (opts->features & (NWT_FEATURE_PACKET | NWT_FEATURE_HTTP))
+		err = err ?: nwt_cflags_add(cf, "-DNWT_PKT_RECORDS");
+	if (opts->features & NWT_FEATURE_HOPS)
+		err = err ?: nwt_cflags_add(cf, "-DNWT_PKT_HOPS");
+	if (opts->features & NWT_FEATURE_HTTP)
+		err = err ?: nwt_cflags_add(cf, "-DNWT_PKT_HTTP");
+	return err;
+}
+
 static bool offsets_known(const struct nwt_attach_alt *alt, const struct nwt_kernel_offsets *offs)
 {
 	for (int k = 0; k < NWT_MAX_OFFSETS_PER_ALT && alt->offsets[k]; k++)
@@ -127,6 +140,21 @@ static int add_alternatives(struct nwt_cflags *cf, const struct nwt_plan *plan,
 	return err;
 }
 
+/* Feature switches the probes compile in or out. */
+static int add_feature_switches(struct nwt_cflags *cf, const struct nwt_options *opts)
+{
+	int err = 0;
+
+	if (opts->features & NWT_FEATURE_CONN)
+		err = err ?: nwt_cflags_add(cf, "-DNWT_WANT_CONN");
+	if (opts->features & NWT_FEATURE_RETRANS)
+		err = err ?: nwt_cflags_add(cf, "-DNWT_WANT_RETRANS");
+	/* -x/-r without lifecycle or -S: track socket owners, emit no state events. */
+	if (!(opts->features & (NWT_FEATURE_LIFECYCLE | NWT_FEATURE_STATE)))
+		err = err ?: nwt_cflags_add(cf, "-DNWT_STATE_TRACK_ONLY");
+	return err;
+}
+
 int nwt_cflags_build(struct nwt_cflags *cf, const struct nwt_options *opts,
 		     const struct nwt_plan *plan, const struct nwt_kernel_offsets *offs)
 {
@@ -138,6 +166,8 @@ int nwt_cflags_build(struct nwt_cflags *cf, const struct nwt_options *opts,
 	err = err ?: nwt_cflags_add(cf, "-DNWT_MAX_CONNS=%d", NWT_MAX_CONNS);
 	err = err ?: add_filters(cf, opts);
 	err = err ?: add_alternatives(cf, plan, offs, opts->verify_probes);
+	err = err ?: add_packet_switches(cf, opts);
+	err = err ?: add_feature_switches(cf, opts);
 	err = err ?: add_offsets(cf, offs);
 	if (err)
 		nwt_cflags_free(cf);

@@ -17,6 +17,7 @@ struct nwt_link {
 	int prog_fd;
 	int attach_fd;
 	enum nwt_attach_kind kind;
+	const char *target;	/* the catalog's target: an iterator's name */
 	char kprobe_event[96];	/* for bpf_detach_kprobe */
 };
 
@@ -112,6 +113,8 @@ static int prog_type_of(enum nwt_attach_kind kind)
 		return BPF_PROG_TYPE_TRACEPOINT;
 	case NWT_ATTACH_RAW_TRACEPOINT:
 		return BPF_PROG_TYPE_RAW_TRACEPOINT;
+	case NWT_ATTACH_ITER:
+		return BPF_PROG_TYPE_TRACING;
 	default:
 		return BPF_PROG_TYPE_KPROBE;
 	}
@@ -133,7 +136,7 @@ static int load_program(struct nwt_bpf *bpf, const char *name, enum nwt_attach_k
 			   bpf_function_start(bpf->module, name),
 			   bpf_function_size(bpf->module, name), bpf_module_license(bpf->module),
 			   bpf_module_kern_version(bpf->module), verbose > 1 ? 2 : 0, NULL, 0,
-			   NULL, -1);
+			   NULL, kind == NWT_ATTACH_ITER ? BPF_TRACE_ITER : -1);
 	capture_end(&cap, first_error, sizeof(first_error));
 	if (fd < 0) {
 		snprintf(err, err_len, "prog '%s': the kernel's verifier rejected it: %s%s", name,
@@ -167,6 +170,9 @@ static int attach_one(struct nwt_link *link, const struct nwt_attach_alt *alt,
 					 alt->kind == NWT_ATTACH_KPROBE ? BPF_PROBE_ENTRY
 									: BPF_PROBE_RETURN,
 					 link->kprobe_event, target, 0, 0);
+	case NWT_ATTACH_ITER:
+		/* A link; each nwt_bpf_iter_open() then starts one pass over it. */
+		return bcc_iter_attach(link->prog_fd, NULL, 0);
 	default:
 		return -EINVAL;
 	}
@@ -189,6 +195,7 @@ int nwt_bpf_attach(struct nwt_bpf *bpf, const struct nwt_plan *plan, int verbose
 		link = &bpf->links[bpf->n_links];
 		memset(link, 0, sizeof(*link));
 		link->kind = alt->kind;
+		link->target = alt->target;
 		link->prog_fd = load_program(bpf, alt->program, alt->kind, verbose, err, err_len);
 		if (link->prog_fd < 0)
 			return link->prog_fd;
@@ -257,6 +264,20 @@ int nwt_bpf_attached(const struct nwt_bpf *bpf)
 	return bpf ? bpf->n_links : 0;
 }
 
+int nwt_bpf_iter_open(struct nwt_bpf *bpf, const char *target)
+{
+	for (int i = 0; i < bpf->n_links; i++) {
+		const struct nwt_link *link = &bpf->links[i];
+
+		if (link->kind == NWT_ATTACH_ITER && !strcmp(link->target, target)) {
+			int fd = bcc_iter_create(link->attach_fd);
+
+			return fd < 0 ? -errno : fd;
+		}
+	}
+	return -ENOENT;
+}
+
 struct ring_ctx {
 	nwt_event_fn fn;
 	void *ctx;
@@ -293,7 +314,12 @@ int nwt_bpf_open_events(struct nwt_bpf *bpf, nwt_event_fn fn, void *ctx, char *e
 
 int nwt_bpf_poll(struct nwt_bpf *bpf, int timeout_ms)
 {
-	return bpf_poll_ringbuf(bpf->ring, timeout_ms);
+	int n = bpf_poll_ringbuf(bpf->ring, timeout_ms);
+
+	/* Probes may submit without a wake-up: drain what the timeout left behind. */
+	if (n >= 0)
+		bpf_consume_ringbuf(bpf->ring);
+	return n;
 }
 
 int nwt_bpf_read_counters(struct nwt_bpf *bpf, uint64_t counters[NWT_COUNTER_MAX])
@@ -348,12 +374,8 @@ int nwt_bpf_sum_percpu_table(struct nwt_bpf *bpf, const char *table,
 	return 0;
 }
 
-void nwt_bpf_close(struct nwt_bpf *bpf)
+static void detach_links(struct nwt_bpf *bpf)
 {
-	if (!bpf)
-		return;
-	if (bpf->ring)
-		bpf_free_ringbuf(bpf->ring);
 	for (int i = bpf->n_links - 1; i >= 0; i--) {
 		struct nwt_link *link = &bpf->links[i];
 
@@ -366,6 +388,27 @@ void nwt_bpf_close(struct nwt_bpf *bpf)
 			bpf_detach_kprobe(link->kprobe_event);
 		close(link->prog_fd);
 	}
+	bpf->n_links = 0;
+}
+
+void nwt_bpf_detach(struct nwt_bpf *bpf)
+{
+	if (bpf)
+		detach_links(bpf);
+}
+
+int nwt_bpf_drain(struct nwt_bpf *bpf)
+{
+	return bpf && bpf->ring ? bpf_consume_ringbuf(bpf->ring) : 0;
+}
+
+void nwt_bpf_close(struct nwt_bpf *bpf)
+{
+	if (!bpf)
+		return;
+	if (bpf->ring)
+		bpf_free_ringbuf(bpf->ring);
+	detach_links(bpf);
 	if (bpf->module)
 		bpf_module_destroy(bpf->module);
 	free(bpf);

@@ -50,9 +50,21 @@ int nwt_bpf_sum_percpu_table(struct nwt_bpf *bpf, const char *table,
 
 /* Writes one entry of a BPF map by name. */
 int nwt_bpf_map_update(struct nwt_bpf *bpf, const char *map, const void *key, const void *value);
+/*
+ * Starts one pass of the attached iterator `target` ("tcp"): read() the fd to
+ * the end, then close it.  The pass covers the network namespace the caller
+ * is in when it calls this.  Returns the fd or -errno.
+ */
+int nwt_bpf_iter_open(struct nwt_bpf *bpf, const char *target);
 
 /* Number of attached programs. */
 int nwt_bpf_attached(const struct nwt_bpf *bpf);
+
+/* Detaches the programs; maps and the ring buffer stay readable. */
+void nwt_bpf_detach(struct nwt_bpf *bpf);
+
+/* Delivers whatever is in the ring buffer without waiting. */
+int nwt_bpf_drain(struct nwt_bpf *bpf);
 
 /* Detaches everything and frees the module. NULL is fine. */
 void nwt_bpf_close(struct nwt_bpf *bpf);

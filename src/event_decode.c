@@ -4,11 +4,16 @@
 #include <string.h>
 #include <time.h>
 
+#include "packet_record.h"
+#include "conn_decode.h"
 #include "tcp_state.h"
 
 static const char *const kind_names[NWT_REC_KIND_MAX] = {
 	[NWT_REC_CONNECT] = "connect", [NWT_REC_ACCEPT] = "accept", [NWT_REC_LISTEN] = "listen",
 	[NWT_REC_STATE] = "state",     [NWT_REC_CLOSE] = "close",
+	[NWT_REC_PACKET] = "packet",   [NWT_REC_HOP] = "hop",
+	[NWT_REC_CONN] = "conn",       [NWT_REC_RETRANS] = "retrans",
+	[NWT_REC_TRANSITION] = "state",
 	[NWT_REC_DROP] = "drop",       [NWT_REC_BAD_CSUM] = "bad_csum",
 	[NWT_REC_INVALID_SEQ] = "invalid_seq", [NWT_REC_RESET_SENT] = "reset_sent",
 	[NWT_REC_RESET_RECEIVED] = "reset_received",
@@ -95,9 +100,31 @@ int nwt_decode_event(const void *data, size_t size, int64_t monotonic_to_wall_ns
 	switch (hdr.type) {
 	case NWT_EVENT_TCP_STATE:
 		return decode_tcp_state(data, size, monotonic_to_wall_ns, rec);
+	case NWT_EVENT_PACKET:
+	case NWT_EVENT_HOP:
+		if (nwt_decode_packet(data, size, rec))
+			return -EINVAL;
+		rec->wall_ns += monotonic_to_wall_ns;
+		return 0;
+	case NWT_EVENT_CONN:
+		return nwt_decode_conn_sample(data, size, monotonic_to_wall_ns, rec);
+	case NWT_EVENT_TCP_RETRANS:
+		return nwt_decode_retrans(data, size, monotonic_to_wall_ns, rec);
 	case NWT_EVENT_PACKET_FAULT:
 		return nwt_decode_fault(data, size, monotonic_to_wall_ns, rec);
 	default:
 		return -EINVAL;
 	}
+}
+
+/* Shared with conn_decode.c. */
+void nwt_decode_header(const struct nwt_event_header *hdr, int64_t offset,
+		       struct nwt_record *rec)
+{
+	decode_header(hdr, offset, rec);
+}
+
+void nwt_decode_flow(const struct nwt_flow *flow, struct nwt_record *rec)
+{
+	decode_flow(flow, rec);
 }

@@ -86,21 +86,3 @@ void nwt_fault_resolve(struct nwt_record *rec, const struct nwt_drop_reasons *re
 	    !nwt_ksyms_format(ksyms, f->location, f->location_sym, sizeof(f->location_sym)))
 		f->location_sym[0] = '\0';
 }
-
-/* tcpdump's letters: S F R P . (ACK) U E W, "[S.]" for SYN+ACK. */
-const char *nwt_tcp_flags_text(uint8_t flags, char *buf, size_t len)
-{
-	static const struct {
-		uint8_t bit;
-		char letter;
-	} letters[] = { { 0x02, 'S' }, { 0x01, 'F' }, { 0x04, 'R' }, { 0x08, 'P' },
-			{ 0x20, 'U' }, { 0x40, 'E' }, { 0x80, 'W' }, { 0x10, '.' } };
-	size_t n = 0;
-
-	for (size_t i = 0; i < sizeof(letters) / sizeof(letters[0]) && n + 1 < len; i++)
-		if (flags & letters[i].bit)
-			buf[n++] = letters[i].letter;
-	if (len)
-		buf[n < len ? n : len - 1] = '\0';
-	return buf;
-}

@@ -16,7 +16,4 @@
 void nwt_fault_resolve(struct nwt_record *rec, const struct nwt_drop_reasons *reasons,
 		       const struct nwt_ksyms *ksyms);
 
-/* "S", "S.", "R.", "P." as tcpdump prints TCP flags. */
-const char *nwt_tcp_flags_text(uint8_t flags, char *buf, size_t len);
-
 #endif

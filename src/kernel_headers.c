@@ -25,11 +25,20 @@ static bool is_dir(const char *path)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+/* A usable tree has the kernel's own headers, not just an include/ directory. */
 static bool has_include_dir(const char *tree)
 {
 	char path[PATH_MAX];
 
 	return !path_printf(path, sizeof(path), "%s/%s", tree, "include") && is_dir(path);
+}
+
+static bool has_kernel_headers(const char *tree)
+{
+	char path[PATH_MAX];
+
+	return !path_printf(path, sizeof(path), "%s/%s", tree, "include/linux/kconfig.h") &&
+	       access(path, R_OK) == 0;
 }
 
 int nwt_release_compare(const char *a, const char *b)
@@ -231,6 +240,13 @@ int nwt_kernel_headers_find(const char *explicit_dir, const char *running_releas
 		snprintf(err, err_len, "kernel headers '%s': cannot prepare them (%s)", tree,
 			 strerror(-rc));
 		return rc;
+	}
+	/* libbcc crashes, rather than failing, on some half-missing trees. */
+	if (!has_kernel_headers(out->path)) {
+		snprintf(err, err_len,
+			 "kernel headers '%s': incomplete (no include/linux/kconfig.h); install linux-headers-amd64 or pass --kernel-headers DIR",
+			 tree);
+		return -ENOENT;
 	}
 	return 0;
 }

@@ -15,15 +15,33 @@ const struct nwt_kernel_field nwt_kernel_fields[] = {
 	{ "NWT_OFF_SOCK_DADDR", "sock", "__sk_common.skc_daddr" },
 	{ "NWT_OFF_SOCK_V6_RCV_SADDR", "sock", "__sk_common.skc_v6_rcv_saddr" },
 	{ "NWT_OFF_SOCK_V6_DADDR", "sock", "__sk_common.skc_v6_daddr" },
-	/* packets: drops and error packets (issue 5) */
 	{ "NWT_OFF_SKB_HEAD", "sk_buff", "head" },
-	{ "NWT_OFF_SKB_END", "sk_buff", "end" },
+	{ "NWT_OFF_SKB_DATA", "sk_buff", "data" },
 	{ "NWT_OFF_SKB_NETWORK_HEADER", "sk_buff", "network_header" },
-	{ "NWT_OFF_SKB_PROTOCOL", "sk_buff", "protocol" },
-	{ "NWT_OFF_SKB_SK", "sk_buff", "sk" },
+	{ "NWT_OFF_SKB_TAIL", "sk_buff", "tail" },
 	{ "NWT_OFF_SKB_DEV", "sk_buff", "dev" },
-	{ "NWT_OFF_NETDEV_NAME", "net_device", "name" },
+	{ "NWT_OFF_SKB_SK", "sk_buff", "sk" },
 	{ "NWT_OFF_NETDEV_IFINDEX", "net_device", "ifindex" },
+	{ "NWT_OFF_NETDEV_NAME", "net_device", "name" },
+	{ "NWT_OFF_TCP_WRITE_SEQ", "tcp_sock", "write_seq" },
+	{ "NWT_OFF_TCP_COPIED_SEQ", "tcp_sock", "copied_seq" },
+	/* connection metrics (-x) and retransmissions (-r) */
+	{ "NWT_OFF_SOCK_SNDBUF", "sock", "sk_sndbuf" },
+	{ "NWT_OFF_SOCK_WMEM_QUEUED", "sock", "sk_wmem_queued" },
+	{ "NWT_OFF_SOCK_ACK_BACKLOG", "sock", "sk_ack_backlog" },
+	{ "NWT_OFF_SOCK_MAX_ACK_BACKLOG", "sock", "sk_max_ack_backlog" },
+	{ "NWT_OFF_TCP_SND_CWND", "tcp_sock", "snd_cwnd" },
+	{ "NWT_OFF_TCP_SND_SSTHRESH", "tcp_sock", "snd_ssthresh" },
+	{ "NWT_OFF_TCP_SRTT_US", "tcp_sock", "srtt_us" },
+	{ "NWT_OFF_TCP_RCV_WND", "tcp_sock", "rcv_wnd" },
+	{ "NWT_OFF_TCP_TOTAL_RETRANS", "tcp_sock", "total_retrans" },
+	{ "NWT_OFF_TCP_BYTES_ACKED", "tcp_sock", "bytes_acked" },
+	{ "NWT_OFF_TCP_BYTES_RECEIVED", "tcp_sock", "bytes_received" },
+	{ "NWT_OFF_SKB_CB", "sk_buff", "cb" },
+	{ "NWT_OFF_TCP_SKB_CB_SEQ", "tcp_skb_cb", "seq" },
+	/* drops and error packets (-k, -e) */
+	{ "NWT_OFF_SKB_END", "sk_buff", "end" },
+	{ "NWT_OFF_SKB_PROTOCOL", "sk_buff", "protocol" },
 };
 const size_t nwt_kernel_fields_len = sizeof(nwt_kernel_fields) / sizeof(nwt_kernel_fields[0]);
 

@@ -15,7 +15,15 @@ const char nwt_usage[] =
 	"Trace what the Linux network stack does to TCP connections.\n"
 	"With no feature flag: TCP connection lifecycle (connect, accept, state changes, close).\n"
 	"\n"
-	"Features:\n"
+	"Features (any combination):\n"
+	"  -x, --extra             connection table every --interval: backlog, rwnd, cwnd, ssthresh,\n"
+	"                          sndbuf, wmem_queued, bytes received/acked, srtt, duration, retrans\n"
+	"  -r, --retrans           fast-retransmit/RTO counts per connection, a record per retransmit\n"
+	"  -S, --state             every TCP state change with the time spent in the previous state\n"
+	"  -a, --all               keep closed connections in the -x table (implies -x)\n"
+	"  -t, --time              one record per TCP packet (rx, tx) with seq/ack and per-layer times\n"
+	"      --hops              one record per kernel point a packet passes\n"
+	"  -H, --http              HTTP/1.x request/status line carried by a packet (implies -t)\n"
 	"  -k, --drop              packet drops with the running kernel's drop reason and location\n"
 	"  -e, --err               error packets: bad checksum, invalid sequence, resets sent/received\n"
 	"  -T, --addr-to-func      print kernel addresses as function+offset (/proc/kallsyms)\n"
@@ -35,6 +43,7 @@ const char nwt_usage[] =
 	"  -o, --output FILE       write events to FILE instead of stdout\n"
 	"  -D, --duration SEC      stop after SEC seconds\n"
 	"  -c, --count N           stop after N events\n"
+	"  -s, --stats             no per-event lines: a summary every --interval and at exit\n"
 	"  -v, --verbose           probe plan, kernel notes and compiler diagnostics on stderr\n"
 	"      --kernel-headers DIR  kernel headers to compile the probes against\n"
 	"      --prefer KIND       try KIND first: tracepoint, raw_tracepoint or kprobe\n"
@@ -53,6 +62,7 @@ enum long_only_option {
 	OPT_VERSION,
 	OPT_PREFER,
 	OPT_VERIFY_PROBES,
+	OPT_HOPS,
 };
 
 static const struct option long_options[] = {
@@ -76,13 +86,21 @@ static const struct option long_options[] = {
 	{ "verify-probes", no_argument, NULL, OPT_VERIFY_PROBES },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "time", no_argument, NULL, 't' },
+	{ "hops", no_argument, NULL, OPT_HOPS },
+	{ "http", no_argument, NULL, 'H' },
+	{ "stats", no_argument, NULL, 's' },
+	{ "extra", no_argument, NULL, 'x' },
+	{ "retrans", no_argument, NULL, 'r' },
+	{ "state", no_argument, NULL, 'S' },
+	{ "all", no_argument, NULL, 'a' },
 	{ "drop", no_argument, NULL, 'k' },
 	{ "err", no_argument, NULL, 'e' },
 	{ "addr-to-func", no_argument, NULL, 'T' },
 	{ NULL, 0, NULL, 0 },
 };
 
-static const char short_options[] = "+:i:p:P:46jR:o:D:c:vhkeT";
+static const char short_options[] = "+:i:p:P:46jR:o:D:c:vhtHsxrSakeT";
 
 static enum nwt_parse_result usage_error(char *err, size_t err_len, const char *fmt, ...)
 {
@@ -265,6 +283,31 @@ enum nwt_parse_result nwt_parse_options(int argc, char **argv, struct nwt_option
 			break;
 		case OPT_VERIFY_PROBES:
 			opts->verify_probes = true;
+			break;
+		case 't':
+			opts->features |= NWT_FEATURE_PACKET;
+			break;
+		case OPT_HOPS:
+			opts->features |= NWT_FEATURE_HOPS;
+			break;
+		case 'H':
+			opts->features |= NWT_FEATURE_PACKET | NWT_FEATURE_HTTP;
+			break;
+		case 's':
+			opts->stats = true;
+			break;
+		case 'x':
+			opts->features |= NWT_FEATURE_CONN;
+			break;
+		case 'r':
+			opts->features |= NWT_FEATURE_RETRANS;
+			break;
+		case 'S':
+			opts->features |= NWT_FEATURE_STATE;
+			break;
+		case 'a':
+			opts->features |= NWT_FEATURE_CONN;
+			opts->keep_closed = true;
 			break;
 		case 'h':
 			return NWT_PARSE_HELP;

@@ -34,6 +34,8 @@ struct nwt_options {
 	double duration_s;		/* 0 = until interrupted */
 	unsigned long long count;	/* 0 = unlimited */
 	const char *kernel_headers;
+	bool stats;			/* -s: summaries instead of per-event lines */
+	bool keep_closed;		/* -a: closed connections stay in the -x table */
 	bool addr_to_func;		/* -T: kernel addresses as function+offset */
 };
 

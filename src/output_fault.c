@@ -6,6 +6,7 @@
 
 #include "fault_decode.h"
 #include "output.h"
+#include "packet_record.h"
 #include "tcp_state.h"
 
 static const char *ip_proto_name(uint8_t proto)

@@ -6,6 +6,8 @@
 
 #include "addr.h"
 #include "output.h"
+#include "output_packet.h"
+#include "output_conn.h"
 #include "tcp_state.h"
 
 /* Which end opened the connection; listeners and unknown origins have none. */
@@ -67,16 +69,28 @@ static void add_tcp_state(json_t *obj, const struct nwt_tcp_state_change *tc)
 
 int nwt_json_print_record(FILE *out, const struct nwt_record *rec)
 {
-	json_t *obj = json_object();
+	json_t *obj;
 	int err = 0;
 
+	if (rec->kind == NWT_REC_PACKET || rec->kind == NWT_REC_HOP)
+		return nwt_packet_json_print(out, rec);
+	obj = json_object();
 	if (!obj)
 		return -ENOMEM;
 	add_common(obj, rec);
-	if (nwt_record_is_fault(rec))
-		nwt_json_add_fault(obj, rec);
-	else
-		add_tcp_state(obj, &rec->tcp_state);
+	switch (rec->kind) {
+	case NWT_REC_CONN:
+		nwt_json_add_conn(obj, &rec->conn);
+		break;
+	case NWT_REC_RETRANS:
+		nwt_json_add_retrans(obj, &rec->retrans);
+		break;
+	default:
+		if (nwt_record_is_fault(rec))
+			nwt_json_add_fault(obj, rec);
+		else
+			add_tcp_state(obj, &rec->tcp_state);
+	}
 	if (json_dumpf(obj, out, JSON_COMPACT | JSON_PRESERVE_ORDER) < 0)
 		err = -EIO;
 	else

@@ -4,6 +4,8 @@
 
 #include "addr.h"
 #include "output.h"
+#include "output_packet.h"
+#include "output_conn.h"
 #include "tcp_state.h"
 
 /* Wide enough for the EVENT cell of drops: reason, flags, function+offset, device. */
@@ -59,6 +61,12 @@ static void format_event_cell(const struct nwt_record *rec, char *buf, size_t le
 	case NWT_REC_STATE:
 		snprintf(buf, len, "%s", nwt_tcp_state_short_name(tc->new_state));
 		break;
+	case NWT_REC_RETRANS:
+		nwt_format_retrans_cell(rec, buf, len);
+		break;
+	case NWT_REC_TRANSITION:
+		nwt_format_transition_cell(rec, buf, len);
+		break;
 	default:
 		if (nwt_record_is_fault(rec))
 			nwt_table_fault_cell(rec, buf, len);
@@ -73,6 +81,10 @@ void nwt_table_print_record(FILE *out, const struct nwt_record *rec)
 	time_t secs = (time_t)(rec->wall_ns / 1000000000ULL);
 	struct tm tm;
 
+	if (rec->kind == NWT_REC_PACKET || rec->kind == NWT_REC_HOP) {
+		nwt_packet_table_print(out, rec);
+		return;
+	}
 	localtime_r(&secs, &tm);
 	strftime(cells[COL_TIME], sizeof(cells[COL_TIME]), "%H:%M:%S", &tm);
 	if (rec->has_pid)

@@ -9,6 +9,23 @@
 		"NWT_OFF_SOCK_RCV_SADDR", "NWT_OFF_SOCK_DADDR", "NWT_OFF_SOCK_V6_RCV_SADDR",   \
 		"NWT_OFF_SOCK_V6_DADDR"
 
+#define PKT_FEATURES (NWT_FEATURE_PACKET | NWT_FEATURE_HOPS | NWT_FEATURE_HTTP)
+#define SKB_OFFSETS "NWT_OFF_SKB_HEAD", "NWT_OFF_SKB_DATA", "NWT_OFF_SKB_NETWORK_HEADER", \
+		"NWT_OFF_SKB_TAIL", "NWT_OFF_SKB_DEV", "NWT_OFF_SKB_SK", "NWT_OFF_NETDEV_IFINDEX", \
+		"NWT_OFF_NETDEV_NAME"
+/* A packet point with a raw tracepoint and a kprobe alternative; prog is nwt_<stem>_{rtp,kp}. */
+#define PKT_ROW(row, tp, kp, stem, use, offs...)                                              \
+	{ .name = row, .feature_name = "packet", .features = PKT_FEATURES,                    \
+	  .source = "packet_path.bpf.c",                                                     \
+	  .alts = { { NWT_ATTACH_RAW_TRACEPOINT, tp, "nwt_" stem "_rtp", "NWT_USE_" use "_RTP", \
+		      { offs } },                                                              \
+		    { NWT_ATTACH_KPROBE, kp, "nwt_" stem "_kp", "NWT_USE_" use "_KPROBE", { offs } } } }
+/* What the connection table reads from tcp_sock and sock. */
+#define CONN_METRIC_OFFSETS                                                                  \
+	"NWT_OFF_SOCK_SNDBUF", "NWT_OFF_SOCK_WMEM_QUEUED", "NWT_OFF_SOCK_ACK_BACKLOG",          \
+		"NWT_OFF_SOCK_MAX_ACK_BACKLOG", "NWT_OFF_TCP_SND_CWND", "NWT_OFF_TCP_SND_SSTHRESH", \
+		"NWT_OFF_TCP_SRTT_US", "NWT_OFF_TCP_RCV_WND", "NWT_OFF_TCP_TOTAL_RETRANS",          \
+		"NWT_OFF_TCP_BYTES_ACKED", "NWT_OFF_TCP_BYTES_RECEIVED"
 /* What probes/skb_parse.h reads: the packet's headers, device and socket. */
 #define SKB_FAULT_OFFSETS                                                                     \
 	"NWT_OFF_SKB_HEAD", "NWT_OFF_SKB_END", "NWT_OFF_SKB_NETWORK_HEADER",                  \
@@ -19,8 +36,9 @@ const struct nwt_probe nwt_probe_catalog[] = {
 	{
 		.name = "tcp_state",
 		.feature_name = "lifecycle",
-		/* -k/-e: socket owners only (NWT_LIFECYCLE_RECORDS=0) */
-		.features = NWT_FEATURE_LIFECYCLE | NWT_FEATURE_DROP | NWT_FEATURE_ERR,
+		/* -x/-r/-S need the socket owners it tracks; so do -k/-e, to name a packet's process. */
+		.features = NWT_FEATURE_LIFECYCLE | NWT_FEATURE_CONN | NWT_FEATURE_RETRANS |
+			    NWT_FEATURE_STATE | NWT_FEATURE_DROP | NWT_FEATURE_ERR,
 		.source = "tcp_lifecycle.bpf.c",
 		.alts = {
 			{ NWT_ATTACH_TRACEPOINT, "sock:inet_sock_set_state", "nwt_tcp_state_tp",
@@ -37,7 +55,7 @@ const struct nwt_probe nwt_probe_catalog[] = {
 		 */
 		.name = "tcp_listen",
 		.feature_name = "lifecycle",
-		/* -k/-e: socket owners only (NWT_LIFECYCLE_RECORDS=0) */
+		/* -k/-e: listeners' owners name the process of accepted sockets */
 		.features = NWT_FEATURE_LIFECYCLE | NWT_FEATURE_DROP | NWT_FEATURE_ERR,
 		.source = "tcp_lifecycle.bpf.c",
 		.optional = true,
@@ -46,6 +64,96 @@ const struct nwt_probe nwt_probe_catalog[] = {
 			  "NWT_USE_TCP_LISTEN_KPROBE",
 			  { "NWT_OFF_SOCK_NET", "NWT_OFF_NET_NS_INUM", "NWT_OFF_SOCK_FAMILY",
 			    "NWT_OFF_SOCK_NUM" } },
+		},
+	},
+	/* Packet path, tx: TCP -> IP -> device queue -> driver; rx: device -> IP -> TCP -> socket. */
+	{ .name = "pkt_tx_tcp", .feature_name = "packet", .features = PKT_FEATURES,
+	  .source = "packet_path.bpf.c",
+	  .alts = { { NWT_ATTACH_RAW_TRACEPOINT, "tcp:tcp_sendmsg_locked", "nwt_pkt_tx_tcp_rtp",
+		      "NWT_USE_PKT_TX_TCP_RTP", { "NWT_OFF_TCP_WRITE_SEQ" } },
+		    { NWT_ATTACH_KPROBE, "tcp_sendmsg", "nwt_pkt_tx_tcp_kp", "NWT_USE_PKT_TX_TCP_KPROBE",
+		      { "NWT_OFF_TCP_WRITE_SEQ" } } },
+	  .optional = true },
+	{ .name = "pkt_tx_ip", .feature_name = "packet", .features = PKT_FEATURES,
+	  .source = "packet_path.bpf.c",
+	  .alts = { { NWT_ATTACH_KPROBE, "ip_queue_xmit", "nwt_pkt_tx_ip_kp", "NWT_USE_PKT_TX_IP_KPROBE" } },
+	  .optional = true },
+	{ .name = "pkt_tx_ip6", .feature_name = "packet", .features = PKT_FEATURES,
+	  .source = "packet_path.bpf.c",
+	  .alts = { { NWT_ATTACH_KPROBE, "inet6_csk_xmit", "nwt_pkt_tx_ip_kp", "NWT_USE_PKT_TX_IP_KPROBE" } },
+	  .optional = true },
+	PKT_ROW("pkt_tx_queue", "net:net_dev_queue", "__dev_queue_xmit", "pkt_tx_queue", "PKT_TX_QUEUE", SKB_OFFSETS),
+	PKT_ROW("pkt_tx_xmit", "net:net_dev_start_xmit", "dev_hard_start_xmit", "pkt_tx_xmit", "PKT_TX_XMIT", SKB_OFFSETS),
+	PKT_ROW("pkt_rx_dev", "net:netif_rx", "eth_type_trans", "pkt_rx_dev", "PKT_RX_DEV", SKB_OFFSETS),
+	PKT_ROW("pkt_rx_ip", "net:netif_receive_skb", "ip_rcv_core", "pkt_rx_ip", "PKT_RX_IP", SKB_OFFSETS),
+	{ .name = "pkt_rx_ip6", .feature_name = "packet", .features = PKT_FEATURES,
+	  .source = "packet_path.bpf.c",
+	  .alts = { { NWT_ATTACH_KPROBE, "ipv6_rcv", "nwt_pkt_rx_ip_kp", "NWT_USE_PKT_RX_IP_KPROBE",
+		      { SKB_OFFSETS } } },
+	  .optional = true },
+	{ .name = "pkt_rx_tcp4in", .feature_name = "packet", .features = NWT_FEATURE_HOPS,
+	  .source = "packet_path.bpf.c",
+	  .alts = { { NWT_ATTACH_KPROBE, "tcp_v4_rcv", "nwt_pkt_rx_tcp_entry_kp",
+		      "NWT_USE_PKT_RX_TCP_ENTRY_KPROBE", { SKB_OFFSETS } } },
+	  .optional = true },
+	{ .name = "pkt_rx_tcp6in", .feature_name = "packet", .features = NWT_FEATURE_HOPS,
+	  .source = "packet_path.bpf.c",
+	  .alts = { { NWT_ATTACH_KPROBE, "tcp_v6_rcv", "nwt_pkt_rx_tcp_entry_kp",
+		      "NWT_USE_PKT_RX_TCP_ENTRY_KPROBE", { SKB_OFFSETS } } },
+	  .optional = true },
+	PKT_ROW("pkt_rx_tcp", "tcp:tcp_probe", "tcp_v4_do_rcv", "pkt_rx_tcp", "PKT_RX_TCP", SKB_OFFSETS),
+	{ .name = "pkt_rx_tcp6", .feature_name = "packet", .features = PKT_FEATURES,
+	  .source = "packet_path.bpf.c",
+	  .alts = { { NWT_ATTACH_KPROBE, "tcp_v6_do_rcv", "nwt_pkt_rx_tcp_kp", "NWT_USE_PKT_RX_TCP_KPROBE",
+		      { SKB_OFFSETS } } },
+	  .optional = true },
+	PKT_ROW("pkt_rx_sock", "skb:skb_copy_datagram_iovec", "skb_copy_datagram_iter", "pkt_rx_sock", "PKT_RX_SOCK", SKB_OFFSETS, "NWT_OFF_TCP_COPIED_SEQ"),
+	{
+		.name = "conn_iter",
+		.feature_name = "conn",
+		.features = NWT_FEATURE_CONN,
+		.source = "tcp_conn.bpf.c",
+		.alts = {
+			{ NWT_ATTACH_ITER, "tcp", "bpf_iter__tcp", "NWT_USE_TCP_ITER",
+			  { SOCK_ADDRESS_OFFSETS, CONN_METRIC_OFFSETS } },
+		},
+	},
+	{
+		.name = "retrans_fast",
+		.feature_name = "retrans",
+		.features = NWT_FEATURE_RETRANS,
+		.source = "tcp_conn.bpf.c",
+		.alts = {
+			{ NWT_ATTACH_TRACEPOINT, "tcp:tcp_cong_state_set", "nwt_cong_recovery_tp",
+			  "NWT_USE_CONG_RECOVERY_TP", { NULL } },
+			{ NWT_ATTACH_KPROBE, "tcp_enter_recovery", "nwt_cong_recovery_kp",
+			  "NWT_USE_CONG_RECOVERY_KP", { NULL } },
+		},
+	},
+	{
+		.name = "retrans_rto",
+		.feature_name = "retrans",
+		.features = NWT_FEATURE_RETRANS,
+		.source = "tcp_conn.bpf.c",
+		.alts = {
+			/* raw: one tracepoint struct per tracepoint in a libbcc module */
+			{ NWT_ATTACH_RAW_TRACEPOINT, "tcp:tcp_cong_state_set", "nwt_cong_loss_raw",
+			  "NWT_USE_CONG_LOSS_RAW_TP", { NULL } },
+			{ NWT_ATTACH_KPROBE, "tcp_enter_loss", "nwt_cong_loss_kp", "NWT_USE_CONG_LOSS_KP",
+			  { NULL } },
+		},
+	},
+	{
+		.name = "retransmit",
+		.feature_name = "retrans",
+		.features = NWT_FEATURE_RETRANS,
+		.source = "tcp_conn.bpf.c",
+		.alts = {
+			{ NWT_ATTACH_TRACEPOINT, "tcp:tcp_retransmit_skb", "nwt_retransmit_tp",
+			  "NWT_USE_RETRANSMIT_TP", { "NWT_OFF_SKB_CB", "NWT_OFF_TCP_SKB_CB_SEQ" } },
+			{ NWT_ATTACH_KPROBE, "tcp_retransmit_skb", "nwt_retransmit_kp",
+			  "NWT_USE_RETRANSMIT_KP",
+			  { "NWT_OFF_SKB_CB", "NWT_OFF_TCP_SKB_CB_SEQ", SOCK_ADDRESS_OFFSETS } },
 		},
 	},
 	{

@@ -10,6 +10,7 @@ static const char *const attach_kind_names[] = {
 	[NWT_ATTACH_RAW_TRACEPOINT] = "raw_tracepoint",
 	[NWT_ATTACH_KPROBE] = "kprobe",
 	[NWT_ATTACH_KRETPROBE] = "kretprobe",
+	[NWT_ATTACH_ITER] = "iter",
 };
 
 const char *nwt_attach_kind_name(enum nwt_attach_kind kind)
@@ -75,6 +76,23 @@ static bool kprobe_usable(const struct nwt_kernel_facts *facts, const char *targ
 	return true;
 }
 
+/* An iterator target exists when the kernel has its bpf_iter_<target> function. */
+static bool iter_usable(const struct nwt_kernel_facts *facts, const char *target,
+			struct nwt_alt_status *st)
+{
+	char fn[64];
+
+	snprintf(fn, sizeof(fn), "bpf_iter_%s", target);
+	if (!facts->resolve_function(facts->ctx, fn, st->target, sizeof(st->target)) ||
+	    strcmp(st->target, fn)) {
+		snprintf(st->reason, sizeof(st->reason),
+			 "BPF iterator '%s' not in this kernel (needs 5.9+ built with BTF)", target);
+		return false;
+	}
+	snprintf(st->target, sizeof(st->target), "%s", target);
+	return true;
+}
+
 static void check_alternative(const struct nwt_kernel_facts *facts,
 			      const struct nwt_attach_alt *alt, struct nwt_alt_status *st)
 {
@@ -87,6 +105,9 @@ static void check_alternative(const struct nwt_kernel_facts *facts,
 	case NWT_ATTACH_KPROBE:
 	case NWT_ATTACH_KRETPROBE:
 		st->usable = kprobe_usable(facts, alt->target, st);
+		break;
+	case NWT_ATTACH_ITER:
+		st->usable = iter_usable(facts, alt->target, st);
 		break;
 	default:
 		snprintf(st->reason, sizeof(st->reason), "unknown attach kind");

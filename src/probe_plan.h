@@ -13,9 +13,15 @@
 
 enum nwt_feature {
 	NWT_FEATURE_LIFECYCLE = 1u << 0,	/* default: connect/accept/state/close */
-	/* Issue 5's bits, high so that parallel branches do not collide. */
-	NWT_FEATURE_DROP = 1u << 8,		/* -k: packet drops with the kernel's reason */
-	NWT_FEATURE_ERR = 1u << 9,		/* -e: bad checksum, bad sequence, resets */
+	NWT_FEATURE_PACKET = 1u << 8,	/* -t: per-packet records with layer times */
+	NWT_FEATURE_HOPS = 1u << 9,	/* --hops: a record per point a packet passes */
+	NWT_FEATURE_HTTP = 1u << 10,	/* -H: HTTP/1.x line carried by a packet */
+	NWT_FEATURE_CONN = 1u << 11,		/* -x: periodic connection table */
+	NWT_FEATURE_RETRANS = 1u << 12,		/* -r: recovery/RTO counts, retransmitted segments */
+	NWT_FEATURE_STATE = 1u << 13,		/* -S: every state transition with its duration */
+	/* -k/-e (issue 5) */
+	NWT_FEATURE_DROP = 1u << 14,		/* -k: packet drops with the kernel's reason */
+	NWT_FEATURE_ERR = 1u << 15,		/* -e: bad checksum, bad sequence, resets */
 };
 
 enum nwt_attach_kind {
@@ -24,10 +30,11 @@ enum nwt_attach_kind {
 	NWT_ATTACH_RAW_TRACEPOINT,
 	NWT_ATTACH_KPROBE,
 	NWT_ATTACH_KRETPROBE,
+	NWT_ATTACH_ITER,	/* BPF iterator: target is the iterator name, e.g. "tcp" */
 };
 
 #define NWT_MAX_ALTERNATIVES 4
-#define NWT_MAX_OFFSETS_PER_ALT 20
+#define NWT_MAX_OFFSETS_PER_ALT 24
 #define NWT_MAX_PLANNED 32
 #define NWT_REASON_LEN 192
 #define NWT_TARGET_LEN 128
@@ -35,7 +42,8 @@ enum nwt_attach_kind {
 /* One way to attach a probe point. */
 struct nwt_attach_alt {
 	enum nwt_attach_kind kind;
-	const char *target;	/* "category:event" for tracepoints, function name for kprobes */
+	/* "category:event" for tracepoints, function name for kprobes, "tcp" for iterators */
+	const char *target;
 	const char *program;	/* BPF function in the probe source */
 	const char *use_define;	/* compiled in when this alternative is chosen */
 	/* NWT_OFF_* defines this alternative reads; NULL-terminated */
@@ -48,8 +56,8 @@ struct nwt_probe {
 	const char *feature_name;
 	unsigned int features;	/* NWT_FEATURE_* bits that need this probe */
 	const char *source;	/* file under probes/ */
-	bool optional;		/* the feature works without it, with less detail */
 	struct nwt_attach_alt alts[NWT_MAX_ALTERNATIVES];
+	bool optional;		/* the feature works without it (e.g. a kprobe-only extra point) */
 };
 
 extern const struct nwt_probe nwt_probe_catalog[];

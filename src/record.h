@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "../probes/nwtrace_events.h"
+#include "conn_record.h"
 
 enum nwt_record_kind {
 	NWT_REC_CONNECT,	/* active open: CLOSE -> SYN_SENT */
@@ -16,6 +17,11 @@ enum nwt_record_kind {
 	NWT_REC_LISTEN,		/* a socket starts listening */
 	NWT_REC_STATE,		/* any other TCP state change */
 	NWT_REC_CLOSE,		/* -> CLOSE */
+	NWT_REC_PACKET,		/* one TCP packet with its layer times (-t) */
+	NWT_REC_HOP,		/* one point a packet passed (--hops) */
+	NWT_REC_CONN,		/* -x: one connection's metrics (conn_record.h) */
+	NWT_REC_RETRANS,	/* -r: one retransmitted segment */
+	NWT_REC_TRANSITION,	/* -S: any state change, with time in the old state */
 	NWT_REC_DROP,		/* -k: a packet the kernel dropped */
 	NWT_REC_BAD_CSUM,	/* -e: TCP checksum wrong */
 	NWT_REC_INVALID_SEQ,	/* -e: sequence outside the receive window */
@@ -34,6 +40,44 @@ struct nwt_tcp_state_change {
 	bool has_lifetime_us;
 	uint64_t lifetime_us;	/* since open; on close: the connection's duration */
 };
+
+/* Layers of each direction, between adjacent boundary points. */
+enum nwt_pkt_layer {
+	NWT_LAYER_TX_TCP,	/* tx: TCP -> IP */
+	NWT_LAYER_TX_IP,	/* tx: IP -> device queue */
+	NWT_LAYER_TX_QDISC,	/* tx: device queue -> driver transmit */
+	NWT_LAYER_RX_MAC,	/* rx: device receive -> IP */
+	NWT_LAYER_RX_IP,	/* rx: IP -> TCP */
+	NWT_LAYER_RX_TCP,	/* rx: TCP -> read by the application */
+	NWT_LAYER_MAX,
+};
+#define NWT_LAYERS_PER_DIR 3
+
+struct nwt_packet_record {
+	uint64_t sock_id;
+	bool rx;
+	int point;		/* enum nwt_pkt_point: hops only */
+	uint32_t seq, ack, payload_len, ifindex;
+	bool has_ack;
+	uint8_t tcp_flags;
+	char ifname[17];
+	/*
+	 * Time between adjacent observed boundaries.  Span i covers layers
+	 * first[i]..last[i] of this direction: one layer when both its
+	 * boundaries were observed, several when the chain cannot see the
+	 * boundaries between them (named "tcp_ip_us" then).
+	 */
+	int n_spans;
+	int span_first[NWT_LAYERS_PER_DIR], span_last[NWT_LAYERS_PER_DIR];
+	uint64_t span_ns[NWT_LAYERS_PER_DIR];
+	bool point_seen[NWT_PT_PER_DIR];
+	char http[NWT_HTTP_LEN + 1];	/* request/status line, "" if none */
+};
+
+/* "tcp_us"... : JSON names of a direction's layers. */
+const char *nwt_pkt_layer_name(enum nwt_pkt_layer layer);
+/* "tx_queue", "rx_tcp"...: names of the points. */
+const char *nwt_pkt_point_name(int point);
 
 /* Drops and error packets (record kinds NWT_REC_DROP .. NWT_REC_RESET_RECEIVED). */
 struct nwt_packet_fault {
@@ -69,6 +113,9 @@ struct nwt_record {
 	uint16_t sport, dport;
 	union {
 		struct nwt_tcp_state_change tcp_state;
+		struct nwt_packet_record packet;
+		struct nwt_conn_metrics conn;
+		struct nwt_retrans retrans;
 		struct nwt_packet_fault fault;
 	};
 };

@@ -9,11 +9,15 @@
 
 #include "bpf_defines.h"
 #include "bpf_loader.h"
+#include "conn_decode.h"
+#include "conn_view.h"
 #include "event_decode.h"
 #include "kernel_headers.h"
 #include "listener_seed.h"
 #include "output.h"
+#include "output_packet.h"
 #include "probe_source.h"
+#include "stats.h"
 #include "session_faults.h"
 
 #define HEADERS_CACHE "/var/cache/nwtrace/kernel-headers"
@@ -33,8 +37,13 @@ struct session {
 	int64_t wall_offset;
 	unsigned long long printed;
 	unsigned long long undecodable;
+	struct nwt_stats stats;
+	double stats_started;
+	struct nwt_conn_view *conn;	/* -x, else NULL */
 	struct nwt_faults faults;
 };
+
+#define NWT_OUT_BUFFER (1 << 20)
 
 static double now_s(void)
 {
@@ -51,12 +60,18 @@ static int on_event(void *ctx, const void *data, size_t size)
 
 	if (s->opts->count && s->printed >= s->opts->count)
 		return 1;
+	if (s->conn && nwt_conn_view_take(s->conn, data, size))
+		return 0;
 	if (nwt_decode_event(data, size, s->wall_offset, &rec)) {
 		s->undecodable++;
 		return 0;
 	}
 	nwt_faults_resolve(&s->faults, &rec);
-	if (s->opts->json)
+	if (s->opts->features & NWT_FEATURE_STATE)
+		nwt_record_as_transition(&rec);
+	if (s->opts->stats)
+		nwt_stats_add(&s->stats, &rec);
+	else if (s->opts->json)
 		nwt_json_print_record(s->out, &rec);
 	else
 		nwt_table_print_record(s->out, &rec);
@@ -100,6 +115,19 @@ static int prepare_headers(const struct nwt_options *opts, const struct nwt_kern
 	return 0;
 }
 
+/* NWTRACE_CFLAGS: extra compiler arguments for probe development (e.g. -DNWT_DEBUG). */
+static void add_developer_cflags(struct nwt_cflags *cf)
+{
+	const char *env = getenv("NWTRACE_CFLAGS");
+	char *copy, *arg, *save = NULL;
+
+	if (!env || !(copy = strdup(env)))
+		return;
+	for (arg = strtok_r(copy, " \t", &save); arg; arg = strtok_r(NULL, " \t", &save))
+		nwt_cflags_add(cf, "%s", arg);
+	free(copy);
+}
+
 static int compile_probes(const struct nwt_options *opts, const struct nwt_kernel_env *env,
 			  const struct nwt_faults *faults, struct nwt_bpf **bpf)
 {
@@ -118,6 +146,7 @@ static int compile_probes(const struct nwt_options *opts, const struct nwt_kerne
 		return fail("cannot stage the embedded probe sources in /tmp");
 	}
 	nwt_cflags_add(&cf, "-I%s", include_dir);
+	add_developer_cflags(&cf);
 	if (opts->verbose)
 		for (int i = 0; i < cf.n; i++)
 			fprintf(stderr, "nwtrace: cflag %s\n", cf.argv[i]);
@@ -144,6 +173,47 @@ static void seed_listeners(struct nwt_bpf *bpf, int verbose)
 	free(seeds);
 }
 
+/*
+ * While probes run, each event is counted first as generated and then by its
+ * outcome, so a read can catch one in between: periodic lines count generated
+ * as the sum of outcomes.  After detaching, the kernel's own count is exact.
+ */
+static void read_counts(struct nwt_bpf *bpf, bool detached, struct nwt_counts *out)
+{
+	uint64_t c[NWT_COUNTER_MAX] = { 0 };
+
+	memset(out, 0, sizeof(*out));
+	if (nwt_bpf_read_counters(bpf, c))
+		return;
+	out->delivered = c[NWT_COUNTER_DELIVERED];
+	out->suppressed = c[NWT_COUNTER_SUPPRESSED];
+	out->lost = c[NWT_COUNTER_LOST];
+	out->filtered = c[NWT_COUNTER_FILTERED];
+	out->generated = detached ? c[NWT_COUNTER_GENERATED]
+				  : out->delivered + out->suppressed + out->lost;
+	if (detached && out->generated != out->delivered + out->suppressed + out->lost)
+		fprintf(stderr,
+			"nwtrace: accounting mismatch: %llu generated != %llu delivered + %llu suppressed + %llu lost\n",
+			(unsigned long long)out->generated, (unsigned long long)out->delivered,
+			(unsigned long long)out->suppressed, (unsigned long long)out->lost);
+}
+
+static void print_stats(struct session *s, struct nwt_bpf *bpf, bool final)
+{
+	struct nwt_counts counts;
+	double now = now_s();
+	struct timespec wall;
+
+	read_counts(bpf, final, &counts);
+	clock_gettime(CLOCK_REALTIME, &wall);
+	nwt_stats_print(s->out, &s->stats, s->opts->json, final,
+			final ? now - s->stats_started : s->opts->interval_s,
+			(uint64_t)wall.tv_sec * 1000000000ULL + (uint64_t)wall.tv_nsec, &counts);
+	nwt_faults_print_stats(&s->faults, bpf, s->opts, s->out,
+			       (uint64_t)wall.tv_sec * 1000000000ULL + (uint64_t)wall.tv_nsec);
+	fflush(s->out);
+}
+
 static void print_summary(const struct session *s, struct nwt_bpf *bpf)
 {
 	uint64_t c[NWT_COUNTER_MAX] = { 0 };
@@ -166,9 +236,15 @@ static void print_summary(const struct session *s, struct nwt_bpf *bpf)
 static void trace_loop(struct session *s, struct nwt_bpf *bpf)
 {
 	double deadline = s->opts->duration_s > 0 ? now_s() + s->opts->duration_s : 0;
+	double next_stats = now_s() + s->opts->interval_s;
 
 	while (!stop_requested) {
 		int timeout = POLL_MS;
+
+		if (s->opts->stats && now_s() >= next_stats) {
+			print_stats(s, bpf, false);
+			next_stats += s->opts->interval_s;
+		}
 
 		if (deadline) {
 			double left = deadline - now_s();
@@ -180,6 +256,8 @@ static void trace_loop(struct session *s, struct nwt_bpf *bpf)
 		}
 		if (nwt_bpf_poll(bpf, timeout) < 0 && errno != EINTR)
 			break;
+		if (s->conn)
+			nwt_conn_view_tick(s->conn, now_s(), false);
 		fflush(s->out);
 		if (s->opts->count && s->printed >= s->opts->count)
 			break;
@@ -189,6 +267,7 @@ static void trace_loop(struct session *s, struct nwt_bpf *bpf)
 int nwt_session_run(const struct nwt_options *opts, struct nwt_kernel_env *env)
 {
 	struct session s = { .opts = opts, .out = stdout };
+	struct nwt_conn_view conn;
 	struct nwt_bpf *bpf = NULL;
 	double started = now_s();
 	char err[600];
@@ -228,12 +307,31 @@ int nwt_session_run(const struct nwt_options *opts, struct nwt_kernel_env *env)
 	s.wall_offset = nwt_monotonic_to_wall_offset();
 	fprintf(stderr, "nwtrace: attached %d probes in %.0f ms; tracing, Ctrl-C to stop\n",
 		nwt_bpf_attached(bpf), (now_s() - started) * 1000);
-	if (!opts->json)
-		nwt_table_print_header(s.out);
+	setvbuf(s.out, NULL, _IOFBF, NWT_OUT_BUFFER);
+	s.stats_started = now_s();
+	/* -x alone prints only connection tables, which have their own header. */
+	if (!opts->json && !opts->stats && opts->features != NWT_FEATURE_CONN) {
+		if (opts->features & (NWT_FEATURE_PACKET | NWT_FEATURE_HOPS | NWT_FEATURE_HTTP))
+			nwt_packet_table_print_header(s.out);
+		else
+			nwt_table_print_header(s.out);
+	}
 	fflush(s.out);
+	if ((opts->features & NWT_FEATURE_CONN) &&
+	    !nwt_conn_view_init(&conn, opts, bpf, s.out, s.wall_offset, now_s()))
+		s.conn = &conn;
 
 	trace_loop(&s, bpf);
+	if (s.conn) {
+		nwt_conn_view_tick(s.conn, now_s(), true);	/* the table as tracing ends */
+		nwt_conn_view_free(s.conn);
+	}
 
+	/* Detach first: then no event is in flight and the counters are final. */
+	nwt_bpf_detach(bpf);
+	nwt_bpf_drain(bpf);
+	if (opts->stats)
+		print_stats(&s, bpf, true);
 	print_summary(&s, bpf);
 	nwt_faults_print_summary(&s.faults, bpf, opts, stderr);
 	nwt_bpf_close(bpf);

@@ -7,6 +7,7 @@
 #define NWT_SESSION_FAULTS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "bpf_defines.h"
@@ -35,6 +36,9 @@ void nwt_faults_resolve(const struct nwt_faults *fs, struct nwt_record *rec);
 /* "drops by reason: ..." and "error packets: ..." lines. */
 void nwt_faults_print_summary(const struct nwt_faults *fs, struct nwt_bpf *bpf,
 			      const struct nwt_options *opts, FILE *out);
+/* -s: the kernel's drop counts per reason and error counts per kind since start. */
+void nwt_faults_print_stats(const struct nwt_faults *fs, struct nwt_bpf *bpf,
+			    const struct nwt_options *opts, FILE *out, uint64_t wall_ns);
 void nwt_faults_free(struct nwt_faults *fs);
 
 #endif

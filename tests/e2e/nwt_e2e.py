@@ -144,11 +144,10 @@ def check_programs_released(ids, timeout=5.0):
     programs shortly after the last fd closes (raw tracepoint links release them
     after an RCU grace period), so this waits a little before failing."""
     check(ids, "nwtrace held no BPF program while tracing")
-    deadline = time.time() + timeout
-    left = ids & loaded_bpf_programs()
-    while left and time.time() < deadline:
+    # The kernel frees detached programs after an RCU grace period: allow it a moment.
+    deadline = time.time() + 5
+    while (left := ids & loaded_bpf_programs()) and time.time() < deadline:
         time.sleep(0.1)
-        left = ids & loaded_bpf_programs()
     check(not left, f"BPF programs {sorted(left)} still loaded after nwtrace exited")
 
 
@@ -196,3 +195,33 @@ class Tracer:
 
 def flow_events(events, port):
     return [e for e in events if port in (e.get("sport"), e.get("dport"))]
+
+
+BULK = os.path.join(HERE, "bulk_peer.py")
+
+
+def bulk_transfer(pair, addr, port, nbytes):
+    """Client in pair.a sends nbytes to a server in pair.b; returns the client's port."""
+    srv = subprocess.Popen(pair.exec_args(pair.b) + [PYTHON, BULK, "server", addr, str(port)],
+                           stdout=subprocess.PIPE, text=True)
+    check(json.loads(srv.stdout.readline()).get("listening"), "bulk server did not start")
+    out = run(pair.exec_args(pair.a) + [PYTHON, BULK, "client", addr, str(port), str(nbytes)],
+              timeout=60).stdout
+    got = json.loads(srv.stdout.readline())
+    srv.wait(timeout=30)
+    check(got.get("received") == nbytes, f"server received {got}, expected {nbytes}")
+    return json.loads(out)["sport"]
+
+
+def stats_lines(tracer):
+    """The -s --json summaries nwtrace printed: (periodic, final)."""
+    lines = [json.loads(l) for l in tracer.stdout.splitlines() if l.strip()]
+    periodic = [l for l in lines if l.get("type") == "stats"]
+    final = [l for l in lines if l.get("type") == "stats_summary"]
+    check(len(final) == 1, f"expected one stats_summary line, got {len(final)}")
+    return periodic, final[0]
+
+
+def check_accounting(line):
+    check(line["generated"] == line["delivered"] + line["suppressed"] + line["lost"],
+          f"accounting identity broken: {line}")

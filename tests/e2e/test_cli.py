@@ -58,16 +58,24 @@ def main():
     if not os.path.exists("/sys/bus/event_source/devices/kprobe"):
         check("CONFIG_KPROBES" in r.stdout, "the plan does not say why kprobes are unusable")
 
-    # Compile failure: headers that cannot compile; one line without -v, diagnostics with it.
+    # Headers that are not a kernel tree: refused before libbcc sees them.
     with tempfile.TemporaryDirectory() as bogus:
         os.makedirs(os.path.join(bogus, "include"))
         r = nwtrace("--kernel-headers", bogus, "-D", "1")
-        check(r.returncode == 1, f"bogus headers: exit {r.returncode}")
-        check("compiling the probes failed" in r.stderr and "-v" in r.stderr,
-              f"bogus headers message: {r.stderr!r}")
+        check(r.returncode == 1 and "incomplete" in r.stderr and "--kernel-headers" in r.stderr,
+              f"bogus headers: exit {r.returncode}: {r.stderr!r}")
         check(len(r.stderr.strip().splitlines()) == 1, f"more than one line: {r.stderr!r}")
-        r = nwtrace("--kernel-headers", bogus, "-D", "1", "-v")
-        check(r.returncode == 1 and "error:" in r.stderr, "-v does not show compiler diagnostics")
+
+    # A compile failure: one actionable line without -v, the compiler's diagnostics with it.
+    broken = dict(os.environ, NWTRACE_CFLAGS="-DNWT_RINGBUF_PAGES=not_a_number")
+    r = nwtrace("-D", "1", env=broken)
+    check(r.returncode == 1, f"compile failure: exit {r.returncode}")
+    lines = r.stderr.strip().splitlines()
+    check("compiling the probes failed" in lines[-1] and "-v" in lines[-1],
+          f"compile failure message: {r.stderr!r}")
+    check(not any("error:" in line for line in lines[:-1]), f"diagnostics without -v: {lines}")
+    r = nwtrace("-D", "1", "-v", env=broken)
+    check(r.returncode == 1 and "error:" in r.stderr, "-v does not show compiler diagnostics")
     print("PASS: usage errors, privileges, --help, --version, --list-probes, compile failure")
 
 

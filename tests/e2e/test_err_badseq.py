@@ -36,7 +36,7 @@ def main():
               f"owner of the server socket should be pid {server.pid}: {e}")
         check(not [x for x in events if x["type"] in ("connect", "accept", "close", "state")],
               f"-e alone printed lifecycle records: {events}")
-        check("ack" in e and e.get("tcp_flags") == ".", f"seq/ack/flags missing: {e}")
+        check("ack" in e and e.get("tcp_flags") == "A", f"seq/ack/flags missing: {e}")
         check(all(x.get("reason") in SEQ_REASONS for x in events if x["type"] == "invalid_seq"),
               f"invalid_seq with a non-sequence reason: {events}")
     print(f"PASS: invalid_seq seq={res['seq']} TCP_INVALID_SEQUENCE on an ESTABLISHED socket")

@@ -1,9 +1,11 @@
 """Runs inside the stock-kernel guest (scripts/test-kprobe-kernel.sh): every
-probe that has a kprobe alternative must choose it under --prefer kprobe, the
-whole set must compile, load and attach in one go, and lifecycle records on
-loopback must be right.  Feature flags to cover come as arguments."""
+probe that has a kprobe alternative must choose it under --prefer kprobe, every
+feature's probes must compile, load and attach in one go and see loopback
+traffic, and lifecycle records (kprobe tcp_set_state) must be right.  The
+features covered are those --help lists."""
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -36,6 +38,12 @@ def plan(features):
     print(f"kprobe lane: {kprobe_rows} probes on kprobes", flush=True)
 
 
+def feature_flags():
+    text = subprocess.run([nwtrace_path(), "--help"], capture_output=True, text=True).stdout
+    section = text.split("Features", 1)[1].split("\n\n", 1)[0] if "Features" in text else ""
+    return re.findall(r"^\s+(-\w|--[\w-]+)", section, re.M)
+
+
 def trace_loopback(features):
     err_path = "/tmp/nwtrace-kprobe.err"
     with open(err_path, "w") as err, open("/tmp/nwtrace-kprobe.out", "w") as out:
@@ -60,6 +68,15 @@ def trace_loopback(features):
         check(tracer.wait(timeout=60) == 0, "nwtrace did not exit 0 on SIGINT")
     with open("/tmp/nwtrace-kprobe.out") as f:
         events = [json.loads(line) for line in f if line.strip()]
+    print(f"kprobe lane: {features or ['lifecycle']}: record types "
+          f"{sorted({e.get('type') for e in events})}", flush=True)
+    if features:
+        packets = [e for e in events if e.get("type") == "packet" and sport in
+                   (e.get("sport"), e.get("dport"))]
+        if "-t" in features:
+            check({e.get("dir") for e in packets} == {"tx", "rx"},
+                  f"-t on kprobes: no tx and rx packet records: {packets[:4]}")
+        return
     lifecycle = [e for e in events if e.get("type") in ("connect", "accept", "state", "close")]
     mine = [e for e in lifecycle if sport in (e.get("sport"), e.get("dport"))]
     kinds = [e["type"] for e in mine]
@@ -74,8 +91,9 @@ def trace_loopback(features):
 
 
 def main():
-    features = sys.argv[1:]
+    features = feature_flags()
     plan(features)
+    trace_loopback([])
     trace_loopback(features)
     print("PASS: kprobe alternatives plan, compile, attach and trace on the stock kernel")
 

@@ -235,18 +235,6 @@ static void decoder_rejects_bad_fault_records(void **state)
 	assert_int_not_equal(nwt_decode_event(&e, sizeof(e), 0, &rec), 0);
 }
 
-static void tcp_flags_like_tcpdump(void **state)
-{
-	char buf[16];
-
-	(void)state;
-	assert_string_equal(nwt_tcp_flags_text(0x12, buf, sizeof(buf)), "S.");
-	assert_string_equal(nwt_tcp_flags_text(0x14, buf, sizeof(buf)), "R.");
-	assert_string_equal(nwt_tcp_flags_text(0x18, buf, sizeof(buf)), "P.");
-	assert_string_equal(nwt_tcp_flags_text(0x11, buf, sizeof(buf)), "F.");
-	assert_string_equal(nwt_tcp_flags_text(0, buf, sizeof(buf)), "");
-}
-
 /* A pretend kernel for the real catalog's -k/-e rows. */
 struct fake_kernel {
 	bool tracepoints, kprobes;
@@ -337,7 +325,6 @@ int main(void)
 		cmocka_unit_test(non_ip_drop_has_no_addresses),
 		cmocka_unit_test(reset_sent_names_the_reset_reason),
 		cmocka_unit_test(decoder_rejects_bad_fault_records),
-		cmocka_unit_test(tcp_flags_like_tcpdump),
 		cmocka_unit_test(catalog_rows_fall_back_in_order),
 	};
 

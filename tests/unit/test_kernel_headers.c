@@ -32,6 +32,7 @@ static int setup(void **state)
 	if (!root)
 		return -1;
 	tmp_tree_write("src/linux-headers-6.1.0-9-common/include/linux/types.h", "common\n");
+	tmp_tree_write("src/linux-headers-6.1.0-9-common/include/linux/kconfig.h", "kconfig\n");
 	tmp_tree_write("src/linux-headers-6.1.0-9-common/arch/x86/include/asm/page.h", "page\n");
 	tmp_tree_write("src/linux-headers-6.1.0-9-common/Makefile", "common makefile\n");
 	snprintf(makefile, sizeof(makefile), "include %s/src/linux-headers-6.1.0-9-common/Makefile\n",
@@ -40,6 +41,8 @@ static int setup(void **state)
 	tmp_tree_write("src/linux-headers-6.1.0-9-amd64/include/generated/autoconf.h", "gen\n");
 	tmp_tree_write("src/linux-headers-6.1.0-9-amd64/arch/x86/include/generated/asm/x.h", "gen\n");
 	tmp_tree_write("src/linux-headers-5.10.0-20-amd64/include/linux/types.h", "old\n");
+	tmp_tree_write("src/linux-headers-5.10.0-20-amd64/include/linux/kconfig.h", "old\n");
+	tmp_tree_write("src/linux-headers-4.9.0-1-amd64/include/linux/types.h", "no kconfig.h\n");
 	return 0;
 }
 
@@ -92,6 +95,11 @@ static void explicit_directory_and_missing_headers(void **state)
 	assert_int_equal(nwt_kernel_headers_find(dir, "6.18.0-test", "/nonexistent", cache, &h, err,
 						 sizeof(err)), 0);
 	assert_string_equal(h.path, dir);
+
+	snprintf(dir, sizeof(dir), "%s/src/linux-headers-4.9.0-1-amd64", root);
+	assert_int_equal(nwt_kernel_headers_find(dir, "6.18.0-test", "/nonexistent", cache, &h, err,
+						 sizeof(err)), -ENOENT);
+	assert_non_null(strstr(err, "incomplete"));
 
 	snprintf(dir, sizeof(dir), "%s/nothing-here", root);
 	assert_int_equal(nwt_kernel_headers_find(dir, "6.18.0-test", "/nonexistent", cache, &h,

@@ -1,0 +1,616 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The packet path: one record per TCP packet with the time it spent in each
+ * layer (-t), or one record per point it passed (--hops).
+ *
+ * Each point stamps a timestamp into per-packet state keyed by the skb (tx,
+ * rx) or, once an rx segment waits in a socket's receive queue, by
+ * (socket, sequence number).  Headers are read at the point where the kernel
+ * has set them (tx: device queue; rx: TCP), from skb->head at BTF offsets,
+ * with fixed-size reads whose results are range-checked.  State is removed
+ * when the record is emitted; the LRU maps bound what never completes.
+ *
+ * Defines: NWT_PKT_RECORDS (-t), NWT_PKT_HOPS (--hops), NWT_PKT_HTTP (-H),
+ * NWT_MAX_PACKETS, one NWT_USE_PKT_* per chosen attach alternative.
+ */
+#ifndef NWT_MAX_PACKETS
+#define NWT_MAX_PACKETS 16384
+#endif
+#define NWT_SEND_HISTORY 8	/* sendmsg steps remembered per socket: power of two */
+#define NWT_RX_CHAIN 8		/* segments one socket read may complete */
+
+struct nwt_pkt_state {
+	u64 ts[NWT_PT_PER_DIR];
+	u64 sk;
+	u64 dev;		/* rx: the receiving device, TCP clears skb->dev */
+	struct nwt_flow flow;
+	u32 seq;
+	u32 ack;
+	u32 payload_len;
+	u32 ifindex;
+	u8 tcp_flags;
+	u8 http_len;
+	u8 pad[2];
+	char ifname[16];
+#ifdef NWT_PKT_HTTP
+	char http[NWT_HTTP_LEN];
+#endif
+};
+
+struct nwt_pkt_wait_key {
+	u64 sk;
+	u32 seq;
+	u32 pad;
+};
+
+/* What nwtrace knows about a socket: its owner and recent sendmsg steps. */
+struct nwt_pkt_sock {
+	u64 send_ns[NWT_SEND_HISTORY];
+	u32 send_seq[NWT_SEND_HISTORY];
+	u32 send_next;
+	u32 rx_next_seq;	/* end of the last segment reported as read */
+	u32 pid;
+	u8 has_owner;
+	u8 has_rx_next;
+	u8 pad[2];
+	char comm[NWT_COMM_LEN];
+};
+
+BPF_TABLE("lru_hash", u64, struct nwt_pkt_state, pkt_tx, NWT_MAX_PACKETS);
+BPF_TABLE("lru_hash", u64, struct nwt_pkt_state, pkt_rx, NWT_MAX_PACKETS);
+BPF_TABLE("lru_hash", struct nwt_pkt_wait_key, struct nwt_pkt_state, pkt_rx_wait, NWT_MAX_PACKETS);
+BPF_TABLE("lru_hash", u64, struct nwt_pkt_sock, pkt_socks, NWT_MAX_CONNS);
+
+static __always_inline bool nwt_seq_before(u32 a, u32 b)
+{
+	return (s32)(a - b) < 0;
+}
+
+/* Where the network header starts: skb->data before the IP layer has set it. */
+static __always_inline u64 nwt_pkt_l3(u64 skb, bool from_data)
+{
+	u64 head = 0, data = 0;
+	u16 nh = 0;
+
+	if (from_data) {
+		NWT_READ_FIELD(data, skb, NWT_OFF_SKB_DATA);
+		return data;
+	}
+	NWT_READ_FIELD(head, skb, NWT_OFF_SKB_HEAD);
+	NWT_READ_FIELD(nh, skb, NWT_OFF_SKB_NETWORK_HEADER);
+	return head && nh != 0xffff ? head + nh : 0;
+}
+
+#ifdef NWT_PKT_HTTP
+/* First bytes of an HTTP/1.x request or status line? (checked fully in user space) */
+static __always_inline bool nwt_http_start(const char *p)
+{
+	u32 w;
+
+	__builtin_memcpy(&w, p, 4);
+	switch (w) {
+	case 0x50545448:	/* "HTTP" */
+	case 0x20544547:	/* "GET " */
+	case 0x54534f50:	/* "POST" */
+	case 0x20545550:	/* "PUT " */
+	case 0x44414548:	/* "HEAD" */
+	case 0x454c4544:	/* "DELE" */
+	case 0x4954504f:	/* "OPTI" */
+	case 0x43544150:	/* "PATC" */
+	case 0x4e4e4f43:	/* "CONN" */
+	case 0x43415254:	/* "TRAC" */
+		return true;
+	}
+	return false;
+}
+
+/* Payload bytes in the skb's linear area (never past skb->tail). */
+static __always_inline void nwt_pkt_http(u64 skb, u64 payload, struct nwt_pkt_state *st)
+{
+	u64 head = 0;
+	u32 tail = 0;
+	u64 avail;
+
+	st->http_len = 0;
+	if (!st->payload_len)
+		return;
+	NWT_READ_FIELD(head, skb, NWT_OFF_SKB_HEAD);
+	NWT_READ_FIELD(tail, skb, NWT_OFF_SKB_TAIL);
+	if (!head || payload < head || payload >= head + tail)
+		return;
+	avail = head + tail - payload;
+	if (avail > st->payload_len)
+		avail = st->payload_len;
+	if (avail < 4 || bpf_probe_read_kernel(st->http, sizeof(st->http), (void *)payload))
+		return;
+	if (nwt_http_start(st->http))
+		st->http_len = avail > NWT_HTTP_LEN ? NWT_HTTP_LEN : avail;
+}
+#endif
+
+/*
+ * Reads the IPv4/IPv6 and TCP headers at l3 into st.  False for anything
+ * but TCP or for headers whose lengths make no sense.
+ */
+static __always_inline bool nwt_pkt_parse(u64 skb, u64 l3, struct nwt_pkt_state *st)
+{
+	u8 ip[40];
+	u8 th[20];
+	u64 l4, dev = 0;
+	u32 l3_payload, hlen;
+
+	if (!l3 || bpf_probe_read_kernel(ip, sizeof(ip), (void *)l3))
+		return false;
+	if ((ip[0] >> 4) == 4) {
+		hlen = (ip[0] & 0xf) * 4;
+		if (ip[9] != IPPROTO_TCP || hlen < 20)
+			return false;
+		l3_payload = (((u32)ip[2] << 8) | ip[3]);
+		l3_payload = l3_payload > hlen ? l3_payload - hlen : 0;
+		st->flow.family = AF_INET;
+		__builtin_memcpy(st->flow.saddr, &ip[12], 4);
+		__builtin_memcpy(st->flow.daddr, &ip[16], 4);
+	} else if ((ip[0] >> 4) == 6) {
+		hlen = 40;
+		if (ip[6] != IPPROTO_TCP)	/* extension headers: not followed */
+			return false;
+		l3_payload = ((u32)ip[4] << 8) | ip[5];
+		st->flow.family = AF_INET6;
+		__builtin_memcpy(st->flow.saddr, &ip[8], 16);
+		__builtin_memcpy(st->flow.daddr, &ip[24], 16);
+	} else {
+		return false;
+	}
+	l4 = l3 + hlen;
+	if (bpf_probe_read_kernel(th, sizeof(th), (void *)l4))
+		return false;
+	hlen = (th[12] >> 4) * 4;
+	if (hlen < 20)
+		return false;
+	st->flow.sport = ((u16)th[0] << 8) | th[1];
+	st->flow.dport = ((u16)th[2] << 8) | th[3];
+	st->seq = ((u32)th[4] << 24) | ((u32)th[5] << 16) | ((u32)th[6] << 8) | th[7];
+	st->ack = ((u32)th[8] << 24) | ((u32)th[9] << 16) | ((u32)th[10] << 8) | th[11];
+	st->tcp_flags = th[13];
+	st->payload_len = l3_payload > hlen ? l3_payload - hlen : 0;
+	NWT_READ_FIELD(dev, skb, NWT_OFF_SKB_DEV);
+	if (!dev)
+		dev = st->dev;
+	if (dev) {
+		NWT_READ_FIELD(st->ifindex, dev, NWT_OFF_NETDEV_IFINDEX);
+		bpf_probe_read_kernel(st->ifname, sizeof(st->ifname),
+				      (const char *)dev + NWT_OFF_NETDEV_NAME);
+	}
+#ifdef NWT_PKT_HTTP
+	nwt_pkt_http(skb, l4 + hlen, st);
+#endif
+	return true;
+}
+
+/* The filters see ports from the local side: --sport is the local port. */
+static __always_inline bool nwt_pkt_wanted(const struct nwt_pkt_state *st, u8 dir, u32 pid)
+{
+	struct nwt_flow local = st->flow;
+
+	if (dir == NWT_DIR_RX) {
+		local.sport = st->flow.dport;
+		local.dport = st->flow.sport;
+	}
+	return nwt_filter(&local, pid);
+}
+
+static __always_inline void nwt_pkt_emit(u32 type, u8 dir, u8 point, const struct nwt_pkt_state *st,
+					 const struct nwt_pkt_sock *owner, bool owner_is_current)
+{
+	u32 size = sizeof(struct nwt_packet_event);
+	struct nwt_packet_event *e;
+
+#ifndef NWT_PKT_HTTP
+	size -= NWT_HTTP_LEN;
+#endif
+	e = nwt_event_reserve(size);
+	if (!e)
+		return;
+	e->hdr.ts_ns = 0;
+	e->hdr.type = type;
+	e->hdr.pid = 0;
+	e->flags = 0;
+	if (owner_is_current) {
+		e->hdr.pid = nwt_current_tgid();
+		bpf_get_current_comm(e->hdr.comm, sizeof(e->hdr.comm));
+		e->flags |= NWT_PKT_F_OWNER_KNOWN;
+	} else if (owner && owner->has_owner) {
+		e->hdr.pid = owner->pid;
+		__builtin_memcpy(e->hdr.comm, owner->comm, sizeof(e->hdr.comm));
+		e->flags |= NWT_PKT_F_OWNER_KNOWN;
+	} else {
+		__builtin_memset(e->hdr.comm, 0, sizeof(e->hdr.comm));
+	}
+	e->sock_id = st->sk;
+	__builtin_memcpy(e->point_ns, st->ts, sizeof(e->point_ns));
+	for (int i = 0; i < NWT_PT_PER_DIR; i++)
+		if (st->ts[i] > e->hdr.ts_ns)
+			e->hdr.ts_ns = st->ts[i];
+	e->flow = st->flow;
+	e->seq = st->seq;
+	e->ack = st->ack;
+	e->payload_len = st->payload_len;
+	e->ifindex = st->ifindex;
+	if (st->tcp_flags & 0x10)
+		e->flags |= NWT_PKT_F_HAS_ACK;
+	e->direction = dir;
+	e->tcp_flags = st->tcp_flags;
+	e->point = point;
+	e->http_len = st->http_len;
+	__builtin_memcpy(e->ifname, st->ifname, sizeof(e->ifname));
+#ifdef NWT_PKT_HTTP
+	__builtin_memcpy(e->http, st->http, sizeof(e->http));
+#endif
+	nwt_event_submit_batched(e);
+}
+
+/* --hops: one record for this point, headers read here. */
+static __always_inline void nwt_pkt_hop(u64 skb, u64 sk, u8 dir, u8 point, bool l3_from_data,
+					u32 l3_skip)
+{
+#ifdef NWT_PKT_HOPS
+	struct nwt_pkt_state st = {};
+	struct nwt_pkt_sock *owner;
+	u64 l3 = nwt_pkt_l3(skb, l3_from_data);
+
+	if (!l3 || !nwt_pkt_parse(skb, l3 + l3_skip, &st))
+		return;
+	if (!sk)
+		NWT_READ_FIELD(sk, skb, NWT_OFF_SKB_SK);
+	st.sk = sk;
+	st.ts[0] = bpf_ktime_get_ns();
+	owner = sk ? pkt_socks.lookup(&sk) : NULL;
+	if (nwt_pkt_wanted(&st, dir, owner && owner->has_owner ? owner->pid : 0))
+		nwt_pkt_emit(NWT_EVENT_HOP, dir, point, &st, owner, false);
+#endif
+}
+
+/* tx, TCP: remember where this sendmsg step starts in the byte stream. */
+static __always_inline void nwt_pkt_tx_tcp(u64 sk)
+{
+	struct nwt_pkt_sock zero = {}, *s;
+	u32 write_seq = 0, i;
+
+	NWT_READ_FIELD(write_seq, sk, NWT_OFF_TCP_WRITE_SEQ);
+	s = pkt_socks.lookup_or_try_init(&sk, &zero);
+	if (!s)
+		return;
+	i = s->send_next & (NWT_SEND_HISTORY - 1);
+	s->send_ns[i] = bpf_ktime_get_ns();
+	s->send_seq[i] = write_seq;
+	s->send_next++;
+	s->pid = nwt_current_tgid();
+	bpf_get_current_comm(s->comm, sizeof(s->comm));
+	s->has_owner = 1;
+}
+
+/* When did the sendmsg step holding byte `seq` run? 0 if no longer known. */
+static __always_inline u64 nwt_pkt_sent_at(const struct nwt_pkt_sock *s, u32 seq)
+{
+	u32 best_gap = 0xffffffff;
+	u64 ts = 0;
+
+#pragma unroll
+	for (int i = 0; i < NWT_SEND_HISTORY; i++) {
+		u32 gap = seq - s->send_seq[i];
+
+		if (s->send_ns[i] && (s32)gap >= 0 && gap < best_gap) {
+			best_gap = gap;
+			ts = s->send_ns[i];
+		}
+	}
+	return ts;
+}
+
+/* tx, IP (kprobe chains only): stamp the skb. */
+static __always_inline void nwt_pkt_tx_ip(u64 skb)
+{
+#ifdef NWT_PKT_RECORDS
+	struct nwt_pkt_state st = {};
+
+	st.ts[NWT_PT_TX_IP] = bpf_ktime_get_ns();
+	pkt_tx.update(&skb, &st);
+#endif
+}
+
+/* tx, device queue: the headers are complete here; filter and keep the state. */
+static __always_inline void nwt_pkt_tx_queue(u64 skb)
+{
+	nwt_pkt_hop(skb, 0, NWT_DIR_TX, NWT_PT_TX_QUEUE, false, 0);
+#ifdef NWT_PKT_RECORDS
+	struct nwt_pkt_state st = {};
+	struct nwt_pkt_state *known = pkt_tx.lookup(&skb);
+	struct nwt_pkt_sock *owner = NULL;
+	u64 sk = 0;
+
+	if (known && !known->ts[NWT_PT_TX_QUEUE])
+		st.ts[NWT_PT_TX_IP] = known->ts[NWT_PT_TX_IP];
+	if (!nwt_pkt_parse(skb, nwt_pkt_l3(skb, false), &st))
+		goto forget;
+	NWT_READ_FIELD(sk, skb, NWT_OFF_SKB_SK);
+	st.sk = sk;
+	if (sk)
+		owner = pkt_socks.lookup(&sk);
+	if (!nwt_pkt_wanted(&st, NWT_DIR_TX, owner && owner->has_owner ? owner->pid : 0))
+		goto forget;
+	if (owner && st.payload_len)
+		st.ts[NWT_PT_TX_TCP] = nwt_pkt_sent_at(owner, st.seq);
+	st.ts[NWT_PT_TX_QUEUE] = bpf_ktime_get_ns();
+	pkt_tx.update(&skb, &st);
+	return;
+forget:
+	if (known)
+		pkt_tx.delete(&skb);
+#endif
+}
+
+/* tx, driver transmit: the last tx point; the record leaves. */
+static __always_inline void nwt_pkt_tx_xmit(u64 skb)
+{
+	nwt_pkt_hop(skb, 0, NWT_DIR_TX, NWT_PT_TX_XMIT, false, 0);
+#ifdef NWT_PKT_RECORDS
+	struct nwt_pkt_state *st = pkt_tx.lookup(&skb);
+	struct nwt_pkt_sock *owner;
+	u64 sk;
+
+	if (!st || !st->ts[NWT_PT_TX_QUEUE])
+		return;
+	st->ts[NWT_PT_TX_XMIT] = bpf_ktime_get_ns();
+	sk = st->sk;
+	owner = sk ? pkt_socks.lookup(&sk) : NULL;
+	nwt_pkt_emit(NWT_EVENT_PACKET, NWT_DIR_TX, NWT_PT_TX_XMIT, st, owner, false);
+	pkt_tx.delete(&skb);
+#endif
+}
+
+/* rx, device receive: stamp, nothing parsed yet (most packets are not wanted). */
+static __always_inline void nwt_pkt_rx_dev(u64 skb, u32 l3_skip)
+{
+	nwt_pkt_hop(skb, 0, NWT_DIR_RX, NWT_PT_RX_DEV, true, l3_skip);
+#ifdef NWT_PKT_RECORDS
+	struct nwt_pkt_state st = {};
+
+	st.ts[NWT_PT_RX_DEV - NWT_PT_RX_DEV] = bpf_ktime_get_ns();
+	NWT_READ_FIELD(st.dev, skb, NWT_OFF_SKB_DEV);
+	pkt_rx.update(&skb, &st);
+#endif
+}
+
+/* rx, IP: a stamp left by an earlier life of this skb address is replaced. */
+static __always_inline void nwt_pkt_rx_ip(u64 skb)
+{
+	nwt_pkt_hop(skb, 0, NWT_DIR_RX, NWT_PT_RX_IP, true, 0);
+#ifdef NWT_PKT_RECORDS
+	struct nwt_pkt_state *known = pkt_rx.lookup(&skb);
+	u64 now = bpf_ktime_get_ns();
+	const int ip = NWT_PT_RX_IP - NWT_PT_RX_DEV;
+
+	if (known && !known->ts[ip]) {
+		known->ts[ip] = now;
+	} else {
+		struct nwt_pkt_state st = {};
+
+		st.ts[ip] = now;
+		NWT_READ_FIELD(st.dev, skb, NWT_OFF_SKB_DEV);
+		pkt_rx.update(&skb, &st);
+	}
+#endif
+}
+
+/* rx, TCP: headers are set; filter, then report or wait for the application. */
+static __always_inline void nwt_pkt_rx_tcp(u64 sk, u64 skb)
+{
+	nwt_pkt_hop(skb, sk, NWT_DIR_RX, NWT_PT_RX_TCP, false, 0);
+#ifdef NWT_PKT_RECORDS
+	struct nwt_pkt_state st = {};
+	struct nwt_pkt_state *known = pkt_rx.lookup(&skb);
+	struct nwt_pkt_sock *owner = pkt_socks.lookup(&sk);
+	const int tcp = NWT_PT_RX_TCP - NWT_PT_RX_DEV;
+
+	if (known) {
+		st.ts[0] = known->ts[0];
+		st.ts[1] = known->ts[1];
+		st.dev = known->dev;
+		pkt_rx.delete(&skb);
+	}
+	if (!nwt_pkt_parse(skb, nwt_pkt_l3(skb, false), &st))
+		return;
+	st.sk = sk;
+	if (!nwt_pkt_wanted(&st, NWT_DIR_RX, owner && owner->has_owner ? owner->pid : 0))
+		return;
+	st.ts[tcp] = bpf_ktime_get_ns();
+	if (st.payload_len) {
+		struct nwt_pkt_wait_key key = { .sk = sk, .seq = st.seq };
+
+		pkt_rx_wait.update(&key, &st);
+		return;
+	}
+	nwt_pkt_emit(NWT_EVENT_PACKET, NWT_DIR_RX, NWT_PT_RX_TCP, &st, owner, false);
+#endif
+}
+
+/* rx, socket read of len bytes: completes the segments that start in the range. */
+static __always_inline void nwt_pkt_rx_sock(u64 skb, u32 len)
+{
+	u64 sk = 0;
+
+	NWT_READ_FIELD(sk, skb, NWT_OFF_SKB_SK);
+	if (!sk)
+		return;
+	nwt_pkt_hop(skb, sk, NWT_DIR_RX, NWT_PT_RX_SOCK, false, 0);
+#ifdef NWT_PKT_RECORDS
+	struct nwt_pkt_wait_key key = { .sk = sk };
+	struct nwt_pkt_sock zero = {}, *s;
+	struct nwt_pkt_state *st;
+	u32 copied_seq = 0, end, seq;
+	u64 now = bpf_ktime_get_ns();
+	const int sock = NWT_PT_RX_SOCK - NWT_PT_RX_DEV;
+
+	NWT_READ_FIELD(copied_seq, sk, NWT_OFF_TCP_COPIED_SEQ);
+	end = copied_seq + len;
+	seq = copied_seq;
+	s = pkt_socks.lookup(&sk);
+	/* A read that starts inside a segment: the next one starts where it ends. */
+	if (s && s->has_rx_next && nwt_seq_before(s->rx_next_seq, end) &&
+	    copied_seq - s->rx_next_seq < (1u << 20) + len)
+		seq = s->rx_next_seq;
+	key.seq = seq;
+	if (seq != copied_seq && !pkt_rx_wait.lookup(&key))
+		seq = copied_seq;
+#pragma unroll
+	for (int i = 0; i < NWT_RX_CHAIN; i++) {
+		key.seq = seq;
+		st = pkt_rx_wait.lookup(&key);
+		if (!st)
+			break;
+		st->ts[sock] = now;
+		nwt_pkt_emit(NWT_EVENT_PACKET, NWT_DIR_RX, NWT_PT_RX_SOCK, st, NULL, true);
+		seq += st->payload_len;
+		pkt_rx_wait.delete(&key);
+		if (!nwt_seq_before(seq, end))
+			break;
+	}
+	if (seq == copied_seq && !s)
+		return;		/* nothing of ours on this socket */
+	s = pkt_socks.lookup_or_try_init(&sk, &zero);
+	if (!s)
+		return;
+	if (seq != copied_seq) {
+		s->rx_next_seq = seq;
+		s->has_rx_next = 1;
+	}
+	s->pid = nwt_current_tgid();
+	bpf_get_current_comm(s->comm, sizeof(s->comm));
+	s->has_owner = 1;
+#endif
+}
+
+/* ---- attach alternatives: thin wrappers that find the arguments ---- */
+
+#ifdef NWT_USE_PKT_TX_TCP_RTP
+/* tcp:tcp_sendmsg_locked(sk, msg, skb, size_goal): once per skb being filled. */
+int nwt_pkt_tx_tcp_rtp(struct bpf_raw_tracepoint_args *ctx)
+{
+	nwt_pkt_tx_tcp(ctx->args[0]);
+	return 0;
+}
+#endif
+#ifdef NWT_USE_PKT_TX_TCP_KPROBE
+int nwt_pkt_tx_tcp_kp(struct pt_regs *ctx)
+{
+	nwt_pkt_tx_tcp(PT_REGS_PARM1(ctx));
+	return 0;
+}
+#endif
+#ifdef NWT_USE_PKT_TX_IP_KPROBE
+/* ip_queue_xmit(sk, skb, fl) and inet6_csk_xmit(sk, skb, fl) */
+int nwt_pkt_tx_ip_kp(struct pt_regs *ctx)
+{
+	nwt_pkt_tx_ip(PT_REGS_PARM2(ctx));
+	return 0;
+}
+#endif
+#ifdef NWT_USE_PKT_TX_QUEUE_RTP
+int nwt_pkt_tx_queue_rtp(struct bpf_raw_tracepoint_args *ctx)
+{
+	nwt_pkt_tx_queue(ctx->args[0]);
+	return 0;
+}
+#endif
+#ifdef NWT_USE_PKT_TX_QUEUE_KPROBE
+int nwt_pkt_tx_queue_kp(struct pt_regs *ctx)
+{
+	nwt_pkt_tx_queue(PT_REGS_PARM1(ctx));
+	return 0;
+}
+#endif
+#ifdef NWT_USE_PKT_TX_XMIT_RTP
+int nwt_pkt_tx_xmit_rtp(struct bpf_raw_tracepoint_args *ctx)
+{
+	nwt_pkt_tx_xmit(ctx->args[0]);
+	return 0;
+}
+#endif
+#ifdef NWT_USE_PKT_TX_XMIT_KPROBE
+int nwt_pkt_tx_xmit_kp(struct pt_regs *ctx)
+{
+	nwt_pkt_tx_xmit(PT_REGS_PARM1(ctx));
+	return 0;
+}
+#endif
+#ifdef NWT_USE_PKT_RX_DEV_RTP
+/* net:netif_rx: skb->data is at the network header already. */
+int nwt_pkt_rx_dev_rtp(struct bpf_raw_tracepoint_args *ctx)
+{
+	nwt_pkt_rx_dev(ctx->args[0], 0);
+	return 0;
+}
+#endif
+#ifdef NWT_USE_PKT_RX_DEV_KPROBE
+/* eth_type_trans(skb, dev): runs before the Ethernet header is pulled. */
+int nwt_pkt_rx_dev_kp(struct pt_regs *ctx)
+{
+	nwt_pkt_rx_dev(PT_REGS_PARM1(ctx), 14);
+	return 0;
+}
+#endif
+#ifdef NWT_USE_PKT_RX_IP_RTP
+int nwt_pkt_rx_ip_rtp(struct bpf_raw_tracepoint_args *ctx)
+{
+	nwt_pkt_rx_ip(ctx->args[0]);
+	return 0;
+}
+#endif
+#ifdef NWT_USE_PKT_RX_IP_KPROBE
+/* ip_rcv_core(skb, net) and ipv6_rcv(skb, dev, pt, orig_dev) */
+int nwt_pkt_rx_ip_kp(struct pt_regs *ctx)
+{
+	nwt_pkt_rx_ip(PT_REGS_PARM1(ctx));
+	return 0;
+}
+#endif
+#ifdef NWT_USE_PKT_RX_TCP_ENTRY_KPROBE
+/* tcp_v4_rcv(skb) / tcp_v6_rcv(skb): hop only */
+int nwt_pkt_rx_tcp_entry_kp(struct pt_regs *ctx)
+{
+	nwt_pkt_hop(PT_REGS_PARM1(ctx), 0, NWT_DIR_RX, NWT_PT_RX_TCP_ENTRY, false, 0);
+	return 0;
+}
+#endif
+#ifdef NWT_USE_PKT_RX_TCP_RTP
+/* tcp:tcp_probe(sk, skb): the established-state receive path */
+int nwt_pkt_rx_tcp_rtp(struct bpf_raw_tracepoint_args *ctx)
+{
+	nwt_pkt_rx_tcp(ctx->args[0], ctx->args[1]);
+	return 0;
+}
+#endif
+#ifdef NWT_USE_PKT_RX_TCP_KPROBE
+/* tcp_v4_do_rcv(sk, skb) and tcp_v6_do_rcv(sk, skb) */
+int nwt_pkt_rx_tcp_kp(struct pt_regs *ctx)
+{
+	nwt_pkt_rx_tcp(PT_REGS_PARM1(ctx), PT_REGS_PARM2(ctx));
+	return 0;
+}
+#endif
+#ifdef NWT_USE_PKT_RX_SOCK_RTP
+/* skb:skb_copy_datagram_iovec(skb, len) */
+int nwt_pkt_rx_sock_rtp(struct bpf_raw_tracepoint_args *ctx)
+{
+	nwt_pkt_rx_sock(ctx->args[0], (u32)ctx->args[1]);
+	return 0;
+}
+#endif
+#ifdef NWT_USE_PKT_RX_SOCK_KPROBE
+/* skb_copy_datagram_iter(skb, offset, to, len) */
+int nwt_pkt_rx_sock_kp(struct pt_regs *ctx)
+{
+	nwt_pkt_rx_sock(PT_REGS_PARM1(ctx), (u32)PT_REGS_PARM4(ctx));
+	return 0;
+}
+#endif

@@ -1,0 +1,71 @@
+#!/bin/sh
+# Throughput cost of tracing every packet: iperf3 between two namespaces,
+# untraced vs `nwtrace -t --json -R 0 -o FILE`, alternating, RUNS runs each.
+# Prints each run, both medians, their ratio, nwtrace's events/s and peak RSS.
+# Usage: scripts/bench-overhead.sh [NWTRACE] [RUNS] [SECONDS]   (root)
+set -eu
+NWTRACE=${1:-$(dirname "$0")/../build/nwtrace}
+RUNS=${2:-3}
+SECS=${3:-5}
+TAG=nwtb$$
+A=$TAG-a B=$TAG-b
+OUT=$(mktemp -d /tmp/nwtrace-bench.XXXXXX)
+
+cleanup() {
+	[ -n "${TRACER:-}" ] && kill -INT "$TRACER" 2>/dev/null || true
+	[ -n "${SERVER:-}" ] && kill "$SERVER" 2>/dev/null || true
+	ip netns del "$A" 2>/dev/null || true
+	ip netns del "$B" 2>/dev/null || true
+	rm -rf "$OUT"
+}
+trap cleanup EXIT INT TERM
+
+ip netns add "$A"
+ip netns add "$B"
+ip link add "${TAG}a" netns "$A" type veth peer name "${TAG}b" netns "$B"
+ip -n "$A" addr add 10.250.0.1/24 dev "${TAG}a"
+ip -n "$B" addr add 10.250.0.2/24 dev "${TAG}b"
+for ns in "$A" "$B"; do ip -n "$ns" link set lo up; done
+ip -n "$A" link set "${TAG}a" up
+ip -n "$B" link set "${TAG}b" up
+
+run_iperf() {	# prints Gbit/s received
+	ip netns exec "$B" iperf3 -s -1 -B 10.250.0.2 >/dev/null 2>&1 &
+	SERVER=$!
+	sleep 0.3
+	ip netns exec "$A" iperf3 -c 10.250.0.2 -t "$SECS" -J >"$OUT/iperf.json"
+	wait "$SERVER" 2>/dev/null || true
+	SERVER=
+	python3 -c 'import json,sys; print("%.3f" % (json.load(open(sys.argv[1]))["end"]["sum_received"]["bits_per_second"] / 1e9))' "$OUT/iperf.json"
+}
+
+median() { sort -n | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
+
+: >"$OUT/base" ; : >"$OUT/traced"
+for i in $(seq 1 "$RUNS"); do
+	b=$(run_iperf)
+	echo "run $i untraced: $b Gbit/s"
+	echo "$b" >>"$OUT/base"
+
+	"$NWTRACE" -t --json -R 0 -o "$OUT/events.json" 2>"$OUT/nwtrace.err" &
+	TRACER=$!
+	until grep -q "tracing, Ctrl-C" "$OUT/nwtrace.err" 2>/dev/null; do
+		kill -0 "$TRACER" 2>/dev/null || { cat "$OUT/nwtrace.err"; exit 1; }
+		sleep 0.1
+	done
+	t=$(run_iperf)
+	rss=$(awk '/VmHWM/ {print $2}' "/proc/$TRACER/status")
+	start=$(date +%s.%N)
+	kill -INT "$TRACER"
+	wait "$TRACER" || true
+	TRACER=
+	events=$(wc -l <"$OUT/events.json")
+	echo "run $i traced:   $t Gbit/s, $events events ($(echo "$events $SECS" | awk '{printf "%.0f", $1 / $2}')/s), peak RSS ${rss} kB"
+	grep "events printed" "$OUT/nwtrace.err" | sed 's/^/  /'
+	echo "$t" >>"$OUT/traced"
+done
+mb=$(median <"$OUT/base")
+mt=$(median <"$OUT/traced")
+echo "median untraced: $mb Gbit/s"
+echo "median traced:   $mt Gbit/s"
+echo "ratio traced/untraced: $(echo "$mt $mb" | awk '{printf "%.3f", $1 / $2}')"

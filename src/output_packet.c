@@ -1,0 +1,239 @@
+/*
+ * Packet and hop records as JSON Lines and table rows.  This is the hot path
+ * of -t: the JSON is written straight into a stack buffer (no allocation per
+ * record); field names and order follow output_json.c's conventions.
+ */
+#include "output_packet.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "addr.h"
+#include "output.h"
+#include "packet_record.h"
+
+struct jbuf {
+	char *p;
+	char *end;
+};
+
+static void put_raw(struct jbuf *b, const char *s, size_t n)
+{
+	if ((size_t)(b->end - b->p) <= n) {
+		n = (size_t)(b->end - b->p);
+		if (n)
+			n--;
+	}
+	memcpy(b->p, s, n);
+	b->p += n;
+}
+
+static void put_str(struct jbuf *b, const char *s)
+{
+	put_raw(b, s, strlen(s));
+}
+
+/* A JSON string with escapes; control characters as \u00XX. */
+static void put_json_string(struct jbuf *b, const char *s)
+{
+	put_raw(b, "\"", 1);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		char esc[8];
+
+		if (c == '"' || c == '\\') {
+			esc[0] = '\\';
+			esc[1] = (char)c;
+			put_raw(b, esc, 2);
+		} else if (c < 0x20) {
+			snprintf(esc, sizeof(esc), "\\u%04x", c);
+			put_raw(b, esc, 6);
+		} else {
+			put_raw(b, (const char *)&c, 1);
+		}
+	}
+	put_raw(b, "\"", 1);
+}
+
+static void put_u64(struct jbuf *b, uint64_t v)
+{
+	char tmp[24];
+	int n = 0;
+
+	do {
+		tmp[sizeof(tmp) - 1 - n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	put_raw(b, tmp + sizeof(tmp) - n, (size_t)n);
+}
+
+static void put_key(struct jbuf *b, const char *key)
+{
+	put_raw(b, ",\"", 2);
+	put_str(b, key);
+	put_raw(b, "\":", 2);
+}
+
+/* Nanoseconds as microseconds with three decimals: 12345 -> 12.345 */
+static void put_us(struct jbuf *b, uint64_t ns)
+{
+	char frac[4] = { (char)('0' + ns / 100 % 10), (char)('0' + ns / 10 % 10),
+			 (char)('0' + ns % 10), 0 };
+
+	put_u64(b, ns / 1000);
+	put_raw(b, ".", 1);
+	put_raw(b, frac, 3);
+}
+
+/* ISO-8601 stamps share their seconds part with the previous record most of the time. */
+static const char *iso8601_cached(uint64_t wall_ns, char *buf, size_t len)
+{
+	static __thread time_t cached_sec = -1;
+	static __thread char cached[32];
+	time_t sec = (time_t)(wall_ns / 1000000000ULL);
+	unsigned long usec = (unsigned long)(wall_ns % 1000000000ULL / 1000);
+
+	if (sec != cached_sec) {
+		struct tm tm;
+
+		gmtime_r(&sec, &tm);
+		strftime(cached, sizeof(cached), "%Y-%m-%dT%H:%M:%S", &tm);
+		cached_sec = sec;
+	}
+	snprintf(buf, len, "%s.%06luZ", cached, usec);
+	return buf;
+}
+
+size_t nwt_packet_json_format(const struct nwt_record *rec, char *out, size_t len)
+{
+	const struct nwt_packet_record *p = &rec->packet;
+	struct jbuf b = { out, out + len };
+	char tmp[64];
+
+	put_str(&b, "{\"type\":");
+	put_json_string(&b, nwt_record_kind_name(rec->kind));
+	put_key(&b, "ts");
+	put_json_string(&b, iso8601_cached(rec->wall_ns, tmp, sizeof(tmp)));
+	if (rec->has_pid) {
+		put_key(&b, "pid");
+		put_u64(&b, rec->pid);
+		put_key(&b, "comm");
+		put_json_string(&b, rec->comm);
+	}
+	put_key(&b, "family");
+	put_json_string(&b, rec->family == AF_INET6 ? "ipv6" : "ipv4");
+	put_key(&b, "saddr");
+	put_json_string(&b, nwt_format_addr(rec->family, rec->saddr, tmp, sizeof(tmp)));
+	put_key(&b, "sport");
+	put_u64(&b, rec->sport);
+	put_key(&b, "daddr");
+	put_json_string(&b, nwt_format_addr(rec->family, rec->daddr, tmp, sizeof(tmp)));
+	put_key(&b, "dport");
+	put_u64(&b, rec->dport);
+	put_key(&b, "dir");
+	put_json_string(&b, p->rx ? "rx" : "tx");
+	if (rec->kind == NWT_REC_HOP) {
+		put_key(&b, "point");
+		put_json_string(&b, nwt_pkt_point_name(p->point));
+	}
+	put_key(&b, "seq");
+	put_u64(&b, p->seq);
+	if (p->has_ack) {
+		put_key(&b, "ack");
+		put_u64(&b, p->ack);
+	}
+	put_key(&b, "len");
+	put_u64(&b, p->payload_len);
+	put_key(&b, "flags");
+	put_json_string(&b, nwt_tcp_flags_text(p->tcp_flags, tmp, sizeof(tmp)));
+	if (p->ifindex) {
+		put_key(&b, "ifindex");
+		put_u64(&b, p->ifindex);
+		put_key(&b, "ifname");
+		put_json_string(&b, p->ifname);
+	}
+	if (rec->kind == NWT_REC_PACKET)
+		for (int i = 0; i < p->n_spans; i++) {
+			put_key(&b, nwt_pkt_span_name(p->rx, p->span_first[i], p->span_last[i], tmp,
+						      sizeof(tmp)));
+			put_us(&b, p->span_ns[i]);
+		}
+	if (p->http[0]) {
+		put_key(&b, "http");
+		put_json_string(&b, p->http);
+	}
+	if (p->sock_id) {
+		snprintf(tmp, sizeof(tmp), "0x%" PRIx64, p->sock_id);
+		put_key(&b, "sock");
+		put_json_string(&b, tmp);
+	}
+	put_raw(&b, "}\n", 2);
+	return (size_t)(b.p - out);
+}
+
+int nwt_packet_json_print(FILE *out, const struct nwt_record *rec)
+{
+	char buf[1024];
+	size_t n = nwt_packet_json_format(rec, buf, sizeof(buf));
+
+	return fwrite(buf, 1, n, out) == n ? 0 : -1;
+}
+
+void nwt_packet_table_print_header(FILE *out)
+{
+	fprintf(out, "%-15s %-2s %6s %-7s %-23s %-23s %10s %10s %5s %-5s %-8s %s\n", "TIME", "DR",
+		"PID", "COMM", "SOURCE", "DEST", "SEQ", "ACK", "LEN", "FLAGS", "IF",
+		"LAYERS (us) / POINT");
+}
+
+void nwt_packet_table_print(FILE *out, const struct nwt_record *rec)
+{
+	const struct nwt_packet_record *p = &rec->packet;
+	char when[24], src[NWT_ENDPOINT_STRLEN], dst[NWT_ENDPOINT_STRLEN], pid[12], ack[12];
+	char flags[12], last[160];
+	time_t secs = (time_t)(rec->wall_ns / 1000000000ULL);
+	struct tm tm;
+	size_t n = 0;
+
+	localtime_r(&secs, &tm);
+	n = strftime(when, sizeof(when), "%H:%M:%S", &tm);
+	snprintf(when + n, sizeof(when) - n, ".%06llu",
+		 (unsigned long long)(rec->wall_ns % 1000000000ULL / 1000));
+	snprintf(pid, sizeof(pid), rec->has_pid ? "%u" : "-", rec->pid);
+	snprintf(ack, sizeof(ack), p->has_ack ? "%u" : "-", p->ack);
+	nwt_format_endpoint(rec->family, rec->saddr, rec->sport, src, sizeof(src));
+	nwt_format_endpoint(rec->family, rec->daddr, rec->dport, dst, sizeof(dst));
+	if (rec->kind == NWT_REC_HOP) {
+		snprintf(last, sizeof(last), "%s", nwt_pkt_point_name(p->point));
+	} else {
+		int span = 0;
+
+		n = 0;
+		/* Every layer gets a cell: its time, "-" if unobserved, "^" if merged into the left. */
+		for (int i = 0; i < NWT_LAYERS_PER_DIR && n < sizeof(last); i++) {
+			const char *name = nwt_pkt_layer_name(nwt_pkt_layer_of(p->rx, i));
+			int len = (int)(strlen(name) - 3);	/* without "_us" */
+
+			while (span < p->n_spans && p->span_last[span] < i)
+				span++;
+			if (span < p->n_spans && p->span_first[span] == i)
+				n += snprintf(last + n, sizeof(last) - n, "%s%.*s=%.1f", i ? " " : "",
+					      len, name, p->span_ns[span] / 1000.0);
+			else if (span < p->n_spans && p->span_first[span] < i)
+				n += snprintf(last + n, sizeof(last) - n, "%s%.*s=^", i ? " " : "",
+					      len, name);
+			else
+				n += snprintf(last + n, sizeof(last) - n, "%s%.*s=-", i ? " " : "",
+					      len, name);
+		}
+		if (p->http[0] && n < sizeof(last))
+			snprintf(last + n, sizeof(last) - n, " \"%s\"", p->http);
+	}
+	fprintf(out, "%-15s %-2s %6s %-7.7s %-23s %-23s %10u %10s %5u %-5s %-8.8s %s\n", when,
+		p->rx ? "rx" : "tx", pid, rec->has_pid ? rec->comm : "-", src, dst, p->seq, ack,
+		p->payload_len, nwt_tcp_flags_text(p->tcp_flags, flags, sizeof(flags)),
+		p->ifname[0] ? p->ifname : "-", last);
+}

@@ -1,0 +1,73 @@
+"""-t against tcpdump -S: every data packet nwtrace reports from the client
+carries a (seq, ack) that tcpdump captured on the client's veth, nwtrace sees
+at least 90 % of tcpdump's data segments, and every layer time is >= 0."""
+import re
+import subprocess
+import time
+
+from nwt_e2e import NetnsPair, Tracer, bulk_transfer, check, require_bpf, skip_or_fail
+
+PORT = 18091
+NBYTES = 400 * 1024
+LAYERS = ("tcp_us", "ip_us", "qdisc_us", "mac_us")
+
+
+def tcpdump_segments(text, client_ip, client_port):
+    """(seq, ack) of the client's data segments in `tcpdump -S -n` output."""
+    segs = set()
+    pat = re.compile(rf"IP6? {re.escape(client_ip)}\.{client_port} > .*?seq (\d+):(\d+), ack (\d+)")
+    for line in text.splitlines():
+        m = pat.search(line)
+        if m:
+            segs.add((int(m.group(1)), int(m.group(3))))
+    return segs
+
+
+def main():
+    require_bpf()
+    if subprocess.run(["sh", "-c", "command -v tcpdump"], capture_output=True).returncode:
+        skip_or_fail("tcpdump not installed")
+    with NetnsPair("po", 211) as net:
+        dump = subprocess.Popen(net.exec_args(net.a) + ["tcpdump", "-S", "-n", "-l", "-i",
+                                f"{net.tag}a", "tcp", "port", str(PORT)],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        tracer = Tracer("-t", "-R", "0", "-p", str(PORT))
+        time.sleep(1.0)  # tcpdump needs a moment before it captures
+        sport = bulk_transfer(net, net.ip4_b, PORT, NBYTES)
+        tracer.stop(settle=0.5)
+        time.sleep(0.3)
+        dump.terminate()
+        dump_out, _ = dump.communicate(timeout=10)
+        check(tracer.returncode == 0, f"nwtrace exited {tracer.returncode}: {tracer.stderr}")
+
+        events = [e for e in tracer.events() if e.get("type") == "packet"]
+        check(events, f"no packet records: {tracer.stderr}")
+        for e in events:
+            for key in ("ts", "family", "saddr", "sport", "daddr", "dport", "dir", "seq", "len",
+                        "flags"):
+                check(key in e, f"packet record without {key}: {e}")
+            for layer in LAYERS:
+                if layer in e:
+                    check(isinstance(e[layer], (int, float)) and e[layer] >= 0,
+                          f"negative or non-numeric {layer}: {e}")
+        ours = [e for e in events if e["saddr"] == net.ip4_a and e["sport"] == sport
+                and e["len"] > 0]
+        check(ours, "no data packets from the client")
+        seen = {(e["seq"], e["ack"]) for e in ours if "ack" in e}
+        dumped = tcpdump_segments(dump_out, net.ip4_a, sport)
+        check(dumped, f"tcpdump captured no data segments: {dump_out[:500]}")
+        unknown = seen - dumped
+        check(not unknown, f"{len(unknown)} (seq, ack) pairs not in tcpdump, e.g. {sorted(unknown)[:5]}")
+        covered = len(dumped & seen) / len(dumped)
+        check(covered >= 0.9, f"nwtrace saw {covered:.0%} of tcpdump's {len(dumped)} data segments")
+        tx = [e for e in ours if e["dir"] == "tx"]
+        rx = [e for e in ours if e["dir"] == "rx"]
+        check(tx and rx, f"expected the client's tx and the server's rx records: {len(tx)}/{len(rx)}")
+        check(all("qdisc_us" in e for e in tx), "a tx record without qdisc_us")
+        check(any("tcp_us" in e for e in rx), "no rx record reached the socket read")
+        check(all(e.get("pid") for e in rx if "tcp_us" in e), "rx records read by a process lack pid")
+    print(f"PASS: {len(seen)} client data segments match tcpdump ({covered:.0%} of {len(dumped)})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,99 @@
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <arpa/inet.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "event_decode.h"
+#include "output_packet.h"
+#include "packet_record.h"
+
+static struct nwt_packet_event tx_event(void)
+{
+	struct nwt_packet_event e;
+
+	memset(&e, 0, sizeof(e));
+	e.hdr.type = NWT_EVENT_PACKET;
+	e.hdr.ts_ns = 4000;
+	e.flow.family = AF_INET;
+	inet_pton(AF_INET, "10.0.0.1", e.flow.saddr);
+	inet_pton(AF_INET, "10.0.0.2", e.flow.daddr);
+	e.flow.sport = 40000;
+	e.flow.dport = 80;
+	e.seq = 4000000000u;
+	e.ack = 7;
+	e.payload_len = 89;
+	e.tcp_flags = 0x18;
+	e.flags = NWT_PKT_F_HAS_ACK;
+	e.direction = NWT_DIR_TX;
+	/* TCP seen, IP not (tracepoint chain), queue and driver seen */
+	e.point_ns[NWT_PT_TX_TCP] = 1000;
+	e.point_ns[NWT_PT_TX_QUEUE] = 3500;
+	e.point_ns[NWT_PT_TX_XMIT] = 4000;
+	return e;
+}
+
+static void unobserved_boundary_merges_layers(void **state)
+{
+	struct nwt_packet_event e = tx_event();
+	struct nwt_record rec;
+	char json[1024];
+
+	(void)state;
+	/* without -H the record is NWT_HTTP_LEN shorter */
+	assert_int_equal(nwt_decode_event(&e, sizeof(e) - NWT_HTTP_LEN, 0, &rec), 0);
+	assert_int_equal(rec.kind, NWT_REC_PACKET);
+	assert_int_equal(rec.packet.n_spans, 2);
+	nwt_packet_json_format(&rec, json, sizeof(json));
+	assert_non_null(strstr(json, "\"tcp_ip_us\":2.500"));
+	assert_non_null(strstr(json, "\"qdisc_us\":0.500"));
+	assert_null(strstr(json, "\"tcp_us\""));
+	assert_null(strstr(json, "\"ip_us\""));
+	assert_non_null(strstr(json, "\"seq\":4000000000,\"ack\":7,\"len\":89,\"flags\":\"PA\""));
+	assert_null(strstr(json, "\"pid\""));
+}
+
+static void no_ack_flag_no_ack_field(void **state)
+{
+	struct nwt_packet_event e = tx_event();
+	struct nwt_record rec;
+	char json[1024];
+
+	(void)state;
+	e.flags = 0;
+	e.tcp_flags = 0x02;
+	assert_int_equal(nwt_decode_event(&e, sizeof(e), 0, &rec), 0);
+	nwt_packet_json_format(&rec, json, sizeof(json));
+	assert_null(strstr(json, "\"ack\""));
+	assert_non_null(strstr(json, "\"flags\":\"S\""));
+}
+
+static void http_lines(void **state)
+{
+	char line[NWT_HTTP_LEN + 1];
+	const char req[] = "GET /index.html HTTP/1.1\r\nHost: x\r\n";
+	const char resp[] = "HTTP/1.0 200 OK\r\nServer: y";
+	const char bin[] = "GET \x01\x02 HTTP/1.1\r\n";
+
+	(void)state;
+	assert_int_equal(nwt_http_line(req, sizeof(req) - 1, line, sizeof(line)), 24);
+	assert_string_equal(line, "GET /index.html HTTP/1.1");
+	assert_true(nwt_http_line(resp, sizeof(resp) - 1, line, sizeof(line)) > 0);
+	assert_string_equal(line, "HTTP/1.0 200 OK");
+	assert_int_equal(nwt_http_line(bin, sizeof(bin) - 1, line, sizeof(line)), 0);
+	assert_int_equal(nwt_http_line("get / HTTP/1.1\r\n", 16, line, sizeof(line)), 0);
+	assert_int_equal(nwt_http_line("hello world\n", 12, line, sizeof(line)), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(unobserved_boundary_merges_layers),
+		cmocka_unit_test(no_ack_flag_no_ack_field),
+		cmocka_unit_test(http_lines),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
