@@ -42,6 +42,17 @@ def main():
               got[0].get("saddr") == net.ip4_b and got[0].get("dport") == SPORT,
               f"expected the client's socket to receive the RST in SYN_SENT: {got}")
         check("reset_sent 1" in tracer.stderr, f"no per-kind summary: {tracer.stderr}")
+
+        # -s: the same again, counted instead of printed.
+        stats = Tracer("-k", "-e", "-s", "-p", str(PORT))
+        res = peer(net, net.a, "refused", net.ip4_b, PORT, SPORT + 1)
+        check(res["result"] == "refused", f"expected a refused connection: {res}")
+        stats.stop()
+        final = [e for e in stats.events() if e.get("type") == "fault_stats"][-1]
+        check(final.get("drops_by_reason") == {"NO_SOCKET": 1} and
+              final.get("errors", {}).get("reset_sent") == 1 and
+              final["errors"].get("reset_received") == 1,
+              f"-s summary does not count the refused connection: {final}")
     print("PASS: reset sent (NO_SOCKET), SYN dropped (NO_SOCKET), reset received in SYN_SENT")
 
 
