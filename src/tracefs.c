@@ -38,21 +38,27 @@ static int mount_if_absent(const char *type, const char *target, char *note, siz
 	return 0;
 }
 
+/*
+ * libbcc 0.26 reads tracepoint formats under /sys/kernel/debug/tracing but
+ * opens tracepoint ids under /sys/kernel/tracing: both must be reachable.
+ */
 int nwt_tracefs_ensure(char *note, size_t note_len)
 {
 	int err;
 
 	note[0] = '\0';
-	if (has_events(tracefs_roots[0]))
-		return 0;
-	/* debugfs first: on current kernels its tracing/ automounts tracefs. */
-	err = mount_if_absent("debugfs", "/sys/kernel/debug", note, note_len);
-	if (err)
-		return err;
-	if (has_events(tracefs_roots[0]))
-		return 0;
-	err = mount_if_absent("tracefs", "/sys/kernel/debug/tracing", note, note_len);
-	if (err)
-		return err;
-	return has_events(tracefs_roots[0]) ? 0 : -ENOENT;
+	if (!has_events(tracefs_roots[0])) {
+		/* debugfs first: on current kernels its tracing/ automounts tracefs. */
+		err = mount_if_absent("debugfs", "/sys/kernel/debug", note, note_len);
+		if (!err && !has_events(tracefs_roots[0]))
+			err = mount_if_absent("tracefs", "/sys/kernel/debug/tracing", note, note_len);
+		if (err)
+			return err;
+	}
+	if (!has_events(tracefs_roots[1])) {
+		err = mount_if_absent("tracefs", "/sys/kernel/tracing", note, note_len);
+		if (err)
+			return err;
+	}
+	return has_events(tracefs_roots[0]) && has_events(tracefs_roots[1]) ? 0 : -ENOENT;
 }

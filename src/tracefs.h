@@ -5,8 +5,9 @@
 #include <stddef.h>
 
 /*
- * Ensures /sys/kernel/debug/tracing/events exists (libbcc 0.26 reads
- * tracepoint formats there), mounting debugfs and tracefs if needed.
+ * Ensures /sys/kernel/debug/tracing/events (where libbcc 0.26 reads tracepoint
+ * formats) and /sys/kernel/tracing/events (where it opens tracepoint ids)
+ * exist, mounting debugfs and tracefs if needed.
  * Writes what it mounted, if anything, into note.  Returns 0 or -errno.
  */
 int nwt_tracefs_ensure(char *note, size_t note_len);

@@ -14,14 +14,16 @@ PORT = 18101
 
 
 def remount_tracefs_test():
-    """With debugfs unmounted, nwtrace mounts it and says so."""
+    """With debugfs and tracefs unmounted, nwtrace mounts them and says so."""
+    subprocess.run(["umount", "/sys/kernel/tracing"], capture_output=True)
     if subprocess.run(["umount", "/sys/kernel/debug"], capture_output=True).returncode:
         print("note: debugfs busy, tracefs mount path not exercised this run")
         return
     r = subprocess.run([nwtrace_path(), "-D", "0.5"], capture_output=True, text=True, timeout=120)
     check(r.returncode == 0, f"after unmounting debugfs: exit {r.returncode}: {r.stderr}")
     check("mounted debugfs at /sys/kernel/debug" in r.stderr, f"mount not reported: {r.stderr!r}")
-    check(os.path.exists("/sys/kernel/debug/tracing/events/sock"), "tracefs still unreachable")
+    for root in ("/sys/kernel/debug/tracing", "/sys/kernel/tracing"):
+        check(os.path.exists(f"{root}/events/sock"), f"{root} still unreachable")
 
 
 def main():
