@@ -142,6 +142,8 @@ static __always_inline void nwt_event_submit_batched(void *e)
 #define NWT_READ_FIELD(dst, base, offset)                                    \
 	bpf_probe_read_kernel(&(dst), sizeof(dst), (const char *)(base) + (offset))
 
+#include "sock_flow.h"
+
 static __always_inline u32 nwt_current_tgid(void)
 {
 	return bpf_get_current_pid_tgid() >> 32;

@@ -122,31 +122,6 @@ static __always_inline void nwt_skb_parse(u64 skb, struct nwt_skb_info *info)
 	}
 }
 
-/* The socket's own 4-tuple (local = saddr) and state; false if it is not INET. */
-static __always_inline bool nwt_sock_flow(u64 sk, struct nwt_flow *flow, u8 *state)
-{
-	u16 dport_be = 0;
-
-	if (!sk)
-		return false;
-	NWT_READ_FIELD(*state, sk, NWT_OFF_SOCK_STATE);
-	NWT_READ_FIELD(flow->family, sk, NWT_OFF_SOCK_FAMILY);
-	NWT_READ_FIELD(flow->sport, sk, NWT_OFF_SOCK_NUM);
-	NWT_READ_FIELD(dport_be, sk, NWT_OFF_SOCK_DPORT);
-	flow->dport = bpf_ntohs(dport_be);
-	if (flow->family == AF_INET) {
-		bpf_probe_read_kernel(flow->saddr, 4, (const char *)sk + NWT_OFF_SOCK_RCV_SADDR);
-		bpf_probe_read_kernel(flow->daddr, 4, (const char *)sk + NWT_OFF_SOCK_DADDR);
-		return true;
-	}
-	if (flow->family == AF_INET6) {
-		bpf_probe_read_kernel(flow->saddr, 16, (const char *)sk + NWT_OFF_SOCK_V6_RCV_SADDR);
-		bpf_probe_read_kernel(flow->daddr, 16, (const char *)sk + NWT_OFF_SOCK_V6_DADDR);
-		return true;
-	}
-	return false;
-}
-
 /* Reserves, fills the parts every fault record shares and returns it (or NULL). */
 static __always_inline struct nwt_fault_event *
 nwt_fault_begin(u32 kind, const struct nwt_flow *flow, u32 flags, u32 pid, const char *comm)

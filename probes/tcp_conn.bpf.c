@@ -36,28 +36,6 @@ struct nwt_cong_counts {
 };
 BPF_TABLE("lru_hash", u64, struct nwt_cong_counts, cong_counts, NWT_MAX_CONNS);
 
-#if defined(NWT_USE_TCP_ITER) || defined(NWT_USE_RETRANSMIT_KP)
-/* Endpoints and state from sock_common, for hooks that only have the socket. */
-static __always_inline u8 nwt_flow_from_sock(u64 sk, struct nwt_flow *flow)
-{
-	u16 dport_be = 0;
-	u8 state = 0;
-
-	NWT_READ_FIELD(state, sk, NWT_OFF_SOCK_STATE);
-	NWT_READ_FIELD(flow->family, sk, NWT_OFF_SOCK_FAMILY);
-	NWT_READ_FIELD(flow->sport, sk, NWT_OFF_SOCK_NUM);
-	NWT_READ_FIELD(dport_be, sk, NWT_OFF_SOCK_DPORT);
-	flow->dport = bpf_ntohs(dport_be);
-	if (flow->family == AF_INET) {
-		bpf_probe_read_kernel(flow->saddr, 4, (const char *)sk + NWT_OFF_SOCK_RCV_SADDR);
-		bpf_probe_read_kernel(flow->daddr, 4, (const char *)sk + NWT_OFF_SOCK_DADDR);
-	} else if (flow->family == AF_INET6) {
-		bpf_probe_read_kernel(flow->saddr, 16, (const char *)sk + NWT_OFF_SOCK_V6_RCV_SADDR);
-		bpf_probe_read_kernel(flow->daddr, 16, (const char *)sk + NWT_OFF_SOCK_V6_DADDR);
-	}
-	return state;
-}
-#endif
 
 #ifdef NWT_WANT_CONN
 /* Owner, metrics and retransmit counts of a full TCP socket into *s (flow and state set). */
@@ -159,7 +137,7 @@ BPF_ITER(tcp)
 
 	if (!sk)
 		return 0;
-	s.state = nwt_flow_from_sock(sk, &s.flow);
+	nwt_sock_flow(sk, &s.flow, &s.state);
 	/* Not full tcp_socks: their tcp_sock offsets would read someone else's memory. */
 	if (s.state == NWT_TCP_TIME_WAIT || s.state == NWT_TCP_NEW_SYN_RECV)
 		return 0;
@@ -275,16 +253,7 @@ int nwt_retransmit_tp(struct tracepoint__tcp__tcp_retransmit_skb *args)
 {
 	struct nwt_flow flow = {};
 
-	flow.family = args->family;
-	flow.sport = args->sport;
-	flow.dport = args->dport;
-	if (args->family == AF_INET) {
-		bpf_probe_read_kernel(flow.saddr, 4, args->saddr);
-		bpf_probe_read_kernel(flow.daddr, 4, args->daddr);
-	} else {
-		bpf_probe_read_kernel(flow.saddr, 16, args->saddr_v6);
-		bpf_probe_read_kernel(flow.daddr, 16, args->daddr_v6);
-	}
+	NWT_FLOW_FROM_TRACEPOINT(&flow, args);
 	nwt_emit_retrans((u64)args->skaddr, (u64)args->skbaddr, args->state, args->err,
 			 NWT_RETRANS_F_ERR, &flow);
 	return 0;
@@ -297,8 +266,9 @@ int nwt_retransmit_kp(struct pt_regs *ctx)
 {
 	struct nwt_flow flow = {};
 	u64 sk = PT_REGS_PARM1(ctx);
-	u8 state = nwt_flow_from_sock(sk, &flow);
+	u8 state = 0;
 
+	nwt_sock_flow(sk, &flow, &state);
 	nwt_emit_retrans(sk, PT_REGS_PARM2(ctx), state, 0, 0, &flow);
 	return 0;
 }

@@ -161,20 +161,7 @@ int nwt_tcp_state_tp(struct tracepoint__sock__inet_sock_set_state *args)
 
 	if (args->protocol != IPPROTO_TCP)
 		return 0;
-	flow.family = args->family;
-	flow.sport = args->sport;
-	flow.dport = args->dport;
-	/*
-	 * Copied with probe reads: plain copies let the compiler keep pointers
-	 * into the context, which the verifier refuses to dereference later.
-	 */
-	if (args->family == AF_INET) {
-		bpf_probe_read_kernel(flow.saddr, 4, args->saddr);
-		bpf_probe_read_kernel(flow.daddr, 4, args->daddr);
-	} else {
-		bpf_probe_read_kernel(flow.saddr, 16, args->saddr_v6);
-		bpf_probe_read_kernel(flow.daddr, 16, args->daddr_v6);
-	}
+	NWT_FLOW_FROM_TRACEPOINT(&flow, args);
 	nwt_emit_state((u64)args->skaddr, args->oldstate, args->newstate, &flow);
 	return 0;
 }
@@ -188,22 +175,9 @@ int nwt_tcp_state_kp(struct pt_regs *ctx)
 	int newstate = PT_REGS_PARM2(ctx);
 	struct nwt_flow flow = {};
 	u8 oldstate = 0;
-	u16 dport_be = 0;
 
-	NWT_READ_FIELD(oldstate, sk, NWT_OFF_SOCK_STATE);
-	NWT_READ_FIELD(flow.family, sk, NWT_OFF_SOCK_FAMILY);
-	NWT_READ_FIELD(flow.sport, sk, NWT_OFF_SOCK_NUM);
-	NWT_READ_FIELD(dport_be, sk, NWT_OFF_SOCK_DPORT);
-	flow.dport = bpf_ntohs(dport_be);
-	if (flow.family == AF_INET) {
-		bpf_probe_read_kernel(flow.saddr, 4, (const char *)sk + NWT_OFF_SOCK_RCV_SADDR);
-		bpf_probe_read_kernel(flow.daddr, 4, (const char *)sk + NWT_OFF_SOCK_DADDR);
-	} else if (flow.family == AF_INET6) {
-		bpf_probe_read_kernel(flow.saddr, 16, (const char *)sk + NWT_OFF_SOCK_V6_RCV_SADDR);
-		bpf_probe_read_kernel(flow.daddr, 16, (const char *)sk + NWT_OFF_SOCK_V6_DADDR);
-	} else {
+	if (!nwt_sock_flow(sk, &flow, &oldstate))
 		return 0;
-	}
 	if (oldstate != newstate)
 		nwt_emit_state(sk, oldstate, newstate, &flow);
 	return 0;

@@ -31,6 +31,9 @@ void nwt_table_fault_cell(const struct nwt_record *rec, char *buf, size_t len);
 struct json_t;
 void nwt_json_add_fault(struct json_t *obj, const struct nwt_record *rec);
 
+/* "client" or "server": which end opened a connection; NULL for listeners and unknown. */
+const char *nwt_direction_name(enum nwt_role role);
+
 /* One line of JSON; returns 0 or -ENOMEM. */
 int nwt_json_print_record(FILE *out, const struct nwt_record *rec);
 

@@ -9,19 +9,6 @@
 #include "output.h"
 #include "tcp_state.h"
 
-/* "direction" as in lifecycle records: which end opened the connection. */
-static const char *conn_direction_name(enum nwt_role role)
-{
-	switch (role) {
-	case NWT_ROLE_CLIENT:
-		return "client";
-	case NWT_ROLE_SERVER:
-		return "server";
-	default:
-		return NULL;	/* listeners (state LISTEN) and connections of unknown origin */
-	}
-}
-
 const char *nwt_format_bytes(uint64_t bytes, char *buf, size_t len)
 {
 	static const char units[] = "KMGTPE";
@@ -57,12 +44,12 @@ static void set_uint(json_t *obj, const char *key, uint64_t value)
 
 void nwt_json_add_conn(json_t *obj, const struct nwt_conn_metrics *m)
 {
-	const char *role = conn_direction_name(m->role);
+	const char *direction = nwt_direction_name(m->role);
 
 	json_object_set_new(obj, "state", json_string(nwt_tcp_state_name(m->state)));
 	json_object_set_new(obj, "closed", json_boolean(m->closed));
-	if (role)
-		json_object_set_new(obj, "direction", json_string(role));
+	if (direction)
+		json_object_set_new(obj, "direction", json_string(direction));
 	if (m->role == NWT_ROLE_CLIENT || m->role == NWT_ROLE_SERVER)
 		json_object_set_new(obj, "is_server", json_boolean(m->role == NWT_ROLE_SERVER));
 	if (m->has_duration_us)
@@ -93,11 +80,11 @@ void nwt_json_add_conn(json_t *obj, const struct nwt_conn_metrics *m)
 
 void nwt_json_add_retrans(json_t *obj, const struct nwt_retrans *r)
 {
-	const char *role = conn_direction_name(r->role);
+	const char *direction = nwt_direction_name(r->role);
 
 	json_object_set_new(obj, "state", json_string(nwt_tcp_state_name(r->state)));
-	if (role)
-		json_object_set_new(obj, "direction", json_string(role));
+	if (direction)
+		json_object_set_new(obj, "direction", json_string(direction));
 	if (r->has_seq)
 		set_uint(obj, "seq", r->seq);
 	if (r->has_err)

@@ -10,8 +10,7 @@
 #include "output_conn.h"
 #include "tcp_state.h"
 
-/* Which end opened the connection; listeners and unknown origins have none. */
-static const char *direction_name(enum nwt_role role)
+const char *nwt_direction_name(enum nwt_role role)
 {
 	switch (role) {
 	case NWT_ROLE_CLIENT:
@@ -51,7 +50,7 @@ static void add_common(json_t *obj, const struct nwt_record *rec)
 static void add_tcp_state(json_t *obj, const struct nwt_tcp_state_change *tc)
 {
 	char sock[24];
-	const char *direction = direction_name(tc->role);
+	const char *direction = nwt_direction_name(tc->role);
 
 	json_object_set_new(obj, "old_state", json_string(nwt_tcp_state_name(tc->old_state)));
 	json_object_set_new(obj, "state", json_string(nwt_tcp_state_name(tc->new_state)));
