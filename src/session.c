@@ -264,6 +264,17 @@ static void trace_loop(struct session *s, struct nwt_bpf *bpf)
 	}
 }
 
+/* The table header, unless this run prints only -x tables (they have their own). */
+static void print_table_header(const struct nwt_options *opts, FILE *out)
+{
+	if (opts->json || opts->stats || opts->features == NWT_FEATURE_CONN)
+		return;
+	if (opts->features & (NWT_FEATURE_PACKET | NWT_FEATURE_HOPS | NWT_FEATURE_HTTP))
+		nwt_packet_table_print_header(out);
+	else
+		nwt_table_print_header(out);
+}
+
 int nwt_session_run(const struct nwt_options *opts, struct nwt_kernel_env *env)
 {
 	struct session s = { .opts = opts, .out = stdout };
@@ -276,46 +287,32 @@ int nwt_session_run(const struct nwt_options *opts, struct nwt_kernel_env *env)
 	nwt_faults_init(&s.faults, opts, env);
 	rc = prepare_headers(opts, env);
 	rc = rc ?: compile_probes(opts, env, &s.faults, &bpf);
-	if (rc) {
-		nwt_faults_free(&s.faults);
-		return rc;
-	}
+	if (rc)
+		goto cleanup;
 	if (opts->verify_probes) {
 		rc = nwt_bpf_verify(bpf, &env->plan, opts->verbose, stdout) ? 1 : 0;
-		nwt_bpf_close(bpf);
-		nwt_faults_free(&s.faults);
-		return rc;
+		goto cleanup;
 	}
 	install_signal_handlers();
 	if (nwt_bpf_attach(bpf, &env->plan, opts->verbose, err, sizeof(err)) ||
 	    nwt_bpf_open_events(bpf, on_event, &s, err, sizeof(err))) {
-		nwt_bpf_close(bpf);
-		nwt_faults_free(&s.faults);
-		return fail(err);
+		rc = fail(err);
+		goto cleanup;
 	}
 	if (opts->features & (NWT_FEATURE_LIFECYCLE | NWT_FEATURE_DROP | NWT_FEATURE_ERR))
 		seed_listeners(bpf, opts->verbose);
-	if (opts->output_path) {
-		s.out = fopen(opts->output_path, "w");
-		if (!s.out) {
-			snprintf(err, sizeof(err), "-o '%s': %s", opts->output_path, strerror(errno));
-			nwt_bpf_close(bpf);
-			nwt_faults_free(&s.faults);
-			return fail(err);
-		}
+	if (opts->output_path && !(s.out = fopen(opts->output_path, "w"))) {
+		snprintf(err, sizeof(err), "-o '%s': %s", opts->output_path, strerror(errno));
+		s.out = stdout;
+		rc = fail(err);
+		goto cleanup;
 	}
 	s.wall_offset = nwt_monotonic_to_wall_offset();
 	fprintf(stderr, "nwtrace: attached %d probes in %.0f ms; tracing, Ctrl-C to stop\n",
 		nwt_bpf_attached(bpf), (now_s() - started) * 1000);
 	setvbuf(s.out, NULL, _IOFBF, NWT_OUT_BUFFER);
 	s.stats_started = now_s();
-	/* -x alone prints only connection tables, which have their own header. */
-	if (!opts->json && !opts->stats && opts->features != NWT_FEATURE_CONN) {
-		if (opts->features & (NWT_FEATURE_PACKET | NWT_FEATURE_HOPS | NWT_FEATURE_HTTP))
-			nwt_packet_table_print_header(s.out);
-		else
-			nwt_table_print_header(s.out);
-	}
+	print_table_header(opts, s.out);
 	fflush(s.out);
 	if ((opts->features & NWT_FEATURE_CONN) &&
 	    !nwt_conn_view_init(&conn, opts, bpf, s.out, s.wall_offset, now_s()))
@@ -334,9 +331,10 @@ int nwt_session_run(const struct nwt_options *opts, struct nwt_kernel_env *env)
 		print_stats(&s, bpf, true);
 	print_summary(&s, bpf);
 	nwt_faults_print_summary(&s.faults, bpf, opts, stderr);
+cleanup:
 	nwt_bpf_close(bpf);
 	nwt_faults_free(&s.faults);
 	if (s.out != stdout)
 		fclose(s.out);
-	return 0;
+	return rc;
 }
