@@ -11,6 +11,7 @@
  * when the record is emitted; the LRU maps bound what never completes.
  *
  * Defines: NWT_PKT_RECORDS (-t), NWT_PKT_HOPS (--hops), NWT_PKT_HTTP (-H),
+ * NWT_PKT_FRAGS (-H can read page fragments: see pkt_payload.h),
  * NWT_MAX_PACKETS, one NWT_USE_PKT_* per chosen attach alternative.
  */
 #ifndef NWT_MAX_PACKETS
@@ -82,6 +83,8 @@ static __always_inline u64 nwt_pkt_l3(u64 skb, bool from_data)
 }
 
 #ifdef NWT_PKT_HTTP
+#include "pkt_payload.h"
+
 /* First bytes of an HTTP/1.x request or status line? (checked fully in user space) */
 static __always_inline bool nwt_http_start(const char *p)
 {
@@ -104,26 +107,13 @@ static __always_inline bool nwt_http_start(const char *p)
 	return false;
 }
 
-/* Payload bytes in the skb's linear area (never past skb->tail). */
+/* The first payload bytes, linear or paged (pkt_payload.h), if they start an HTTP/1.x line. */
 static __always_inline void nwt_pkt_http(u64 skb, u64 payload, struct nwt_pkt_state *st)
 {
-	u64 head = 0;
-	u32 tail = 0;
-	u64 avail;
+	u32 avail = nwt_payload_peek(skb, payload, st->payload_len, st->http);
 
 	st->http_len = 0;
-	if (!st->payload_len)
-		return;
-	NWT_READ_FIELD(head, skb, NWT_OFF_SKB_HEAD);
-	NWT_READ_FIELD(tail, skb, NWT_OFF_SKB_TAIL);
-	if (!head || payload < head || payload >= head + tail)
-		return;
-	avail = head + tail - payload;
-	if (avail > st->payload_len)
-		avail = st->payload_len;
-	if (avail < 4 || bpf_probe_read_kernel(st->http, sizeof(st->http), (void *)payload))
-		return;
-	if (nwt_http_start(st->http))
+	if (avail >= 4 && nwt_http_start(st->http))
 		st->http_len = avail > NWT_HTTP_LEN ? NWT_HTTP_LEN : avail;
 }
 #endif
