@@ -88,23 +88,76 @@ static void put_us(struct jbuf *b, uint64_t ns)
 	put_raw(b, frac, 3);
 }
 
-/* ISO-8601 stamps share their seconds part with the previous record most of the time. */
-static const char *iso8601_cached(uint64_t wall_ns, char *buf, size_t len)
+static void put_hex(struct jbuf *b, uint64_t v)
+{
+	static const char digits[] = "0123456789abcdef";
+	char tmp[18];
+	int n = 0;
+
+	do {
+		tmp[sizeof(tmp) - 1 - n++] = digits[v & 0xf];
+		v >>= 4;
+	} while (v);
+	tmp[sizeof(tmp) - 1 - n++] = 'x';
+	tmp[sizeof(tmp) - 1 - n++] = '0';
+	put_raw(b, tmp + sizeof(tmp) - n, (size_t)n);
+}
+
+/*
+ * "2026-01-02T03:04:05.123456Z": records share their seconds part with the
+ * previous one most of the time, so only the microseconds are formatted.
+ */
+static void put_iso8601(struct jbuf *b, uint64_t wall_ns)
 {
 	static __thread time_t cached_sec = -1;
 	static __thread char cached[32];
+	static __thread size_t cached_len;
 	time_t sec = (time_t)(wall_ns / 1000000000ULL);
 	unsigned long usec = (unsigned long)(wall_ns % 1000000000ULL / 1000);
+	char frac[9] = { '.', 0, 0, 0, 0, 0, 0, 'Z', '"' };
 
 	if (sec != cached_sec) {
 		struct tm tm;
 
 		gmtime_r(&sec, &tm);
-		strftime(cached, sizeof(cached), "%Y-%m-%dT%H:%M:%S", &tm);
+		cached_len = strftime(cached, sizeof(cached), "\"%Y-%m-%dT%H:%M:%S", &tm);
 		cached_sec = sec;
 	}
-	snprintf(buf, len, "%s.%06luZ", cached, usec);
-	return buf;
+	for (int i = 6; i >= 1; i--, usec /= 10)
+		frac[i] = (char)('0' + usec % 10);
+	put_raw(b, cached, cached_len);
+	put_raw(b, frac, sizeof(frac));
+}
+
+/* Addresses as JSON strings; IPv4, the common case, without inet_ntop. */
+static void put_addr(struct jbuf *b, int family, const uint8_t *addr)
+{
+	char tmp[64];
+
+	if (family != AF_INET) {
+		put_json_string(b, nwt_format_addr(family, addr, tmp, sizeof(tmp)));
+		return;
+	}
+	put_raw(b, "\"", 1);
+	for (int i = 0; i < 4; i++) {
+		if (i)
+			put_raw(b, ".", 1);
+		put_u64(b, addr[i]);
+	}
+	put_raw(b, "\"", 1);
+}
+
+/* "tcp_ip_us" and friends: a handful of names, built once. */
+static const char *span_name(bool rx, int first, int last)
+{
+	static __thread char names[2][NWT_LAYERS_PER_DIR][NWT_LAYERS_PER_DIR][32];
+
+	if (first < 0 || last >= NWT_LAYERS_PER_DIR || first > last)
+		return "?";
+	if (!names[rx][first][last][0])
+		nwt_pkt_span_name(rx, first, last, names[rx][first][last],
+				  sizeof(names[rx][first][last]));
+	return names[rx][first][last];
 }
 
 size_t nwt_packet_json_format(const struct nwt_record *rec, char *out, size_t len)
@@ -116,7 +169,7 @@ size_t nwt_packet_json_format(const struct nwt_record *rec, char *out, size_t le
 	put_str(&b, "{\"type\":");
 	put_json_string(&b, nwt_record_kind_name(rec->kind));
 	put_key(&b, "ts");
-	put_json_string(&b, iso8601_cached(rec->wall_ns, tmp, sizeof(tmp)));
+	put_iso8601(&b, rec->wall_ns);
 	if (rec->has_pid) {
 		put_key(&b, "pid");
 		put_u64(&b, rec->pid);
@@ -126,11 +179,11 @@ size_t nwt_packet_json_format(const struct nwt_record *rec, char *out, size_t le
 	put_key(&b, "family");
 	put_json_string(&b, rec->family == AF_INET6 ? "ipv6" : "ipv4");
 	put_key(&b, "saddr");
-	put_json_string(&b, nwt_format_addr(rec->family, rec->saddr, tmp, sizeof(tmp)));
+	put_addr(&b, rec->family, rec->saddr);
 	put_key(&b, "sport");
 	put_u64(&b, rec->sport);
 	put_key(&b, "daddr");
-	put_json_string(&b, nwt_format_addr(rec->family, rec->daddr, tmp, sizeof(tmp)));
+	put_addr(&b, rec->family, rec->daddr);
 	put_key(&b, "dport");
 	put_u64(&b, rec->dport);
 	put_key(&b, "dir");
@@ -157,8 +210,7 @@ size_t nwt_packet_json_format(const struct nwt_record *rec, char *out, size_t le
 	}
 	if (rec->kind == NWT_REC_PACKET)
 		for (int i = 0; i < p->n_spans; i++) {
-			put_key(&b, nwt_pkt_span_name(p->rx, p->span_first[i], p->span_last[i], tmp,
-						      sizeof(tmp)));
+			put_key(&b, span_name(p->rx, p->span_first[i], p->span_last[i]));
 			put_us(&b, p->span_ns[i]);
 		}
 	if (p->http[0]) {
@@ -166,9 +218,10 @@ size_t nwt_packet_json_format(const struct nwt_record *rec, char *out, size_t le
 		put_json_string(&b, p->http);
 	}
 	if (p->sock_id) {
-		snprintf(tmp, sizeof(tmp), "0x%" PRIx64, p->sock_id);
 		put_key(&b, "sock");
-		put_json_string(&b, tmp);
+		put_raw(&b, "\"", 1);
+		put_hex(&b, p->sock_id);
+		put_raw(&b, "\"", 1);
 	}
 	put_raw(&b, "}\n", 2);
 	return (size_t)(b.p - out);
