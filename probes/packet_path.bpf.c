@@ -58,8 +58,34 @@ struct nwt_pkt_sock {
 };
 
 BPF_TABLE("lru_hash", u64, struct nwt_pkt_state, pkt_tx, NWT_MAX_PACKETS);
-BPF_TABLE("lru_hash", u64, struct nwt_pkt_state, pkt_rx, NWT_MAX_PACKETS);
 BPF_TABLE("lru_hash", struct nwt_pkt_wait_key, struct nwt_pkt_state, pkt_rx_wait, NWT_MAX_PACKETS);
+
+/*
+ * Hand-offs that stay on one CPU need no hash map: a hash insert and delete
+ * per packet cost more than the rest of the probe.  A packet's stamps wait
+ * in a small per-CPU table, one slot per skb address hash; a slot holding
+ * another skb is simply overwritten, like an LRU eviction.
+ *  - rx: device receive -> IP -> TCP run in one softirq on one CPU.  (With
+ *    RPS the skb changes CPU after device receive: the earlier layers then
+ *    show as unobserved, never as wrong.)
+ *  - tx: device queue -> driver transmit, when the transmit queue has no
+ *    qdisc (veth, loopback, tunnels): __dev_queue_xmit() transmits at once,
+ *    on this CPU.  With a qdisc another CPU may dequeue: pkt_tx is used.
+ */
+#define NWT_PKT_SLOTS 64	/* per CPU: power of two */
+
+struct nwt_pkt_slot {
+	u64 skb;		/* 0: free */
+	struct nwt_pkt_state st;
+};
+
+BPF_PERCPU_ARRAY(pkt_rx_slots, struct nwt_pkt_slot, NWT_PKT_SLOTS);
+BPF_PERCPU_ARRAY(pkt_tx_slots, struct nwt_pkt_slot, NWT_PKT_SLOTS);
+
+static __always_inline u32 nwt_pkt_slot_index(u64 skb)
+{
+	return (u32)((skb >> 8) ^ (skb >> 14) ^ (skb >> 20)) & (NWT_PKT_SLOTS - 1);
+}
 BPF_TABLE("lru_hash", u64, struct nwt_pkt_sock, pkt_socks, NWT_MAX_CONNS);
 
 static __always_inline bool nwt_seq_before(u32 a, u32 b)
@@ -308,18 +334,53 @@ static __always_inline void nwt_pkt_tx_ip(u64 skb)
 #endif
 }
 
+#if defined(NWT_OFF_SKB_QUEUE_MAPPING) && defined(NWT_OFF_NETDEV_TX) &&           \
+	defined(NWT_SIZEOF_NETDEV_QUEUE) && defined(NWT_OFF_NETDEV_QUEUE_QDISC) && \
+	defined(NWT_OFF_QDISC_ENQUEUE) && !defined(NWT_OFFSETS_FROM_HEADERS)
+/* Will __dev_queue_xmit() transmit this skb at once?  Its queue's qdisc has no enqueue. */
+static __always_inline bool nwt_pkt_tx_direct(u64 skb)
+{
+	u64 dev = 0, txqs = 0, q = 0, enqueue = 1;
+	u16 qm = 0;
+
+	NWT_READ_FIELD(dev, skb, NWT_OFF_SKB_DEV);
+	NWT_READ_FIELD(qm, skb, NWT_OFF_SKB_QUEUE_MAPPING);
+	if (!dev)
+		return false;
+	NWT_READ_FIELD(txqs, dev, NWT_OFF_NETDEV_TX);
+	if (!txqs)
+		return false;
+	NWT_READ_FIELD(q, txqs + (u64)qm * NWT_SIZEOF_NETDEV_QUEUE, NWT_OFF_NETDEV_QUEUE_QDISC);
+	if (!q)
+		return false;
+	NWT_READ_FIELD(enqueue, q, NWT_OFF_QDISC_ENQUEUE);
+	return !enqueue;
+}
+#else
+static __always_inline bool nwt_pkt_tx_direct(u64 skb)
+{
+	return false;
+}
+#endif
+
 /* tx, device queue: the headers are complete here; filter and keep the state. */
 static __always_inline void nwt_pkt_tx_queue(u64 skb)
 {
 	nwt_pkt_hop(skb, 0, NWT_DIR_TX, NWT_PT_TX_QUEUE, false, 0);
 #ifdef NWT_PKT_RECORDS
 	struct nwt_pkt_state st = {};
-	struct nwt_pkt_state *known = pkt_tx.lookup(&skb);
+	struct nwt_pkt_state *known = NULL;
 	struct nwt_pkt_sock *owner = NULL;
+	struct nwt_pkt_slot *slot;
+	u32 idx = nwt_pkt_slot_index(skb);
 	u64 sk = 0;
 
+#if defined(NWT_USE_PKT_TX_IP_KPROBE)
+	/* Only the kprobe chain stamps the IP layer before this point. */
+	known = pkt_tx.lookup(&skb);
 	if (known && !known->ts[NWT_PT_TX_QUEUE])
 		st.ts[NWT_PT_TX_IP] = known->ts[NWT_PT_TX_IP];
+#endif
 	if (!nwt_pkt_parse(skb, nwt_pkt_l3(skb, false), &st))
 		goto forget;
 	NWT_READ_FIELD(sk, skb, NWT_OFF_SKB_SK);
@@ -331,6 +392,13 @@ static __always_inline void nwt_pkt_tx_queue(u64 skb)
 	if (owner && st.payload_len)
 		st.ts[NWT_PT_TX_TCP] = nwt_pkt_sent_at(owner, st.seq);
 	st.ts[NWT_PT_TX_QUEUE] = bpf_ktime_get_ns();
+	if (nwt_pkt_tx_direct(skb) && (slot = pkt_tx_slots.lookup(&idx))) {
+		slot->skb = skb;
+		slot->st = st;
+		if (known)
+			pkt_tx.delete(&skb);
+		return;
+	}
 	pkt_tx.update(&skb, &st);
 	return;
 forget:
@@ -344,17 +412,24 @@ static __always_inline void nwt_pkt_tx_xmit(u64 skb)
 {
 	nwt_pkt_hop(skb, 0, NWT_DIR_TX, NWT_PT_TX_XMIT, false, 0);
 #ifdef NWT_PKT_RECORDS
-	struct nwt_pkt_state *st = pkt_tx.lookup(&skb);
+	u32 idx = nwt_pkt_slot_index(skb);
+	struct nwt_pkt_slot *slot = pkt_tx_slots.lookup(&idx);
+	struct nwt_pkt_state *st;
 	struct nwt_pkt_sock *owner;
+	bool in_slot = slot && slot->skb == skb;
 	u64 sk;
 
+	st = in_slot ? &slot->st : pkt_tx.lookup(&skb);
 	if (!st || !st->ts[NWT_PT_TX_QUEUE])
 		return;
 	st->ts[NWT_PT_TX_XMIT] = bpf_ktime_get_ns();
 	sk = st->sk;
 	owner = sk ? pkt_socks.lookup(&sk) : NULL;
 	nwt_pkt_emit(NWT_EVENT_PACKET, NWT_DIR_TX, NWT_PT_TX_XMIT, st, owner, false);
-	pkt_tx.delete(&skb);
+	if (in_slot)
+		slot->skb = 0;
+	else
+		pkt_tx.delete(&skb);
 #endif
 }
 
@@ -363,11 +438,16 @@ static __always_inline void nwt_pkt_rx_dev(u64 skb, u32 l3_skip)
 {
 	nwt_pkt_hop(skb, 0, NWT_DIR_RX, NWT_PT_RX_DEV, true, l3_skip);
 #ifdef NWT_PKT_RECORDS
-	struct nwt_pkt_state st = {};
+	u32 idx = nwt_pkt_slot_index(skb);
+	struct nwt_pkt_slot *slot = pkt_rx_slots.lookup(&idx);
 
-	st.ts[NWT_PT_RX_DEV - NWT_PT_RX_DEV] = bpf_ktime_get_ns();
-	NWT_READ_FIELD(st.dev, skb, NWT_OFF_SKB_DEV);
-	pkt_rx.update(&skb, &st);
+	if (!slot)
+		return;
+	slot->skb = skb;
+	slot->st.ts[0] = bpf_ktime_get_ns();
+	slot->st.ts[1] = 0;
+	slot->st.dev = 0;
+	NWT_READ_FIELD(slot->st.dev, skb, NWT_OFF_SKB_DEV);
 #endif
 }
 
@@ -376,18 +456,21 @@ static __always_inline void nwt_pkt_rx_ip(u64 skb)
 {
 	nwt_pkt_hop(skb, 0, NWT_DIR_RX, NWT_PT_RX_IP, true, 0);
 #ifdef NWT_PKT_RECORDS
-	struct nwt_pkt_state *known = pkt_rx.lookup(&skb);
+	u32 idx = nwt_pkt_slot_index(skb);
+	struct nwt_pkt_slot *slot = pkt_rx_slots.lookup(&idx);
 	u64 now = bpf_ktime_get_ns();
 	const int ip = NWT_PT_RX_IP - NWT_PT_RX_DEV;
 
-	if (known && !known->ts[ip]) {
-		known->ts[ip] = now;
+	if (!slot)
+		return;
+	if (slot->skb == skb && !slot->st.ts[ip]) {
+		slot->st.ts[ip] = now;
 	} else {
-		struct nwt_pkt_state st = {};
-
-		st.ts[ip] = now;
-		NWT_READ_FIELD(st.dev, skb, NWT_OFF_SKB_DEV);
-		pkt_rx.update(&skb, &st);
+		slot->skb = skb;
+		slot->st.ts[0] = 0;
+		slot->st.ts[ip] = now;
+		slot->st.dev = 0;
+		NWT_READ_FIELD(slot->st.dev, skb, NWT_OFF_SKB_DEV);
 	}
 #endif
 }
@@ -398,15 +481,16 @@ static __always_inline void nwt_pkt_rx_tcp(u64 sk, u64 skb)
 	nwt_pkt_hop(skb, sk, NWT_DIR_RX, NWT_PT_RX_TCP, false, 0);
 #ifdef NWT_PKT_RECORDS
 	struct nwt_pkt_state st = {};
-	struct nwt_pkt_state *known = pkt_rx.lookup(&skb);
+	u32 idx = nwt_pkt_slot_index(skb);
+	struct nwt_pkt_slot *slot = pkt_rx_slots.lookup(&idx);
 	struct nwt_pkt_sock *owner = pkt_socks.lookup(&sk);
 	const int tcp = NWT_PT_RX_TCP - NWT_PT_RX_DEV;
 
-	if (known) {
-		st.ts[0] = known->ts[0];
-		st.ts[1] = known->ts[1];
-		st.dev = known->dev;
-		pkt_rx.delete(&skb);
+	if (slot && slot->skb == skb) {
+		st.ts[0] = slot->st.ts[0];
+		st.ts[1] = slot->st.ts[1];
+		st.dev = slot->st.dev;
+		slot->skb = 0;
 	}
 	if (!nwt_pkt_parse(skb, nwt_pkt_l3(skb, false), &st))
 		return;
@@ -467,7 +551,8 @@ static __always_inline void nwt_pkt_rx_sock(u64 skb, u32 len)
 	}
 	if (seq == copied_seq && !s)
 		return;		/* nothing of ours on this socket */
-	s = pkt_socks.lookup_or_try_init(&sk, &zero);
+	if (!s)
+		s = pkt_socks.lookup_or_try_init(&sk, &zero);
 	if (!s)
 		return;
 	if (seq != copied_seq) {

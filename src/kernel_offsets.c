@@ -50,6 +50,12 @@ const struct nwt_kernel_field nwt_kernel_fields[] = {
 	{ "NWT_OFF_FRAG_OFFSET", "skb_frag|bio_vec", "offset|bv_offset" },
 	{ "NWT_SIZEOF_FRAG", "skb_frag|bio_vec", NULL },
 	{ "NWT_SIZEOF_PAGE", "page", NULL },
+	/* tx: does the packet's transmit queue have a qdisc? (no: transmitted at once) */
+	{ "NWT_OFF_SKB_QUEUE_MAPPING", "sk_buff", "queue_mapping" },
+	{ "NWT_OFF_NETDEV_TX", "net_device", "_tx" },
+	{ "NWT_SIZEOF_NETDEV_QUEUE", "netdev_queue", NULL },
+	{ "NWT_OFF_NETDEV_QUEUE_QDISC", "netdev_queue", "qdisc" },
+	{ "NWT_OFF_QDISC_ENQUEUE", "Qdisc", "enqueue" },
 };
 const size_t nwt_kernel_fields_len = sizeof(nwt_kernel_fields) / sizeof(nwt_kernel_fields[0]);
 
