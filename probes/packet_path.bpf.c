@@ -86,6 +86,37 @@ static __always_inline u32 nwt_pkt_slot_index(u64 skb)
 {
 	return (u32)((skb >> 8) ^ (skb >> 14) ^ (skb >> 20)) & (NWT_PKT_SLOTS - 1);
 }
+
+/*
+ * rx segments wait from TCP receive (softirq) until the application reads
+ * them (process context, maybe another CPU): a shared table, one slot per
+ * (socket, sequence) hash.  A slot is claimed with a compare-and-swap on its
+ * sk word, so a writer and a reader never touch it at once; a slot in use
+ * sends the segment to the pkt_rx_wait LRU hash instead, so nothing is lost
+ * to a collision.  A slot left by a segment never read (socket closed) is
+ * taken over after NWT_WAIT_STALE_NS.
+ */
+#define NWT_WAIT_SLOTS 8192	/* power of two */
+#define NWT_WAIT_CLAIMED 1	/* sk word while a program owns the slot */
+#define NWT_WAIT_STALE_NS 1000000000ULL
+
+struct nwt_wait_slot {
+	u64 sk;			/* 0: free; NWT_WAIT_CLAIMED; else the waiting segment's socket */
+	u32 seq;
+	u32 pad;
+	struct nwt_pkt_state st;
+};
+
+BPF_ARRAY(pkt_wait_slots, struct nwt_wait_slot, NWT_WAIT_SLOTS);
+
+#define NWT_ONCE(x) (*(volatile typeof(x) *)&(x))
+
+static __always_inline u32 nwt_wait_index(u64 sk, u32 seq)
+{
+	u32 h = (u32)(sk >> 6) * 0x9e3779b1u ^ seq * 0x85ebca6bu;
+
+	return (h ^ (h >> 15)) & (NWT_WAIT_SLOTS - 1);
+}
 BPF_TABLE("lru_hash", u64, struct nwt_pkt_sock, pkt_socks, NWT_MAX_CONNS);
 
 static __always_inline bool nwt_seq_before(u32 a, u32 b)
@@ -500,12 +531,68 @@ static __always_inline void nwt_pkt_rx_tcp(u64 sk, u64 skb)
 	st.ts[tcp] = bpf_ktime_get_ns();
 	if (st.payload_len) {
 		struct nwt_pkt_wait_key key = { .sk = sk, .seq = st.seq };
+		u32 idx = nwt_wait_index(sk, st.seq);
+		struct nwt_wait_slot *w = pkt_wait_slots.lookup(&idx);
+		u64 old = w ? NWT_ONCE(w->sk) : NWT_WAIT_CLAIMED;
 
+		if (old > NWT_WAIT_CLAIMED && st.ts[tcp] - w->st.ts[tcp] < NWT_WAIT_STALE_NS)
+			old = NWT_WAIT_CLAIMED;		/* a live segment waits there */
+		if (w && old != NWT_WAIT_CLAIMED &&
+		    __sync_val_compare_and_swap(&w->sk, old, NWT_WAIT_CLAIMED) == old) {
+			w->seq = st.seq;
+			w->st = st;
+			asm volatile("" ::: "memory");	/* the state before the release */
+			NWT_ONCE(w->sk) = sk;
+			return;
+		}
 		pkt_rx_wait.update(&key, &st);
 		return;
 	}
 	nwt_pkt_emit(NWT_EVENT_PACKET, NWT_DIR_RX, NWT_PT_RX_TCP, &st, owner, false);
 #endif
+}
+
+/* Claims the waiting state of segment (sk, seq): its slot, or the pkt_rx_wait entry. */
+static __always_inline struct nwt_pkt_state *nwt_wait_take(u64 sk, u32 seq,
+							   struct nwt_wait_slot **claimed)
+{
+	struct nwt_pkt_wait_key key = { .sk = sk, .seq = seq };
+	u32 idx = nwt_wait_index(sk, seq);
+	struct nwt_wait_slot *w = pkt_wait_slots.lookup(&idx);
+
+	*claimed = NULL;
+	if (w && NWT_ONCE(w->sk) == sk &&
+	    __sync_val_compare_and_swap(&w->sk, sk, NWT_WAIT_CLAIMED) == sk) {
+		if (w->seq == seq) {
+			*claimed = w;
+			return &w->st;
+		}
+		NWT_ONCE(w->sk) = sk;	/* another segment of this socket: give it back */
+	}
+	return pkt_rx_wait.lookup(&key);
+}
+
+/* Frees what nwt_wait_take() returned. */
+static __always_inline void nwt_wait_done(u64 sk, u32 seq, struct nwt_wait_slot *claimed)
+{
+	struct nwt_pkt_wait_key key = { .sk = sk, .seq = seq };
+
+	if (claimed)
+		NWT_ONCE(claimed->sk) = 0;
+	else
+		pkt_rx_wait.delete(&key);
+}
+
+/* Is segment (sk, seq) waiting?  A hint: nothing is claimed. */
+static __always_inline bool nwt_wait_peek(u64 sk, u32 seq)
+{
+	struct nwt_pkt_wait_key key = { .sk = sk, .seq = seq };
+	u32 idx = nwt_wait_index(sk, seq);
+	struct nwt_wait_slot *w = pkt_wait_slots.lookup(&idx);
+
+	if (w && NWT_ONCE(w->sk) == sk && w->seq == seq)
+		return true;
+	return pkt_rx_wait.lookup(&key) != NULL;
 }
 
 /* rx, socket read of len bytes: completes the segments that start in the range. */
@@ -518,9 +605,9 @@ static __always_inline void nwt_pkt_rx_sock(u64 skb, u32 len)
 		return;
 	nwt_pkt_hop(skb, sk, NWT_DIR_RX, NWT_PT_RX_SOCK, false, 0);
 #ifdef NWT_PKT_RECORDS
-	struct nwt_pkt_wait_key key = { .sk = sk };
 	struct nwt_pkt_sock zero = {}, *s;
 	struct nwt_pkt_state *st;
+	struct nwt_wait_slot *claimed;
 	u32 copied_seq = 0, end, seq;
 	u64 now = bpf_ktime_get_ns();
 	const int sock = NWT_PT_RX_SOCK - NWT_PT_RX_DEV;
@@ -533,19 +620,19 @@ static __always_inline void nwt_pkt_rx_sock(u64 skb, u32 len)
 	if (s && s->has_rx_next && nwt_seq_before(s->rx_next_seq, end) &&
 	    copied_seq - s->rx_next_seq < (1u << 20) + len)
 		seq = s->rx_next_seq;
-	key.seq = seq;
-	if (seq != copied_seq && !pkt_rx_wait.lookup(&key))
+	if (seq != copied_seq && !nwt_wait_peek(sk, seq))
 		seq = copied_seq;
 #pragma unroll
 	for (int i = 0; i < NWT_RX_CHAIN; i++) {
-		key.seq = seq;
-		st = pkt_rx_wait.lookup(&key);
+		u32 this_seq = seq;
+
+		st = nwt_wait_take(sk, this_seq, &claimed);
 		if (!st)
 			break;
 		st->ts[sock] = now;
 		nwt_pkt_emit(NWT_EVENT_PACKET, NWT_DIR_RX, NWT_PT_RX_SOCK, st, NULL, true);
 		seq += st->payload_len;
-		pkt_rx_wait.delete(&key);
+		nwt_wait_done(sk, this_seq, claimed);
 		if (!nwt_seq_before(seq, end))
 			break;
 	}
