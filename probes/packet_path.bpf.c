@@ -247,6 +247,7 @@ static __always_inline bool nwt_pkt_parse(u64 skb, u64 l3, struct nwt_pkt_state 
 	NWT_READ_FIELD(dev, skb, NWT_OFF_SKB_DEV);
 	if (!dev)
 		dev = st->dev;
+	st->dev = dev;
 	if (dev) {
 		NWT_READ_FIELD(st->ifindex, dev, NWT_OFF_NETDEV_IFINDEX);
 		bpf_probe_read_kernel(st->ifname, sizeof(st->ifname),
@@ -392,13 +393,12 @@ static __always_inline void nwt_pkt_tx_ip(u64 skb)
 #if defined(NWT_OFF_SKB_QUEUE_MAPPING) && defined(NWT_OFF_NETDEV_TX) &&           \
 	defined(NWT_SIZEOF_NETDEV_QUEUE) && defined(NWT_OFF_NETDEV_QUEUE_QDISC) && \
 	defined(NWT_OFF_QDISC_ENQUEUE) && !defined(NWT_OFFSETS_FROM_HEADERS)
-/* Will __dev_queue_xmit() transmit this skb at once?  Its queue's qdisc has no enqueue. */
-static __always_inline bool nwt_pkt_tx_direct(u64 skb)
+/* Will __dev_queue_xmit() transmit this skb (on dev) at once?  Its queue's qdisc has no enqueue. */
+static __always_inline bool nwt_pkt_tx_direct(u64 skb, u64 dev)
 {
-	u64 dev = 0, txqs = 0, q = 0, enqueue = 1;
+	u64 txqs = 0, q = 0, enqueue = 1;
 	u16 qm = 0;
 
-	NWT_READ_FIELD(dev, skb, NWT_OFF_SKB_DEV);
 	NWT_READ_FIELD(qm, skb, NWT_OFF_SKB_QUEUE_MAPPING);
 	if (!dev)
 		return false;
@@ -412,7 +412,7 @@ static __always_inline bool nwt_pkt_tx_direct(u64 skb)
 	return !enqueue;
 }
 #else
-static __always_inline bool nwt_pkt_tx_direct(u64 skb)
+static __always_inline bool nwt_pkt_tx_direct(u64 skb, u64 dev)
 {
 	return false;
 }
@@ -447,7 +447,7 @@ static __always_inline void nwt_pkt_tx_queue(u64 skb)
 	if (owner && st.payload_len)
 		st.ts[NWT_PT_TX_TCP] = nwt_pkt_sent_at(owner, st.seq);
 	st.ts[NWT_PT_TX_QUEUE] = bpf_ktime_get_ns();
-	if (nwt_pkt_tx_direct(skb) && (slot = pkt_tx_slots.lookup(&idx))) {
+	if (nwt_pkt_tx_direct(skb, st.dev) && (slot = pkt_tx_slots.lookup(&idx))) {
 		slot->skb = skb;
 		slot->st = st;
 		if (known)
