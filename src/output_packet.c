@@ -36,24 +36,30 @@ static void put_str(struct jbuf *b, const char *s)
 	put_raw(b, s, strlen(s));
 }
 
-/* A JSON string with escapes; control characters as \u00XX. */
+/* A JSON string with escapes; control characters as \u00XX.  Plain runs are copied whole. */
 static void put_json_string(struct jbuf *b, const char *s)
 {
 	put_raw(b, "\"", 1);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	for (;;) {
+		size_t run = 0;
+		unsigned char c;
 		char esc[8];
 
+		while ((c = (unsigned char)s[run]) >= 0x20 && c != '"' && c != '\\')
+			run++;
+		put_raw(b, s, run);
+		s += run;
+		if (!c)
+			break;
 		if (c == '"' || c == '\\') {
 			esc[0] = '\\';
 			esc[1] = (char)c;
 			put_raw(b, esc, 2);
-		} else if (c < 0x20) {
+		} else {
 			snprintf(esc, sizeof(esc), "\\u%04x", c);
 			put_raw(b, esc, 6);
-		} else {
-			put_raw(b, (const char *)&c, 1);
 		}
+		s++;
 	}
 	put_raw(b, "\"", 1);
 }
@@ -76,6 +82,9 @@ static void put_key(struct jbuf *b, const char *key)
 	put_str(b, key);
 	put_raw(b, "\":", 2);
 }
+
+/* ,"key": for a literal key, its length known at compile time */
+#define PUT_KEY(b, key) put_raw(b, ",\"" key "\":", sizeof(",\"" key "\":") - 1)
 
 /* Nanoseconds as microseconds with three decimals: 12345 -> 12.345 */
 static void put_us(struct jbuf *b, uint64_t ns)
@@ -168,44 +177,44 @@ size_t nwt_packet_json_format(const struct nwt_record *rec, char *out, size_t le
 
 	put_str(&b, "{\"type\":");
 	put_json_string(&b, nwt_record_kind_name(rec->kind));
-	put_key(&b, "ts");
+	PUT_KEY(&b, "ts");
 	put_iso8601(&b, rec->wall_ns);
 	if (rec->has_pid) {
-		put_key(&b, "pid");
+		PUT_KEY(&b, "pid");
 		put_u64(&b, rec->pid);
-		put_key(&b, "comm");
+		PUT_KEY(&b, "comm");
 		put_json_string(&b, rec->comm);
 	}
-	put_key(&b, "family");
+	PUT_KEY(&b, "family");
 	put_json_string(&b, rec->family == AF_INET6 ? "ipv6" : "ipv4");
-	put_key(&b, "saddr");
+	PUT_KEY(&b, "saddr");
 	put_addr(&b, rec->family, rec->saddr);
-	put_key(&b, "sport");
+	PUT_KEY(&b, "sport");
 	put_u64(&b, rec->sport);
-	put_key(&b, "daddr");
+	PUT_KEY(&b, "daddr");
 	put_addr(&b, rec->family, rec->daddr);
-	put_key(&b, "dport");
+	PUT_KEY(&b, "dport");
 	put_u64(&b, rec->dport);
-	put_key(&b, "dir");
+	PUT_KEY(&b, "dir");
 	put_json_string(&b, p->rx ? "rx" : "tx");
 	if (rec->kind == NWT_REC_HOP) {
-		put_key(&b, "point");
+		PUT_KEY(&b, "point");
 		put_json_string(&b, nwt_pkt_point_name(p->point));
 	}
-	put_key(&b, "seq");
+	PUT_KEY(&b, "seq");
 	put_u64(&b, p->seq);
 	if (p->has_ack) {
-		put_key(&b, "ack");
+		PUT_KEY(&b, "ack");
 		put_u64(&b, p->ack);
 	}
-	put_key(&b, "len");
+	PUT_KEY(&b, "len");
 	put_u64(&b, p->payload_len);
-	put_key(&b, "flags");
+	PUT_KEY(&b, "flags");
 	put_json_string(&b, nwt_tcp_flags_text(p->tcp_flags, tmp, sizeof(tmp)));
 	if (p->ifindex) {
-		put_key(&b, "ifindex");
+		PUT_KEY(&b, "ifindex");
 		put_u64(&b, p->ifindex);
-		put_key(&b, "ifname");
+		PUT_KEY(&b, "ifname");
 		put_json_string(&b, p->ifname);
 	}
 	if (rec->kind == NWT_REC_PACKET)
@@ -214,11 +223,11 @@ size_t nwt_packet_json_format(const struct nwt_record *rec, char *out, size_t le
 			put_us(&b, p->span_ns[i]);
 		}
 	if (p->http[0]) {
-		put_key(&b, "http");
+		PUT_KEY(&b, "http");
 		put_json_string(&b, p->http);
 	}
 	if (p->sock_id) {
-		put_key(&b, "sock");
+		PUT_KEY(&b, "sock");
 		put_raw(&b, "\"", 1);
 		put_hex(&b, p->sock_id);
 		put_raw(&b, "\"", 1);

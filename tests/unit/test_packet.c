@@ -84,6 +84,13 @@ static void json_line_is_exact(void **state)
 	assert_non_null(strstr(json, "\"family\":\"ipv6\",\"saddr\":\"fd00:215::1\",\"sport\":40000,"
 				     "\"daddr\":\"::ffff:10.0.0.2\""));
 	assert_null(strstr(json, "\"sock\""));
+	/* escapes in the middle of plain runs */
+	e.flags |= NWT_PKT_F_OWNER_KNOWN;
+	e.hdr.pid = 42;
+	memcpy(e.hdr.comm, "py\"th\\on\001x", 11);
+	assert_int_equal(nwt_decode_event(&e, sizeof(e) - NWT_HTTP_LEN, 0, &rec), 0);
+	json[nwt_packet_json_format(&rec, json, sizeof(json))] = '\0';
+	assert_non_null(strstr(json, "\"pid\":42,\"comm\":\"py\\\"th\\\\on\\u0001x\",\"family\""));
 }
 
 static void no_ack_flag_no_ack_field(void **state)
