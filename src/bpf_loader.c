@@ -6,6 +6,7 @@
 #include <bcc/libbpf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -214,8 +215,9 @@ int nwt_bpf_attach(struct nwt_bpf *bpf, const struct nwt_plan *plan, int verbose
 		link->attach_fd = fd;
 		bpf->n_links++;
 	}
-	/* Compiled code and LLVM state are no longer needed once loaded. */
+	/* Compiled code and LLVM state are no longer needed once loaded; hand the freed heap back. */
 	bcc_free_memory();
+	malloc_trim(0);
 	return 0;
 }
 
