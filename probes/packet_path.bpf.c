@@ -11,6 +11,7 @@
  * when the record is emitted; the LRU maps bound what never completes.
  *
  * Defines: NWT_PKT_RECORDS (-t), NWT_PKT_HOPS (--hops), NWT_PKT_HTTP (-H),
+ * NWT_PKT_FRAGS (-H can read page fragments: see pkt_payload.h),
  * NWT_MAX_PACKETS, one NWT_USE_PKT_* per chosen attach alternative.
  */
 #ifndef NWT_MAX_PACKETS
@@ -57,8 +58,65 @@ struct nwt_pkt_sock {
 };
 
 BPF_TABLE("lru_hash", u64, struct nwt_pkt_state, pkt_tx, NWT_MAX_PACKETS);
-BPF_TABLE("lru_hash", u64, struct nwt_pkt_state, pkt_rx, NWT_MAX_PACKETS);
 BPF_TABLE("lru_hash", struct nwt_pkt_wait_key, struct nwt_pkt_state, pkt_rx_wait, NWT_MAX_PACKETS);
+
+/*
+ * Hand-offs that stay on one CPU need no hash map: a hash insert and delete
+ * per packet cost more than the rest of the probe.  A packet's stamps wait
+ * in a small per-CPU table, one slot per skb address hash; a slot holding
+ * another skb is simply overwritten, like an LRU eviction.
+ *  - rx: device receive -> IP -> TCP run in one softirq on one CPU.  (With
+ *    RPS the skb changes CPU after device receive: the earlier layers then
+ *    show as unobserved, never as wrong.)
+ *  - tx: device queue -> driver transmit, when the transmit queue has no
+ *    qdisc (veth, loopback, tunnels): __dev_queue_xmit() transmits at once,
+ *    on this CPU.  With a qdisc another CPU may dequeue: pkt_tx is used.
+ */
+#define NWT_PKT_SLOTS 64	/* per CPU: power of two */
+
+struct nwt_pkt_slot {
+	u64 skb;		/* 0: free */
+	struct nwt_pkt_state st;
+};
+
+BPF_PERCPU_ARRAY(pkt_rx_slots, struct nwt_pkt_slot, NWT_PKT_SLOTS);
+BPF_PERCPU_ARRAY(pkt_tx_slots, struct nwt_pkt_slot, NWT_PKT_SLOTS);
+
+static __always_inline u32 nwt_pkt_slot_index(u64 skb)
+{
+	return (u32)((skb >> 8) ^ (skb >> 14) ^ (skb >> 20)) & (NWT_PKT_SLOTS - 1);
+}
+
+/*
+ * rx segments wait from TCP receive (softirq) until the application reads
+ * them (process context, maybe another CPU): a shared table, one slot per
+ * (socket, sequence) hash.  A slot is claimed with a compare-and-swap on its
+ * sk word, so a writer and a reader never touch it at once; a slot in use
+ * sends the segment to the pkt_rx_wait LRU hash instead, so nothing is lost
+ * to a collision.  A slot left by a segment never read (socket closed) is
+ * taken over after NWT_WAIT_STALE_NS.
+ */
+#define NWT_WAIT_SLOTS 8192	/* power of two */
+#define NWT_WAIT_CLAIMED 1	/* sk word while a program owns the slot */
+#define NWT_WAIT_STALE_NS 1000000000ULL
+
+struct nwt_wait_slot {
+	u64 sk;			/* 0: free; NWT_WAIT_CLAIMED; else the waiting segment's socket */
+	u32 seq;
+	u32 pad;
+	struct nwt_pkt_state st;
+};
+
+BPF_ARRAY(pkt_wait_slots, struct nwt_wait_slot, NWT_WAIT_SLOTS);
+
+#define NWT_ONCE(x) (*(volatile typeof(x) *)&(x))
+
+static __always_inline u32 nwt_wait_index(u64 sk, u32 seq)
+{
+	u32 h = (u32)(sk >> 6) * 0x9e3779b1u ^ seq * 0x85ebca6bu;
+
+	return (h ^ (h >> 15)) & (NWT_WAIT_SLOTS - 1);
+}
 BPF_TABLE("lru_hash", u64, struct nwt_pkt_sock, pkt_socks, NWT_MAX_CONNS);
 
 static __always_inline bool nwt_seq_before(u32 a, u32 b)
@@ -66,126 +124,7 @@ static __always_inline bool nwt_seq_before(u32 a, u32 b)
 	return (s32)(a - b) < 0;
 }
 
-/* Where the network header starts: skb->data before the IP layer has set it. */
-static __always_inline u64 nwt_pkt_l3(u64 skb, bool from_data)
-{
-	u64 head = 0, data = 0;
-	u16 nh = 0;
-
-	if (from_data) {
-		NWT_READ_FIELD(data, skb, NWT_OFF_SKB_DATA);
-		return data;
-	}
-	NWT_READ_FIELD(head, skb, NWT_OFF_SKB_HEAD);
-	NWT_READ_FIELD(nh, skb, NWT_OFF_SKB_NETWORK_HEADER);
-	return head && nh != 0xffff ? head + nh : 0;
-}
-
-#ifdef NWT_PKT_HTTP
-/* First bytes of an HTTP/1.x request or status line? (checked fully in user space) */
-static __always_inline bool nwt_http_start(const char *p)
-{
-	u32 w;
-
-	__builtin_memcpy(&w, p, 4);
-	switch (w) {
-	case 0x50545448:	/* "HTTP" */
-	case 0x20544547:	/* "GET " */
-	case 0x54534f50:	/* "POST" */
-	case 0x20545550:	/* "PUT " */
-	case 0x44414548:	/* "HEAD" */
-	case 0x454c4544:	/* "DELE" */
-	case 0x4954504f:	/* "OPTI" */
-	case 0x43544150:	/* "PATC" */
-	case 0x4e4e4f43:	/* "CONN" */
-	case 0x43415254:	/* "TRAC" */
-		return true;
-	}
-	return false;
-}
-
-/* Payload bytes in the skb's linear area (never past skb->tail). */
-static __always_inline void nwt_pkt_http(u64 skb, u64 payload, struct nwt_pkt_state *st)
-{
-	u64 head = 0;
-	u32 tail = 0;
-	u64 avail;
-
-	st->http_len = 0;
-	if (!st->payload_len)
-		return;
-	NWT_READ_FIELD(head, skb, NWT_OFF_SKB_HEAD);
-	NWT_READ_FIELD(tail, skb, NWT_OFF_SKB_TAIL);
-	if (!head || payload < head || payload >= head + tail)
-		return;
-	avail = head + tail - payload;
-	if (avail > st->payload_len)
-		avail = st->payload_len;
-	if (avail < 4 || bpf_probe_read_kernel(st->http, sizeof(st->http), (void *)payload))
-		return;
-	if (nwt_http_start(st->http))
-		st->http_len = avail > NWT_HTTP_LEN ? NWT_HTTP_LEN : avail;
-}
-#endif
-
-/*
- * Reads the IPv4/IPv6 and TCP headers at l3 into st.  False for anything
- * but TCP or for headers whose lengths make no sense.
- */
-static __always_inline bool nwt_pkt_parse(u64 skb, u64 l3, struct nwt_pkt_state *st)
-{
-	u8 ip[40];
-	u8 th[20];
-	u64 l4, dev = 0;
-	u32 l3_payload, hlen;
-
-	if (!l3 || bpf_probe_read_kernel(ip, sizeof(ip), (void *)l3))
-		return false;
-	if ((ip[0] >> 4) == 4) {
-		hlen = (ip[0] & 0xf) * 4;
-		if (ip[9] != IPPROTO_TCP || hlen < 20)
-			return false;
-		l3_payload = (((u32)ip[2] << 8) | ip[3]);
-		l3_payload = l3_payload > hlen ? l3_payload - hlen : 0;
-		st->flow.family = AF_INET;
-		__builtin_memcpy(st->flow.saddr, &ip[12], 4);
-		__builtin_memcpy(st->flow.daddr, &ip[16], 4);
-	} else if ((ip[0] >> 4) == 6) {
-		hlen = 40;
-		if (ip[6] != IPPROTO_TCP)	/* extension headers: not followed */
-			return false;
-		l3_payload = ((u32)ip[4] << 8) | ip[5];
-		st->flow.family = AF_INET6;
-		__builtin_memcpy(st->flow.saddr, &ip[8], 16);
-		__builtin_memcpy(st->flow.daddr, &ip[24], 16);
-	} else {
-		return false;
-	}
-	l4 = l3 + hlen;
-	if (bpf_probe_read_kernel(th, sizeof(th), (void *)l4))
-		return false;
-	hlen = (th[12] >> 4) * 4;
-	if (hlen < 20)
-		return false;
-	st->flow.sport = ((u16)th[0] << 8) | th[1];
-	st->flow.dport = ((u16)th[2] << 8) | th[3];
-	st->seq = ((u32)th[4] << 24) | ((u32)th[5] << 16) | ((u32)th[6] << 8) | th[7];
-	st->ack = ((u32)th[8] << 24) | ((u32)th[9] << 16) | ((u32)th[10] << 8) | th[11];
-	st->tcp_flags = th[13];
-	st->payload_len = l3_payload > hlen ? l3_payload - hlen : 0;
-	NWT_READ_FIELD(dev, skb, NWT_OFF_SKB_DEV);
-	if (!dev)
-		dev = st->dev;
-	if (dev) {
-		NWT_READ_FIELD(st->ifindex, dev, NWT_OFF_NETDEV_IFINDEX);
-		bpf_probe_read_kernel(st->ifname, sizeof(st->ifname),
-				      (const char *)dev + NWT_OFF_NETDEV_NAME);
-	}
-#ifdef NWT_PKT_HTTP
-	nwt_pkt_http(skb, l4 + hlen, st);
-#endif
-	return true;
-}
+#include "pkt_headers.h"
 
 /* The filters see ports from the local side: --sport is the local port. */
 static __always_inline bool nwt_pkt_wanted(const struct nwt_pkt_state *st, u8 dir, u32 pid)
@@ -324,12 +263,18 @@ static __always_inline void nwt_pkt_tx_queue(u64 skb)
 	nwt_pkt_hop(skb, 0, NWT_DIR_TX, NWT_PT_TX_QUEUE, false, 0);
 #ifdef NWT_PKT_RECORDS
 	struct nwt_pkt_state st = {};
-	struct nwt_pkt_state *known = pkt_tx.lookup(&skb);
+	struct nwt_pkt_state *known = NULL;
 	struct nwt_pkt_sock *owner = NULL;
+	struct nwt_pkt_slot *slot;
+	u32 idx = nwt_pkt_slot_index(skb);
 	u64 sk = 0;
 
+#if defined(NWT_USE_PKT_TX_IP_KPROBE)
+	/* Only the kprobe chain stamps the IP layer before this point. */
+	known = pkt_tx.lookup(&skb);
 	if (known && !known->ts[NWT_PT_TX_QUEUE])
 		st.ts[NWT_PT_TX_IP] = known->ts[NWT_PT_TX_IP];
+#endif
 	if (!nwt_pkt_parse(skb, nwt_pkt_l3(skb, false), &st))
 		goto forget;
 	NWT_READ_FIELD(sk, skb, NWT_OFF_SKB_SK);
@@ -341,6 +286,13 @@ static __always_inline void nwt_pkt_tx_queue(u64 skb)
 	if (owner && st.payload_len)
 		st.ts[NWT_PT_TX_TCP] = nwt_pkt_sent_at(owner, st.seq);
 	st.ts[NWT_PT_TX_QUEUE] = bpf_ktime_get_ns();
+	if (nwt_pkt_tx_direct(skb, st.dev) && (slot = pkt_tx_slots.lookup(&idx))) {
+		slot->skb = skb;
+		slot->st = st;
+		if (known)
+			pkt_tx.delete(&skb);
+		return;
+	}
 	pkt_tx.update(&skb, &st);
 	return;
 forget:
@@ -354,17 +306,24 @@ static __always_inline void nwt_pkt_tx_xmit(u64 skb)
 {
 	nwt_pkt_hop(skb, 0, NWT_DIR_TX, NWT_PT_TX_XMIT, false, 0);
 #ifdef NWT_PKT_RECORDS
-	struct nwt_pkt_state *st = pkt_tx.lookup(&skb);
+	u32 idx = nwt_pkt_slot_index(skb);
+	struct nwt_pkt_slot *slot = pkt_tx_slots.lookup(&idx);
+	struct nwt_pkt_state *st;
 	struct nwt_pkt_sock *owner;
+	bool in_slot = slot && slot->skb == skb;
 	u64 sk;
 
+	st = in_slot ? &slot->st : pkt_tx.lookup(&skb);
 	if (!st || !st->ts[NWT_PT_TX_QUEUE])
 		return;
 	st->ts[NWT_PT_TX_XMIT] = bpf_ktime_get_ns();
 	sk = st->sk;
 	owner = sk ? pkt_socks.lookup(&sk) : NULL;
 	nwt_pkt_emit(NWT_EVENT_PACKET, NWT_DIR_TX, NWT_PT_TX_XMIT, st, owner, false);
-	pkt_tx.delete(&skb);
+	if (in_slot)
+		slot->skb = 0;
+	else
+		pkt_tx.delete(&skb);
 #endif
 }
 
@@ -373,11 +332,16 @@ static __always_inline void nwt_pkt_rx_dev(u64 skb, u32 l3_skip)
 {
 	nwt_pkt_hop(skb, 0, NWT_DIR_RX, NWT_PT_RX_DEV, true, l3_skip);
 #ifdef NWT_PKT_RECORDS
-	struct nwt_pkt_state st = {};
+	u32 idx = nwt_pkt_slot_index(skb);
+	struct nwt_pkt_slot *slot = pkt_rx_slots.lookup(&idx);
 
-	st.ts[NWT_PT_RX_DEV - NWT_PT_RX_DEV] = bpf_ktime_get_ns();
-	NWT_READ_FIELD(st.dev, skb, NWT_OFF_SKB_DEV);
-	pkt_rx.update(&skb, &st);
+	if (!slot)
+		return;
+	slot->skb = skb;
+	slot->st.ts[0] = bpf_ktime_get_ns();
+	slot->st.ts[1] = 0;
+	slot->st.dev = 0;
+	NWT_READ_FIELD(slot->st.dev, skb, NWT_OFF_SKB_DEV);
 #endif
 }
 
@@ -386,18 +350,21 @@ static __always_inline void nwt_pkt_rx_ip(u64 skb)
 {
 	nwt_pkt_hop(skb, 0, NWT_DIR_RX, NWT_PT_RX_IP, true, 0);
 #ifdef NWT_PKT_RECORDS
-	struct nwt_pkt_state *known = pkt_rx.lookup(&skb);
+	u32 idx = nwt_pkt_slot_index(skb);
+	struct nwt_pkt_slot *slot = pkt_rx_slots.lookup(&idx);
 	u64 now = bpf_ktime_get_ns();
 	const int ip = NWT_PT_RX_IP - NWT_PT_RX_DEV;
 
-	if (known && !known->ts[ip]) {
-		known->ts[ip] = now;
+	if (!slot)
+		return;
+	if (slot->skb == skb && !slot->st.ts[ip]) {
+		slot->st.ts[ip] = now;
 	} else {
-		struct nwt_pkt_state st = {};
-
-		st.ts[ip] = now;
-		NWT_READ_FIELD(st.dev, skb, NWT_OFF_SKB_DEV);
-		pkt_rx.update(&skb, &st);
+		slot->skb = skb;
+		slot->st.ts[0] = 0;
+		slot->st.ts[ip] = now;
+		slot->st.dev = 0;
+		NWT_READ_FIELD(slot->st.dev, skb, NWT_OFF_SKB_DEV);
 	}
 #endif
 }
@@ -408,15 +375,16 @@ static __always_inline void nwt_pkt_rx_tcp(u64 sk, u64 skb)
 	nwt_pkt_hop(skb, sk, NWT_DIR_RX, NWT_PT_RX_TCP, false, 0);
 #ifdef NWT_PKT_RECORDS
 	struct nwt_pkt_state st = {};
-	struct nwt_pkt_state *known = pkt_rx.lookup(&skb);
+	u32 idx = nwt_pkt_slot_index(skb);
+	struct nwt_pkt_slot *slot = pkt_rx_slots.lookup(&idx);
 	struct nwt_pkt_sock *owner = pkt_socks.lookup(&sk);
 	const int tcp = NWT_PT_RX_TCP - NWT_PT_RX_DEV;
 
-	if (known) {
-		st.ts[0] = known->ts[0];
-		st.ts[1] = known->ts[1];
-		st.dev = known->dev;
-		pkt_rx.delete(&skb);
+	if (slot && slot->skb == skb) {
+		st.ts[0] = slot->st.ts[0];
+		st.ts[1] = slot->st.ts[1];
+		st.dev = slot->st.dev;
+		slot->skb = 0;
 	}
 	if (!nwt_pkt_parse(skb, nwt_pkt_l3(skb, false), &st))
 		return;
@@ -426,12 +394,75 @@ static __always_inline void nwt_pkt_rx_tcp(u64 sk, u64 skb)
 	st.ts[tcp] = bpf_ktime_get_ns();
 	if (st.payload_len) {
 		struct nwt_pkt_wait_key key = { .sk = sk, .seq = st.seq };
+		u32 idx = nwt_wait_index(sk, st.seq);
+		struct nwt_wait_slot *w = pkt_wait_slots.lookup(&idx);
+		u64 old = w ? NWT_ONCE(w->sk) : NWT_WAIT_CLAIMED;
 
+		if (old > NWT_WAIT_CLAIMED && st.ts[tcp] - w->st.ts[tcp] < NWT_WAIT_STALE_NS)
+			old = NWT_WAIT_CLAIMED;		/* a live segment waits there */
+		if (w && old != NWT_WAIT_CLAIMED &&
+		    __sync_val_compare_and_swap(&w->sk, old, NWT_WAIT_CLAIMED) == old) {
+			/* Taken over as stale: still stale, or was it read and refilled meanwhile? */
+			if (old > NWT_WAIT_CLAIMED &&
+			    st.ts[tcp] - w->st.ts[tcp] < NWT_WAIT_STALE_NS) {
+				NWT_ONCE(w->sk) = old;
+				pkt_rx_wait.update(&key, &st);
+				return;
+			}
+			w->seq = st.seq;
+			w->st = st;
+			asm volatile("" ::: "memory");	/* the state before the release */
+			NWT_ONCE(w->sk) = sk;
+			return;
+		}
 		pkt_rx_wait.update(&key, &st);
 		return;
 	}
 	nwt_pkt_emit(NWT_EVENT_PACKET, NWT_DIR_RX, NWT_PT_RX_TCP, &st, owner, false);
 #endif
+}
+
+/* Claims the waiting state of segment (sk, seq): its slot, or the pkt_rx_wait entry. */
+static __always_inline struct nwt_pkt_state *nwt_wait_take(u64 sk, u32 seq,
+							   struct nwt_wait_slot **claimed)
+{
+	struct nwt_pkt_wait_key key = { .sk = sk, .seq = seq };
+	u32 idx = nwt_wait_index(sk, seq);
+	struct nwt_wait_slot *w = pkt_wait_slots.lookup(&idx);
+
+	*claimed = NULL;
+	if (w && NWT_ONCE(w->sk) == sk &&
+	    __sync_val_compare_and_swap(&w->sk, sk, NWT_WAIT_CLAIMED) == sk) {
+		if (w->seq == seq) {
+			*claimed = w;
+			return &w->st;
+		}
+		NWT_ONCE(w->sk) = sk;	/* another segment of this socket: give it back */
+	}
+	return pkt_rx_wait.lookup(&key);
+}
+
+/* Frees what nwt_wait_take() returned. */
+static __always_inline void nwt_wait_done(u64 sk, u32 seq, struct nwt_wait_slot *claimed)
+{
+	struct nwt_pkt_wait_key key = { .sk = sk, .seq = seq };
+
+	if (claimed)
+		NWT_ONCE(claimed->sk) = 0;
+	else
+		pkt_rx_wait.delete(&key);
+}
+
+/* Is segment (sk, seq) waiting?  A hint: nothing is claimed. */
+static __always_inline bool nwt_wait_peek(u64 sk, u32 seq)
+{
+	struct nwt_pkt_wait_key key = { .sk = sk, .seq = seq };
+	u32 idx = nwt_wait_index(sk, seq);
+	struct nwt_wait_slot *w = pkt_wait_slots.lookup(&idx);
+
+	if (w && NWT_ONCE(w->sk) == sk && w->seq == seq)
+		return true;
+	return pkt_rx_wait.lookup(&key) != NULL;
 }
 
 /* rx, socket read of len bytes: completes the segments that start in the range. */
@@ -444,9 +475,9 @@ static __always_inline void nwt_pkt_rx_sock(u64 skb, u32 len)
 		return;
 	nwt_pkt_hop(skb, sk, NWT_DIR_RX, NWT_PT_RX_SOCK, false, 0);
 #ifdef NWT_PKT_RECORDS
-	struct nwt_pkt_wait_key key = { .sk = sk };
 	struct nwt_pkt_sock zero = {}, *s;
 	struct nwt_pkt_state *st;
+	struct nwt_wait_slot *claimed;
 	u32 copied_seq = 0, end, seq;
 	u64 now = bpf_ktime_get_ns();
 	const int sock = NWT_PT_RX_SOCK - NWT_PT_RX_DEV;
@@ -459,25 +490,26 @@ static __always_inline void nwt_pkt_rx_sock(u64 skb, u32 len)
 	if (s && s->has_rx_next && nwt_seq_before(s->rx_next_seq, end) &&
 	    copied_seq - s->rx_next_seq < (1u << 20) + len)
 		seq = s->rx_next_seq;
-	key.seq = seq;
-	if (seq != copied_seq && !pkt_rx_wait.lookup(&key))
+	if (seq != copied_seq && !nwt_wait_peek(sk, seq))
 		seq = copied_seq;
 #pragma unroll
 	for (int i = 0; i < NWT_RX_CHAIN; i++) {
-		key.seq = seq;
-		st = pkt_rx_wait.lookup(&key);
+		u32 this_seq = seq;
+
+		st = nwt_wait_take(sk, this_seq, &claimed);
 		if (!st)
 			break;
 		st->ts[sock] = now;
 		nwt_pkt_emit(NWT_EVENT_PACKET, NWT_DIR_RX, NWT_PT_RX_SOCK, st, NULL, true);
 		seq += st->payload_len;
-		pkt_rx_wait.delete(&key);
+		nwt_wait_done(sk, this_seq, claimed);
 		if (!nwt_seq_before(seq, end))
 			break;
 	}
 	if (seq == copied_seq && !s)
 		return;		/* nothing of ours on this socket */
-	s = pkt_socks.lookup_or_try_init(&sk, &zero);
+	if (!s)
+		s = pkt_socks.lookup_or_try_init(&sk, &zero);
 	if (!s)
 		return;
 	if (seq != copied_seq) {

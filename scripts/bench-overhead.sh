@@ -1,7 +1,8 @@
 #!/bin/sh
 # Throughput cost of tracing every packet: iperf3 between two namespaces,
 # untraced vs `nwtrace -t --json -R 0 -o FILE`, alternating, RUNS runs each.
-# Prints each run, both medians, their ratio, nwtrace's events/s and peak RSS.
+# Prints each run, both medians, their ratio, nwtrace's events/s, peak RSS (which
+# includes compiling the probes with LLVM) and RSS while tracing.
 # Usage: scripts/bench-overhead.sh [NWTRACE] [RUNS] [SECONDS]   (root)
 set -eu
 NWTRACE=${1:-$(dirname "$0")/../build/nwtrace}
@@ -54,13 +55,14 @@ for i in $(seq 1 "$RUNS"); do
 		sleep 0.1
 	done
 	t=$(run_iperf)
-	rss=$(awk '/VmHWM/ {print $2}' "/proc/$TRACER/status")
+	rss=$(awk '/VmHWM/ {print $2}' "/proc/$TRACER/status")	# includes compiling the probes
+	rss_now=$(awk '/VmRSS/ {print $2}' "/proc/$TRACER/status")
 	start=$(date +%s.%N)
 	kill -INT "$TRACER"
 	wait "$TRACER" || true
 	TRACER=
 	events=$(wc -l <"$OUT/events.json")
-	echo "run $i traced:   $t Gbit/s, $events events ($(echo "$events $SECS" | awk '{printf "%.0f", $1 / $2}')/s), peak RSS ${rss} kB"
+	echo "run $i traced:   $t Gbit/s, $events events ($(echo "$events $SECS" | awk '{printf "%.0f", $1 / $2}')/s), peak RSS ${rss} kB, RSS while tracing ${rss_now} kB"
 	grep "events printed" "$OUT/nwtrace.err" | sed 's/^/  /'
 	echo "$t" >>"$OUT/traced"
 done

@@ -3,7 +3,7 @@
 # Idempotent: packages already present are left alone.
 set -euo pipefail
 
-RUNTIME_PACKAGES=(libbpfcc-dev libbpf-dev libjansson-dev linux-headers-amd64 cmake gcc make
+RUNTIME_PACKAGES=(libbpfcc-dev libbpf-dev zlib1g-dev libjansson-dev linux-headers-amd64 cmake gcc make
                   pkg-config iproute2 kmod)
 TEST_PACKAGES=(libcmocka-dev bpftool iperf3 tcpdump nftables python3 python3-scapy jq)
 

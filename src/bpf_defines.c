@@ -85,7 +85,12 @@ static int add_offsets(struct nwt_cflags *cf, const struct nwt_kernel_offsets *o
 	for (size_t i = 0; !err && i < nwt_kernel_fields_len; i++) {
 		const struct nwt_kernel_field *f = &nwt_kernel_fields[i];
 
-		if (!offs->from_btf)
+		if (!offs->from_btf && nwt_kernel_field_has_alternatives(f))
+			continue;	/* which alternative the headers have is unknown */
+		if (!offs->from_btf && !f->member_path)
+			err = nwt_cflags_add(cf, "-D%s=sizeof(struct %s)", f->define,
+					     f->struct_name);
+		else if (!offs->from_btf)
 			err = nwt_cflags_add(cf, "-D%s=offsetof(struct %s, %s)", f->define,
 					     f->struct_name, f->member_path);
 		else if (offs->offset[i] != NWT_OFFSET_UNKNOWN)

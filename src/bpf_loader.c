@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #define NWT_MAX_LINKS 64
@@ -262,6 +263,36 @@ int nwt_bpf_map_update(struct nwt_bpf *bpf, const char *map, const void *key, co
 	if (fd < 0)
 		return -ENOENT;
 	return bpf_update_elem(fd, (void *)key, (void *)value, 0) ? -errno : 0;
+}
+
+int nwt_bpf_map_lookup(struct nwt_bpf *bpf, const char *map, const void *key, void *value)
+{
+	int fd = bpf_table_fd(bpf->module, map);
+
+	if (fd < 0)
+		return -ENOENT;
+	return bpf_lookup_elem(fd, (void *)key, value) ? -errno : 0;
+}
+
+int nwt_bpf_run_once(struct nwt_bpf *bpf, const char *prog, int verbose, char *err,
+		     size_t err_len)
+{
+	union bpf_attr attr;
+	int fd = load_program(bpf, prog, NWT_ATTACH_RAW_TRACEPOINT, verbose, err, err_len);
+	int rc;
+
+	if (fd < 0)
+		return fd;
+	/* A raw tracepoint program runs synchronously, on this CPU, in this thread. */
+	memset(&attr, 0, sizeof(attr));
+	attr.test.prog_fd = (__u32)fd;
+	rc = (int)syscall(__NR_bpf, BPF_PROG_TEST_RUN, &attr, sizeof(attr));
+	if (rc) {
+		rc = -errno;
+		snprintf(err, err_len, "prog '%s': test run failed: %s", prog, strerror(-rc));
+	}
+	close(fd);
+	return rc;
 }
 
 int nwt_bpf_attached(const struct nwt_bpf *bpf)

@@ -50,6 +50,12 @@ int nwt_bpf_sum_percpu_table(struct nwt_bpf *bpf, const char *table,
 
 /* Writes one entry of a BPF map by name. */
 int nwt_bpf_map_update(struct nwt_bpf *bpf, const char *map, const void *key, const void *value);
+/* Reads one entry of a BPF map by name. */
+int nwt_bpf_map_lookup(struct nwt_bpf *bpf, const char *map, const void *key, void *value);
+
+/* Loads raw tracepoint program prog and runs it once in this thread (BPF_PROG_TEST_RUN). */
+int nwt_bpf_run_once(struct nwt_bpf *bpf, const char *prog, int verbose, char *err,
+		     size_t err_len);
 /*
  * Starts one pass of the attached iterator `target` ("tcp"): read() the fd to
  * the end, then close it.  The pass covers the network namespace the caller

@@ -88,3 +88,13 @@ int nwt_btf_member_offset(const struct btf *btf, const char *struct_name,
 	*offset = total_bits / 8;
 	return 0;
 }
+
+int nwt_btf_struct_size(const struct btf *btf, const char *struct_name, unsigned int *size)
+{
+	const struct btf_type *t = find_composite(btf, struct_name);
+
+	if (!t)
+		return -ENOENT;
+	*size = t->size;
+	return 0;
+}

@@ -12,4 +12,7 @@ struct btf;
 int nwt_btf_member_offset(const struct btf *btf, const char *struct_name,
 			  const char *member_path, unsigned int *offset);
 
+/* sizeof(struct_name): 0 or -ENOENT. */
+int nwt_btf_struct_size(const struct btf *btf, const char *struct_name, unsigned int *size);
+
 #endif

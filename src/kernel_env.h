@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <sys/utsname.h>
 
+#include "direct_map.h"
 #include "kernel_facts.h"
 #include "kernel_offsets.h"
 #include "options.h"
@@ -23,6 +24,7 @@ struct nwt_kernel_env {
 	struct nwt_running_kernel running;
 	struct nwt_kernel_facts facts;
 	struct nwt_plan plan;
+	struct nwt_direct_map dm;	/* -H: how page fragments are read */
 	char tracefs_note[256];		/* what was mounted, if anything */
 	int tracefs_err;		/* 0, or why tracefs is unreachable */
 };

@@ -42,6 +42,20 @@ const struct nwt_kernel_field nwt_kernel_fields[] = {
 	/* drops and error packets (-k, -e) */
 	{ "NWT_OFF_SKB_END", "sk_buff", "end" },
 	{ "NWT_OFF_SKB_PROTOCOL", "sk_buff", "protocol" },
+	/* -H: payload in the skb's page fragments (skb_shared_info at head + end) */
+	{ "NWT_OFF_SHINFO_NR_FRAGS", "skb_shared_info", "nr_frags" },
+	{ "NWT_OFF_SHINFO_FRAGS", "skb_shared_info", "frags" },
+	{ "NWT_OFF_FRAG_PAGE", "skb_frag|bio_vec", "netmem|bv_page" },
+	{ "NWT_OFF_FRAG_LEN", "skb_frag|bio_vec", "len|bv_len" },
+	{ "NWT_OFF_FRAG_OFFSET", "skb_frag|bio_vec", "offset|bv_offset" },
+	{ "NWT_SIZEOF_FRAG", "skb_frag|bio_vec", NULL },
+	{ "NWT_SIZEOF_PAGE", "page", NULL },
+	/* tx: does the packet's transmit queue have a qdisc? (no: transmitted at once) */
+	{ "NWT_OFF_SKB_QUEUE_MAPPING", "sk_buff", "queue_mapping" },
+	{ "NWT_OFF_NETDEV_TX", "net_device", "_tx" },
+	{ "NWT_SIZEOF_NETDEV_QUEUE", "netdev_queue", NULL },
+	{ "NWT_OFF_NETDEV_QUEUE_QDISC", "netdev_queue", "qdisc" },
+	{ "NWT_OFF_QDISC_ENQUEUE", "Qdisc", "enqueue" },
 };
 const size_t nwt_kernel_fields_len = sizeof(nwt_kernel_fields) / sizeof(nwt_kernel_fields[0]);
 
@@ -49,19 +63,56 @@ _Static_assert(sizeof(nwt_kernel_fields) / sizeof(nwt_kernel_fields[0]) <=
 		       sizeof(((struct nwt_kernel_offsets *)0)->offset) / sizeof(long),
 	       "nwt_kernel_offsets.offset too small");
 
+/* The n-th '|'-separated alternative of list, copied into buf; false past the last. */
+static bool alternative(const char *list, int n, char *buf, size_t len)
+{
+	size_t k;
+
+	for (; n > 0; n--) {
+		list = strchr(list, '|');
+		if (!list)
+			return false;
+		list++;
+	}
+	k = strcspn(list, "|");
+	if (k == 0 || k >= len)
+		return false;
+	memcpy(buf, list, k);
+	buf[k] = '\0';
+	return true;
+}
+
+long nwt_kernel_field_resolve(const struct nwt_kernel_field *field, const struct btf *btf)
+{
+	char type[64], member[128];
+
+	for (int s = 0; alternative(field->struct_name, s, type, sizeof(type)); s++) {
+		unsigned int value;
+
+		if (!field->member_path) {
+			if (!nwt_btf_struct_size(btf, type, &value))
+				return value;
+			continue;
+		}
+		for (int m = 0; alternative(field->member_path, m, member, sizeof(member)); m++)
+			if (!nwt_btf_member_offset(btf, type, member, &value))
+				return value;
+	}
+	return NWT_OFFSET_UNKNOWN;
+}
+
+bool nwt_kernel_field_has_alternatives(const struct nwt_kernel_field *field)
+{
+	return strchr(field->struct_name, '|') ||
+	       (field->member_path && strchr(field->member_path, '|'));
+}
+
 void nwt_kernel_offsets_resolve(struct nwt_kernel_offsets *offs, const struct btf *btf)
 {
 	offs->from_btf = btf != NULL;
-	for (size_t i = 0; i < nwt_kernel_fields_len; i++) {
-		unsigned int offset;
-
-		offs->offset[i] = NWT_OFFSET_UNKNOWN;
-		if (!btf)
-			continue;
-		if (!nwt_btf_member_offset(btf, nwt_kernel_fields[i].struct_name,
-					   nwt_kernel_fields[i].member_path, &offset))
-			offs->offset[i] = offset;
-	}
+	for (size_t i = 0; i < nwt_kernel_fields_len; i++)
+		offs->offset[i] = btf ? nwt_kernel_field_resolve(&nwt_kernel_fields[i], btf)
+				      : NWT_OFFSET_UNKNOWN;
 }
 
 bool nwt_kernel_offsets_has(const struct nwt_kernel_offsets *offs, const char *define)
@@ -69,6 +120,15 @@ bool nwt_kernel_offsets_has(const struct nwt_kernel_offsets *offs, const char *d
 	for (size_t i = 0; i < nwt_kernel_fields_len; i++)
 		if (!strcmp(nwt_kernel_fields[i].define, define))
 			/* Without BTF, the headers are trusted to have the field. */
-			return !offs->from_btf || offs->offset[i] != NWT_OFFSET_UNKNOWN;
+			return offs->from_btf ? offs->offset[i] != NWT_OFFSET_UNKNOWN
+					      : !nwt_kernel_field_has_alternatives(&nwt_kernel_fields[i]);
 	return false;
+}
+
+long nwt_kernel_offsets_get(const struct nwt_kernel_offsets *offs, const char *define)
+{
+	for (size_t i = 0; i < nwt_kernel_fields_len; i++)
+		if (!strcmp(nwt_kernel_fields[i].define, define))
+			return offs->offset[i];
+	return NWT_OFFSET_UNKNOWN;
 }

@@ -11,10 +11,17 @@
 
 struct btf;
 
+/*
+ * Kernels rename structs and members (6.1's skb_frag_t is struct bio_vec with
+ * bv_page, 6.18's is struct skb_frag with netmem): struct_name and
+ * member_path may list alternatives separated by '|', tried in order; the
+ * first struct alternative that has any member alternative wins.  Such a
+ * field has no header fallback: without BTF nwtrace cannot tell which applies.
+ */
 struct nwt_kernel_field {
-	const char *define;		/* NWT_OFF_... */
-	const char *struct_name;	/* "sock" */
-	const char *member_path;	/* "__sk_common.skc_num": dots descend */
+	const char *define;		/* NWT_OFF_... or NWT_SIZEOF_... */
+	const char *struct_name;	/* "sock", or "skb_frag|bio_vec" */
+	const char *member_path;	/* "__sk_common.skc_num": dots descend; NULL: sizeof */
 };
 
 extern const struct nwt_kernel_field nwt_kernel_fields[];
@@ -28,9 +35,18 @@ struct nwt_kernel_offsets {
 	long offset[64];	/* NWT_OFFSET_UNKNOWN when the field is missing */
 };
 
+/* Offset (or size) of one field in btf; NWT_OFFSET_UNKNOWN if no alternative matches. */
+long nwt_kernel_field_resolve(const struct nwt_kernel_field *field, const struct btf *btf);
+
 /* Looks every field up in btf (NULL: header fallback). */
 void nwt_kernel_offsets_resolve(struct nwt_kernel_offsets *offs, const struct btf *btf);
 
 bool nwt_kernel_offsets_has(const struct nwt_kernel_offsets *offs, const char *define);
+
+/* The resolved value of define, NWT_OFFSET_UNKNOWN if missing or not from BTF. */
+long nwt_kernel_offsets_get(const struct nwt_kernel_offsets *offs, const char *define);
+
+/* Whether a field lists alternatives (and so has no header fallback). */
+bool nwt_kernel_field_has_alternatives(const struct nwt_kernel_field *field);
 
 #endif

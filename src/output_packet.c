@@ -36,24 +36,30 @@ static void put_str(struct jbuf *b, const char *s)
 	put_raw(b, s, strlen(s));
 }
 
-/* A JSON string with escapes; control characters as \u00XX. */
+/* A JSON string with escapes; control characters as \u00XX.  Plain runs are copied whole. */
 static void put_json_string(struct jbuf *b, const char *s)
 {
 	put_raw(b, "\"", 1);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	for (;;) {
+		size_t run = 0;
+		unsigned char c;
 		char esc[8];
 
+		while ((c = (unsigned char)s[run]) >= 0x20 && c != '"' && c != '\\')
+			run++;
+		put_raw(b, s, run);
+		s += run;
+		if (!c)
+			break;
 		if (c == '"' || c == '\\') {
 			esc[0] = '\\';
 			esc[1] = (char)c;
 			put_raw(b, esc, 2);
-		} else if (c < 0x20) {
+		} else {
 			snprintf(esc, sizeof(esc), "\\u%04x", c);
 			put_raw(b, esc, 6);
-		} else {
-			put_raw(b, (const char *)&c, 1);
 		}
+		s++;
 	}
 	put_raw(b, "\"", 1);
 }
@@ -77,6 +83,9 @@ static void put_key(struct jbuf *b, const char *key)
 	put_raw(b, "\":", 2);
 }
 
+/* ,"key": for a literal key, its length known at compile time */
+#define PUT_KEY(b, key) put_raw(b, ",\"" key "\":", sizeof(",\"" key "\":") - 1)
+
 /* Nanoseconds as microseconds with three decimals: 12345 -> 12.345 */
 static void put_us(struct jbuf *b, uint64_t ns)
 {
@@ -88,23 +97,76 @@ static void put_us(struct jbuf *b, uint64_t ns)
 	put_raw(b, frac, 3);
 }
 
-/* ISO-8601 stamps share their seconds part with the previous record most of the time. */
-static const char *iso8601_cached(uint64_t wall_ns, char *buf, size_t len)
+static void put_hex(struct jbuf *b, uint64_t v)
+{
+	static const char digits[] = "0123456789abcdef";
+	char tmp[18];
+	int n = 0;
+
+	do {
+		tmp[sizeof(tmp) - 1 - n++] = digits[v & 0xf];
+		v >>= 4;
+	} while (v);
+	tmp[sizeof(tmp) - 1 - n++] = 'x';
+	tmp[sizeof(tmp) - 1 - n++] = '0';
+	put_raw(b, tmp + sizeof(tmp) - n, (size_t)n);
+}
+
+/*
+ * "2026-01-02T03:04:05.123456Z": records share their seconds part with the
+ * previous one most of the time, so only the microseconds are formatted.
+ */
+static void put_iso8601(struct jbuf *b, uint64_t wall_ns)
 {
 	static __thread time_t cached_sec = -1;
 	static __thread char cached[32];
+	static __thread size_t cached_len;
 	time_t sec = (time_t)(wall_ns / 1000000000ULL);
 	unsigned long usec = (unsigned long)(wall_ns % 1000000000ULL / 1000);
+	char frac[9] = { '.', 0, 0, 0, 0, 0, 0, 'Z', '"' };
 
 	if (sec != cached_sec) {
 		struct tm tm;
 
 		gmtime_r(&sec, &tm);
-		strftime(cached, sizeof(cached), "%Y-%m-%dT%H:%M:%S", &tm);
+		cached_len = strftime(cached, sizeof(cached), "\"%Y-%m-%dT%H:%M:%S", &tm);
 		cached_sec = sec;
 	}
-	snprintf(buf, len, "%s.%06luZ", cached, usec);
-	return buf;
+	for (int i = 6; i >= 1; i--, usec /= 10)
+		frac[i] = (char)('0' + usec % 10);
+	put_raw(b, cached, cached_len);
+	put_raw(b, frac, sizeof(frac));
+}
+
+/* Addresses as JSON strings; IPv4, the common case, without inet_ntop. */
+static void put_addr(struct jbuf *b, int family, const uint8_t *addr)
+{
+	char tmp[64];
+
+	if (family != AF_INET) {
+		put_json_string(b, nwt_format_addr(family, addr, tmp, sizeof(tmp)));
+		return;
+	}
+	put_raw(b, "\"", 1);
+	for (int i = 0; i < 4; i++) {
+		if (i)
+			put_raw(b, ".", 1);
+		put_u64(b, addr[i]);
+	}
+	put_raw(b, "\"", 1);
+}
+
+/* "tcp_ip_us" and friends: a handful of names, built once. */
+static const char *span_name(bool rx, int first, int last)
+{
+	static __thread char names[2][NWT_LAYERS_PER_DIR][NWT_LAYERS_PER_DIR][32];
+
+	if (first < 0 || last >= NWT_LAYERS_PER_DIR || first > last)
+		return "?";
+	if (!names[rx][first][last][0])
+		nwt_pkt_span_name(rx, first, last, names[rx][first][last],
+				  sizeof(names[rx][first][last]));
+	return names[rx][first][last];
 }
 
 size_t nwt_packet_json_format(const struct nwt_record *rec, char *out, size_t len)
@@ -115,60 +177,60 @@ size_t nwt_packet_json_format(const struct nwt_record *rec, char *out, size_t le
 
 	put_str(&b, "{\"type\":");
 	put_json_string(&b, nwt_record_kind_name(rec->kind));
-	put_key(&b, "ts");
-	put_json_string(&b, iso8601_cached(rec->wall_ns, tmp, sizeof(tmp)));
+	PUT_KEY(&b, "ts");
+	put_iso8601(&b, rec->wall_ns);
 	if (rec->has_pid) {
-		put_key(&b, "pid");
+		PUT_KEY(&b, "pid");
 		put_u64(&b, rec->pid);
-		put_key(&b, "comm");
+		PUT_KEY(&b, "comm");
 		put_json_string(&b, rec->comm);
 	}
-	put_key(&b, "family");
+	PUT_KEY(&b, "family");
 	put_json_string(&b, rec->family == AF_INET6 ? "ipv6" : "ipv4");
-	put_key(&b, "saddr");
-	put_json_string(&b, nwt_format_addr(rec->family, rec->saddr, tmp, sizeof(tmp)));
-	put_key(&b, "sport");
+	PUT_KEY(&b, "saddr");
+	put_addr(&b, rec->family, rec->saddr);
+	PUT_KEY(&b, "sport");
 	put_u64(&b, rec->sport);
-	put_key(&b, "daddr");
-	put_json_string(&b, nwt_format_addr(rec->family, rec->daddr, tmp, sizeof(tmp)));
-	put_key(&b, "dport");
+	PUT_KEY(&b, "daddr");
+	put_addr(&b, rec->family, rec->daddr);
+	PUT_KEY(&b, "dport");
 	put_u64(&b, rec->dport);
-	put_key(&b, "dir");
+	PUT_KEY(&b, "dir");
 	put_json_string(&b, p->rx ? "rx" : "tx");
 	if (rec->kind == NWT_REC_HOP) {
-		put_key(&b, "point");
+		PUT_KEY(&b, "point");
 		put_json_string(&b, nwt_pkt_point_name(p->point));
 	}
-	put_key(&b, "seq");
+	PUT_KEY(&b, "seq");
 	put_u64(&b, p->seq);
 	if (p->has_ack) {
-		put_key(&b, "ack");
+		PUT_KEY(&b, "ack");
 		put_u64(&b, p->ack);
 	}
-	put_key(&b, "len");
+	PUT_KEY(&b, "len");
 	put_u64(&b, p->payload_len);
-	put_key(&b, "flags");
+	PUT_KEY(&b, "flags");
 	put_json_string(&b, nwt_tcp_flags_text(p->tcp_flags, tmp, sizeof(tmp)));
 	if (p->ifindex) {
-		put_key(&b, "ifindex");
+		PUT_KEY(&b, "ifindex");
 		put_u64(&b, p->ifindex);
-		put_key(&b, "ifname");
+		PUT_KEY(&b, "ifname");
 		put_json_string(&b, p->ifname);
 	}
 	if (rec->kind == NWT_REC_PACKET)
 		for (int i = 0; i < p->n_spans; i++) {
-			put_key(&b, nwt_pkt_span_name(p->rx, p->span_first[i], p->span_last[i], tmp,
-						      sizeof(tmp)));
+			put_key(&b, span_name(p->rx, p->span_first[i], p->span_last[i]));
 			put_us(&b, p->span_ns[i]);
 		}
 	if (p->http[0]) {
-		put_key(&b, "http");
+		PUT_KEY(&b, "http");
 		put_json_string(&b, p->http);
 	}
 	if (p->sock_id) {
-		snprintf(tmp, sizeof(tmp), "0x%" PRIx64, p->sock_id);
-		put_key(&b, "sock");
-		put_json_string(&b, tmp);
+		PUT_KEY(&b, "sock");
+		put_raw(&b, "\"", 1);
+		put_hex(&b, p->sock_id);
+		put_raw(&b, "\"", 1);
 	}
 	put_raw(&b, "}\n", 2);
 	return (size_t)(b.p - out);

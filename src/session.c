@@ -18,6 +18,7 @@
 #include "output_packet.h"
 #include "probe_source.h"
 #include "stats.h"
+#include "session_direct_map.h"
 #include "session_faults.h"
 
 #define HEADERS_CACHE "/var/cache/nwtrace/kernel-headers"
@@ -137,7 +138,8 @@ static int compile_probes(const struct nwt_options *opts, const struct nwt_kerne
 	int rc;
 
 	if (nwt_cflags_build(&cf, opts, &env->plan, &env->offsets) ||
-	    nwt_faults_cflags(faults, &cf, opts))
+	    nwt_faults_cflags(faults, &cf, opts) ||
+	    ((opts->features & NWT_FEATURE_HTTP) && nwt_direct_map_cflags(&env->dm, &cf)))
 		return fail("cannot build compiler flags: out of memory");
 	source = nwt_probe_source_compose(&env->plan, opts->verify_probes);
 	if (!source || nwt_probe_headers_write(include_dir, sizeof(include_dir))) {
@@ -286,6 +288,8 @@ int nwt_session_run(const struct nwt_options *opts, struct nwt_kernel_env *env)
 
 	nwt_faults_init(&s.faults, opts, env);
 	rc = prepare_headers(opts, env);
+	if (!rc && (opts->features & NWT_FEATURE_HTTP))
+		nwt_direct_map_calibrate(&env->dm, opts->verbose);
 	rc = rc ?: compile_probes(opts, env, &s.faults, &bpf);
 	if (rc)
 		goto cleanup;

@@ -6,8 +6,10 @@ features covered are those --help lists."""
 import json
 import os
 import re
+import socket
 import subprocess
 import sys
+import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
@@ -44,6 +46,30 @@ def feature_flags():
     return re.findall(r"^\s+(-\w|--[\w-]+)", section, re.M)
 
 
+HTTP_REQUEST = "GET /kprobe-lane HTTP/1.1"
+HTTP_STATUS = "HTTP/1.1 200 OK"
+
+
+def http_exchange(port):
+    """One HTTP/1.1 request and reply over loopback, for -H on kprobes."""
+    listener = socket.create_server(("127.0.0.1", port), reuse_port=False)
+
+    def serve():
+        conn, _ = listener.accept()
+        conn.recv(4096)
+        conn.sendall(f"{HTTP_STATUS}\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok".encode())
+        conn.close()
+
+    thread = threading.Thread(target=serve)
+    thread.start()
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+        conn.sendall(f"{HTTP_REQUEST}\r\nHost: guest\r\nConnection: close\r\n\r\n".encode())
+        while conn.recv(4096):
+            pass
+    thread.join(timeout=10)
+    listener.close()
+
+
 def trace_loopback(features):
     err_path = "/tmp/nwtrace-kprobe.err"
     with open(err_path, "w") as err, open("/tmp/nwtrace-kprobe.out", "w") as out:
@@ -63,6 +89,8 @@ def trace_loopback(features):
                                 capture_output=True, text=True, timeout=60)
         sport = json.loads(client.stdout.splitlines()[0])["sport"]
         server.communicate(timeout=60)
+        if "-H" in features:
+            http_exchange(PORT)
         time.sleep(1)
         tracer.send_signal(2)
         check(tracer.wait(timeout=60) == 0, "nwtrace did not exit 0 on SIGINT")
@@ -76,6 +104,13 @@ def trace_loopback(features):
         if "-t" in features:
             check({e.get("dir") for e in packets} == {"tx", "rx"},
                   f"-t on kprobes: no tx and rx packet records: {packets[:4]}")
+        if "-H" in features:
+            lines = {(e.get("dir"), e.get("http")) for e in events if e.get("http")}
+            for line in (HTTP_REQUEST, HTTP_STATUS):
+                for direction in ("tx", "rx"):
+                    check((direction, line) in lines,
+                          f"-H on kprobes: no {direction} record with {line!r}: {sorted(lines)}")
+            print(f"kprobe lane: -H lines {sorted(lines)}", flush=True)
         return
     lifecycle = [e for e in events if e.get("type") in ("connect", "accept", "state", "close")]
     mine = [e for e in lifecycle if sport in (e.get("sport"), e.get("dport"))]

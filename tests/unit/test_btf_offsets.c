@@ -71,6 +71,34 @@ static void reports_missing_and_unreadable_members(void **state)
 	btf__free(btf);
 }
 
+/* skb_frag_t is struct skb_frag { netmem } on 6.18, struct bio_vec { bv_page } on 6.1. */
+static void tries_struct_and_member_alternatives_in_order(void **state)
+{
+	struct btf *btf = make_btf();
+	const struct nwt_kernel_field second_struct = { "A", "nosuch|outer", "zz|in.d" };
+	const struct nwt_kernel_field member_in_later_struct = { "B", "inner|outer", "x" };
+	const struct nwt_kernel_field first_wins = { "C", "inner|outer", "a|b" };
+	const struct nwt_kernel_field size = { "D", "nosuch|outer", NULL };
+	const struct nwt_kernel_field missing = { "E", "nosuch|inner", "zz|yy" };
+	const struct nwt_kernel_field plain = { "F", "inner", "d" };
+	const struct nwt_kernel_field plain_size = { "G", "inner", NULL };
+
+	(void)state;
+	assert_int_equal(nwt_kernel_field_resolve(&second_struct, btf), 14);
+	assert_int_equal(nwt_kernel_field_resolve(&member_in_later_struct, btf), 0);
+	assert_int_equal(nwt_kernel_field_resolve(&first_wins, btf), 0);
+	assert_int_equal(nwt_kernel_field_resolve(&size, btf), 24);
+	assert_int_equal(nwt_kernel_field_resolve(&missing, btf), NWT_OFFSET_UNKNOWN);
+	assert_int_equal(nwt_kernel_field_resolve(&plain, btf), 6);
+	assert_true(nwt_kernel_field_has_alternatives(&second_struct));
+	assert_true(nwt_kernel_field_has_alternatives(&first_wins));
+	assert_true(nwt_kernel_field_has_alternatives(&size));
+	assert_false(nwt_kernel_field_has_alternatives(&plain_size));
+	assert_int_equal(nwt_kernel_field_resolve(&plain_size, btf), 8);
+	assert_false(nwt_kernel_field_has_alternatives(&plain));
+	btf__free(btf);
+}
+
 /* The running kernel's BTF: every field nwtrace reads must resolve. */
 static void resolves_every_field_on_this_kernel(void **state)
 {
@@ -96,6 +124,13 @@ static void resolves_every_field_on_this_kernel(void **state)
 	assert_int_equal(nwt_btf_member_offset(btf, "sk_buff", "head", &head_off), 0);
 	assert_int_not_equal(len_off, head_off);
 	assert_true(len_off < 256 && head_off < 256);
+	/* 6.18: struct skb_frag { netmem_ref netmem; unsigned int len, offset; } */
+	if (nwt_kernel_offsets_get(&offs, "NWT_SIZEOF_FRAG") == 16) {
+		assert_int_equal(nwt_kernel_offsets_get(&offs, "NWT_OFF_FRAG_PAGE"), 0);
+		assert_int_equal(nwt_kernel_offsets_get(&offs, "NWT_OFF_FRAG_LEN"), 8);
+		assert_int_equal(nwt_kernel_offsets_get(&offs, "NWT_OFF_FRAG_OFFSET"), 12);
+	}
+	assert_true(nwt_kernel_offsets_get(&offs, "NWT_SIZEOF_PAGE") >= 32);
 	btf__free(btf);
 }
 
@@ -108,6 +143,9 @@ static void without_btf_every_field_is_trusted_to_headers(void **state)
 	assert_false(offs.from_btf);
 	assert_true(nwt_kernel_offsets_has(&offs, "NWT_OFF_SOCK_NET"));
 	assert_false(nwt_kernel_offsets_has(&offs, "NWT_OFF_NO_SUCH_FIELD"));
+	/* Renamed between kernels: headers cannot say which name applies. */
+	assert_false(nwt_kernel_offsets_has(&offs, "NWT_OFF_FRAG_PAGE"));
+	assert_true(nwt_kernel_offsets_has(&offs, "NWT_SIZEOF_PAGE"));
 }
 
 int main(void)
@@ -115,6 +153,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(finds_members_through_anonymous_unions),
 		cmocka_unit_test(reports_missing_and_unreadable_members),
+		cmocka_unit_test(tries_struct_and_member_alternatives_in_order),
 		cmocka_unit_test(resolves_every_field_on_this_kernel),
 		cmocka_unit_test(without_btf_every_field_is_trusted_to_headers),
 	};

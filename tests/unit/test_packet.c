@@ -55,6 +55,44 @@ static void unobserved_boundary_merges_layers(void **state)
 	assert_null(strstr(json, "\"pid\""));
 }
 
+/* The whole line, byte for byte: the hand-written formatters must match printf's. */
+static void json_line_is_exact(void **state)
+{
+	struct nwt_packet_event e = tx_event();
+	struct nwt_record rec;
+	char json[1024];
+
+	(void)state;
+	e.sock_id = 0xffff888104470a0cULL;
+	e.point_ns[NWT_PT_TX_XMIT] = 1234567891234ULL;
+	memcpy(e.ifname, "veth0", 6);
+	e.ifindex = 3;
+	assert_int_equal(nwt_decode_event(&e, sizeof(e) - NWT_HTTP_LEN, 0, &rec), 0);
+	json[nwt_packet_json_format(&rec, json, sizeof(json))] = '\0';
+	assert_string_equal(json,
+			    "{\"type\":\"packet\",\"ts\":\"1970-01-01T00:00:00.000004Z\",\"family\":\"ipv4\","
+			    "\"saddr\":\"10.0.0.1\",\"sport\":40000,\"daddr\":\"10.0.0.2\",\"dport\":80,"
+			    "\"dir\":\"tx\",\"seq\":4000000000,\"ack\":7,\"len\":89,\"flags\":\"PA\","
+			    "\"ifindex\":3,\"ifname\":\"veth0\",\"tcp_ip_us\":2.500,"
+			    "\"qdisc_us\":1234567887.734,\"sock\":\"0xffff888104470a0c\"}\n");
+	e.flow.family = AF_INET6;
+	inet_pton(AF_INET6, "fd00:215::1", e.flow.saddr);
+	inet_pton(AF_INET6, "::ffff:10.0.0.2", e.flow.daddr);
+	e.sock_id = 0;
+	assert_int_equal(nwt_decode_event(&e, sizeof(e) - NWT_HTTP_LEN, 0, &rec), 0);
+	json[nwt_packet_json_format(&rec, json, sizeof(json))] = '\0';
+	assert_non_null(strstr(json, "\"family\":\"ipv6\",\"saddr\":\"fd00:215::1\",\"sport\":40000,"
+				     "\"daddr\":\"::ffff:10.0.0.2\""));
+	assert_null(strstr(json, "\"sock\""));
+	/* escapes in the middle of plain runs */
+	e.flags |= NWT_PKT_F_OWNER_KNOWN;
+	e.hdr.pid = 42;
+	memcpy(e.hdr.comm, "py\"th\\on\001x", 11);
+	assert_int_equal(nwt_decode_event(&e, sizeof(e) - NWT_HTTP_LEN, 0, &rec), 0);
+	json[nwt_packet_json_format(&rec, json, sizeof(json))] = '\0';
+	assert_non_null(strstr(json, "\"pid\":42,\"comm\":\"py\\\"th\\\\on\\u0001x\",\"family\""));
+}
+
 static void no_ack_flag_no_ack_field(void **state)
 {
 	struct nwt_packet_event e = tx_event();
@@ -91,6 +129,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(unobserved_boundary_merges_layers),
+		cmocka_unit_test(json_line_is_exact),
 		cmocka_unit_test(no_ack_flag_no_ack_field),
 		cmocka_unit_test(http_lines),
 	};

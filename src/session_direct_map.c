@@ -1,0 +1,85 @@
+/*
+ * Runs probes/direct_map.bpf.c once: a separate, tiny module, compiled only
+ * when -H needs it on a kernel that randomises page_offset_base and keeps it
+ * out of /proc/kallsyms.
+ */
+#include "session_direct_map.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bpf_defines.h"
+#include "bpf_loader.h"
+#include "probe_source.h"
+
+struct dm_search {		/* probes/direct_map.bpf.c */
+	uint64_t pfn;
+	uint64_t magic[2];
+	uint64_t found;
+};
+
+static void unavailable(struct nwt_direct_map *dm, const char *why)
+{
+	dm->source = NWT_DM_UNAVAILABLE;
+	snprintf(dm->reason, sizeof(dm->reason), "calibrating page_offset_base: %.150s", why);
+}
+
+static void search(struct nwt_direct_map *dm, const struct nwt_dm_magic *magic, int verbose)
+{
+	const struct nwt_embedded_file *src = nwt_embedded_find("direct_map.bpf.c");
+	struct nwt_cflags cf = { 0 };
+	struct dm_search s = { .pfn = magic->pfn };
+	struct nwt_bpf *bpf = NULL;
+	unsigned long long pfn_after;
+	uint32_t zero = 0;
+	char *text, err[600];
+
+	if (!src || !(text = strndup(src->text, src->len))) {
+		unavailable(dm, "probe source missing");
+		return;
+	}
+	memcpy(s.magic, magic->bytes, sizeof(s.magic));
+	if (nwt_cflags_add(&cf, "-DNWT_DM_MAX_GIB=%u", dm->max_gib) ||
+	    nwt_bpf_compile(&bpf, text, &cf, verbose, err, sizeof(err)) ||
+	    nwt_bpf_map_update(bpf, "dm_search", &zero, &s) ||
+	    nwt_bpf_run_once(bpf, "nwt_dm_calibrate", verbose, err, sizeof(err)) ||
+	    nwt_bpf_map_lookup(bpf, "dm_search", &zero, &s))
+		unavailable(dm, bpf ? err : "cannot compile the calibration probe");
+	else if (!s.found)
+		unavailable(dm, "the known page was not found in the direct map");
+	else if (nwt_dm_magic_pfn(magic, &pfn_after) || pfn_after != magic->pfn)
+		unavailable(dm, "the known page moved while it was searched");
+	else {
+		dm->source = NWT_DM_CALIBRATED;
+		dm->page_offset_base = s.found;
+	}
+	nwt_bpf_close(bpf);
+	nwt_cflags_free(&cf);
+	free(text);
+}
+
+void nwt_direct_map_calibrate(struct nwt_direct_map *dm, int verbose)
+{
+	struct nwt_dm_magic magic;
+	char why[96];
+	int err;
+
+	if (dm->source != NWT_DM_CALIBRATE)
+		return;
+	err = nwt_dm_magic_create(&magic);
+	if (err) {
+		snprintf(why, sizeof(why), "no page frame from /proc/self/pagemap: %s",
+			 strerror(-err));
+		unavailable(dm, why);
+		return;
+	}
+	search(dm, &magic, verbose);
+	nwt_dm_magic_free(&magic);
+	if (verbose) {
+		char line[256];
+
+		fprintf(stderr, "nwtrace: page fragments: %s\n",
+			nwt_direct_map_describe(dm, line, sizeof(line)));
+	}
+}
