@@ -29,10 +29,13 @@ struct nwt_pkt_state {
 	u32 ack;
 	u32 payload_len;
 	u32 ifindex;
+	u32 owner_pid;		/* tx, per-CPU slot only: owner when the queue point ran */
 	u8 tcp_flags;
 	u8 http_len;
-	u8 pad[2];
+	u8 has_owner;
+	u8 pad;
 	char ifname[16];
+	char owner_comm[NWT_COMM_LEN];
 #ifdef NWT_PKT_HTTP
 	char http[NWT_HTTP_LEN];
 #endif
@@ -138,8 +141,14 @@ static __always_inline bool nwt_pkt_wanted(const struct nwt_pkt_state *st, u8 di
 	return nwt_filter(&local, pid);
 }
 
+/*
+ * The owner comes from the socket table (owner), the current task (cur_comm
+ * with cur_pid: the caller read them once for all its records) or else the
+ * copy the state carries.
+ */
 static __always_inline void nwt_pkt_emit(u32 type, u8 dir, u8 point, const struct nwt_pkt_state *st,
-					 const struct nwt_pkt_sock *owner, bool owner_is_current)
+					 const struct nwt_pkt_sock *owner, const char *cur_comm,
+					 u32 cur_pid)
 {
 	u32 size = sizeof(struct nwt_packet_event);
 	struct nwt_packet_event *e;
@@ -154,13 +163,17 @@ static __always_inline void nwt_pkt_emit(u32 type, u8 dir, u8 point, const struc
 	e->hdr.type = type;
 	e->hdr.pid = 0;
 	e->flags = 0;
-	if (owner_is_current) {
-		e->hdr.pid = nwt_current_tgid();
-		bpf_get_current_comm(e->hdr.comm, sizeof(e->hdr.comm));
+	if (cur_comm) {
+		e->hdr.pid = cur_pid;
+		__builtin_memcpy(e->hdr.comm, cur_comm, sizeof(e->hdr.comm));
 		e->flags |= NWT_PKT_F_OWNER_KNOWN;
 	} else if (owner && owner->has_owner) {
 		e->hdr.pid = owner->pid;
 		__builtin_memcpy(e->hdr.comm, owner->comm, sizeof(e->hdr.comm));
+		e->flags |= NWT_PKT_F_OWNER_KNOWN;
+	} else if (!owner && st->has_owner) {
+		e->hdr.pid = st->owner_pid;
+		__builtin_memcpy(e->hdr.comm, st->owner_comm, sizeof(e->hdr.comm));
 		e->flags |= NWT_PKT_F_OWNER_KNOWN;
 	} else {
 		__builtin_memset(e->hdr.comm, 0, sizeof(e->hdr.comm));
@@ -205,7 +218,7 @@ static __always_inline void nwt_pkt_hop(u64 skb, u64 sk, u8 dir, u8 point, bool 
 	st.ts[0] = bpf_ktime_get_ns();
 	owner = sk ? pkt_socks.lookup(&sk) : NULL;
 	if (nwt_pkt_wanted(&st, dir, owner && owner->has_owner ? owner->pid : 0))
-		nwt_pkt_emit(NWT_EVENT_HOP, dir, point, &st, owner, false);
+		nwt_pkt_emit(NWT_EVENT_HOP, dir, point, &st, owner, NULL, 0);
 #endif
 }
 
@@ -287,6 +300,16 @@ static __always_inline void nwt_pkt_tx_queue(u64 skb)
 		st.ts[NWT_PT_TX_TCP] = nwt_pkt_sent_at(owner, st.seq);
 	st.ts[NWT_PT_TX_QUEUE] = bpf_ktime_get_ns();
 	if (nwt_pkt_tx_direct(skb, st.dev) && (slot = pkt_tx_slots.lookup(&idx))) {
+		/*
+		 * Driver transmit follows at once on this CPU, with bottom halves
+		 * off: the owner known now is the one it would look up, so it
+		 * travels with the state and saves a hash lookup there.
+		 */
+		if (owner && owner->has_owner) {
+			st.has_owner = 1;
+			st.owner_pid = owner->pid;
+			__builtin_memcpy(st.owner_comm, owner->comm, sizeof(st.owner_comm));
+		}
 		slot->skb = skb;
 		slot->st = st;
 		if (known)
@@ -318,8 +341,10 @@ static __always_inline void nwt_pkt_tx_xmit(u64 skb)
 		return;
 	st->ts[NWT_PT_TX_XMIT] = bpf_ktime_get_ns();
 	sk = st->sk;
-	owner = sk ? pkt_socks.lookup(&sk) : NULL;
-	nwt_pkt_emit(NWT_EVENT_PACKET, NWT_DIR_TX, NWT_PT_TX_XMIT, st, owner, false);
+	owner = NULL;		/* in a slot: the state carries the owner */
+	if (!in_slot && sk)	/* a qdisc was in between: the owner as of now */
+		owner = pkt_socks.lookup(&sk);
+	nwt_pkt_emit(NWT_EVENT_PACKET, NWT_DIR_TX, NWT_PT_TX_XMIT, st, owner, NULL, 0);
 	if (in_slot)
 		slot->skb = 0;
 	else
@@ -418,7 +443,7 @@ static __always_inline void nwt_pkt_rx_tcp(u64 sk, u64 skb)
 		pkt_rx_wait.update(&key, &st);
 		return;
 	}
-	nwt_pkt_emit(NWT_EVENT_PACKET, NWT_DIR_RX, NWT_PT_RX_TCP, &st, owner, false);
+	nwt_pkt_emit(NWT_EVENT_PACKET, NWT_DIR_RX, NWT_PT_RX_TCP, &st, owner, NULL, 0);
 #endif
 }
 
@@ -480,6 +505,9 @@ static __always_inline void nwt_pkt_rx_sock(u64 skb, u32 len)
 	struct nwt_wait_slot *claimed;
 	u32 copied_seq = 0, end, seq;
 	u64 now = bpf_ktime_get_ns();
+	u32 pid = 0;
+	char comm[NWT_COMM_LEN];
+	bool know_task = false;
 	const int sock = NWT_PT_RX_SOCK - NWT_PT_RX_DEV;
 
 	NWT_READ_FIELD(copied_seq, sk, NWT_OFF_TCP_COPIED_SEQ);
@@ -500,7 +528,12 @@ static __always_inline void nwt_pkt_rx_sock(u64 skb, u32 len)
 		if (!st)
 			break;
 		st->ts[sock] = now;
-		nwt_pkt_emit(NWT_EVENT_PACKET, NWT_DIR_RX, NWT_PT_RX_SOCK, st, NULL, true);
+		if (!know_task) {	/* once for all records of this read and the socket */
+			pid = nwt_current_tgid();
+			bpf_get_current_comm(comm, sizeof(comm));
+			know_task = true;
+		}
+		nwt_pkt_emit(NWT_EVENT_PACKET, NWT_DIR_RX, NWT_PT_RX_SOCK, st, NULL, comm, pid);
 		seq += st->payload_len;
 		nwt_wait_done(sk, this_seq, claimed);
 		if (!nwt_seq_before(seq, end))
@@ -516,8 +549,13 @@ static __always_inline void nwt_pkt_rx_sock(u64 skb, u32 len)
 		s->rx_next_seq = seq;
 		s->has_rx_next = 1;
 	}
-	s->pid = nwt_current_tgid();
-	bpf_get_current_comm(s->comm, sizeof(s->comm));
+	if (know_task) {
+		s->pid = pid;
+		__builtin_memcpy(s->comm, comm, sizeof(s->comm));
+	} else {
+		s->pid = nwt_current_tgid();
+		bpf_get_current_comm(s->comm, sizeof(s->comm));
+	}
 	s->has_owner = 1;
 #endif
 }
