@@ -169,10 +169,100 @@ static const char *span_name(bool rx, int first, int last)
 	return names[rx][first][last];
 }
 
+/*
+ * Fields that repeat from record to record (the owner, the endpoints, the
+ * interface) are formatted once and copied afterwards: a stream of packets
+ * belongs to a few flows, and their two directions alternate.
+ */
+#define FRAG_KEY_MAX 48
+#define FRAG_TEXT_MAX 192
+#define FRAG_WAYS 4
+
+struct frag_entry {
+	uint8_t key[FRAG_KEY_MAX];
+	size_t len;		/* of text; 0: unused */
+	char text[FRAG_TEXT_MAX];
+};
+
+struct frag_cache {
+	struct frag_entry way[FRAG_WAYS];
+	unsigned int next;	/* round-robin replacement */
+};
+
+/* The cached text for key, or NULL; then the caller formats it and calls frag_store(). */
+static const struct frag_entry *frag_find(const struct frag_cache *c, const uint8_t *key)
+{
+	for (int i = 0; i < FRAG_WAYS; i++)
+		if (c->way[i].len && !memcmp(c->way[i].key, key, FRAG_KEY_MAX))
+			return &c->way[i];
+	return NULL;
+}
+
+static void frag_store(struct frag_cache *c, const uint8_t *key, const char *text, size_t len)
+{
+	struct frag_entry *e = &c->way[c->next++ % FRAG_WAYS];
+
+	if (len >= FRAG_TEXT_MAX)
+		return;		/* cannot happen for these fields; then simply not cached */
+	memcpy(e->key, key, FRAG_KEY_MAX);
+	memcpy(e->text, text, len);
+	e->len = len;
+}
+
+/* Copies the fragment for key into b, formatting it with fmt on a miss. */
+static void put_cached(struct jbuf *b, struct frag_cache *c, const uint8_t *key,
+		       void (*fmt)(struct jbuf *b, const struct nwt_record *rec),
+		       const struct nwt_record *rec)
+{
+	const struct frag_entry *e = frag_find(c, key);
+	char *start = b->p;
+
+	if (e) {
+		put_raw(b, e->text, e->len);
+		return;
+	}
+	fmt(b, rec);
+	if (b->end - b->p > 1)	/* put_raw() did not have to cut it */
+		frag_store(c, key, start, (size_t)(b->p - start));
+}
+
+static void fmt_owner(struct jbuf *b, const struct nwt_record *rec)
+{
+	PUT_KEY(b, "pid");
+	put_u64(b, rec->pid);
+	PUT_KEY(b, "comm");
+	put_json_string(b, rec->comm);
+}
+
+static void fmt_endpoints(struct jbuf *b, const struct nwt_record *rec)
+{
+	PUT_KEY(b, "family");
+	put_json_string(b, rec->family == AF_INET6 ? "ipv6" : "ipv4");
+	PUT_KEY(b, "saddr");
+	put_addr(b, rec->family, rec->saddr);
+	PUT_KEY(b, "sport");
+	put_u64(b, rec->sport);
+	PUT_KEY(b, "daddr");
+	put_addr(b, rec->family, rec->daddr);
+	PUT_KEY(b, "dport");
+	put_u64(b, rec->dport);
+}
+
+static void fmt_iface(struct jbuf *b, const struct nwt_record *rec)
+{
+	PUT_KEY(b, "ifindex");
+	put_u64(b, rec->packet.ifindex);
+	PUT_KEY(b, "ifname");
+	put_json_string(b, rec->packet.ifname);
+}
+
 size_t nwt_packet_json_format(const struct nwt_record *rec, char *out, size_t len)
 {
+	static __thread struct frag_cache owners, endpoints, ifaces;
 	const struct nwt_packet_record *p = &rec->packet;
 	struct jbuf b = { out, out + len };
+	uint8_t key[FRAG_KEY_MAX];
+	uint32_t v;
 	char tmp[64];
 
 	put_str(&b, "{\"type\":");
@@ -180,21 +270,18 @@ size_t nwt_packet_json_format(const struct nwt_record *rec, char *out, size_t le
 	PUT_KEY(&b, "ts");
 	put_iso8601(&b, rec->wall_ns);
 	if (rec->has_pid) {
-		PUT_KEY(&b, "pid");
-		put_u64(&b, rec->pid);
-		PUT_KEY(&b, "comm");
-		put_json_string(&b, rec->comm);
+		memset(key, 0, sizeof(key));
+		memcpy(key, &rec->pid, sizeof(rec->pid));
+		memcpy(key + 4, rec->comm, NWT_COMM_LEN);	/* with its NUL: keys stay distinct */
+		put_cached(&b, &owners, key, fmt_owner, rec);
 	}
-	PUT_KEY(&b, "family");
-	put_json_string(&b, rec->family == AF_INET6 ? "ipv6" : "ipv4");
-	PUT_KEY(&b, "saddr");
-	put_addr(&b, rec->family, rec->saddr);
-	PUT_KEY(&b, "sport");
-	put_u64(&b, rec->sport);
-	PUT_KEY(&b, "daddr");
-	put_addr(&b, rec->family, rec->daddr);
-	PUT_KEY(&b, "dport");
-	put_u64(&b, rec->dport);
+	memset(key, 0, sizeof(key));
+	memcpy(key, &rec->family, sizeof(rec->family));
+	v = (uint32_t)rec->sport << 16 | rec->dport;
+	memcpy(key + 4, &v, 4);
+	memcpy(key + 8, rec->saddr, 16);
+	memcpy(key + 24, rec->daddr, 16);
+	put_cached(&b, &endpoints, key, fmt_endpoints, rec);
 	PUT_KEY(&b, "dir");
 	put_json_string(&b, p->rx ? "rx" : "tx");
 	if (rec->kind == NWT_REC_HOP) {
@@ -212,10 +299,10 @@ size_t nwt_packet_json_format(const struct nwt_record *rec, char *out, size_t le
 	PUT_KEY(&b, "flags");
 	put_json_string(&b, nwt_tcp_flags_text(p->tcp_flags, tmp, sizeof(tmp)));
 	if (p->ifindex) {
-		PUT_KEY(&b, "ifindex");
-		put_u64(&b, p->ifindex);
-		PUT_KEY(&b, "ifname");
-		put_json_string(&b, p->ifname);
+		memset(key, 0, sizeof(key));
+		memcpy(key, &p->ifindex, sizeof(p->ifindex));
+		memcpy(key + 4, p->ifname, sizeof(p->ifname));
+		put_cached(&b, &ifaces, key, fmt_iface, rec);
 	}
 	if (rec->kind == NWT_REC_PACKET)
 		for (int i = 0; i < p->n_spans; i++) {

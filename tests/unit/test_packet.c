@@ -125,6 +125,41 @@ static void http_lines(void **state)
 	assert_int_equal(nwt_http_line("hello world\n", 12, line, sizeof(line)), 0);
 }
 
+/* Owners, endpoints and interfaces are cached as text: a record must read the same on a hit. */
+static void repeated_fields_format_the_same(void **state)
+{
+	struct nwt_packet_event e = tx_event();
+	struct nwt_record rec;
+	char first[8][1024], again[1024];
+
+	(void)state;
+	e.flags |= NWT_PKT_F_OWNER_KNOWN;
+	for (int i = 0; i < 8; i++) {	/* more variants than the caches hold */
+		e.hdr.pid = 100 + i % 3;
+		memcpy(e.hdr.comm, i & 1 ? "a\"b" : "iperf3", 7);
+		e.flow.sport = (__u16)(40000 + i);
+		e.flow.daddr[3] = (__u8)i;
+		e.ifindex = 2 + i % 5;
+		memcpy(e.ifname, i & 2 ? "veth1" : "eth0\0\0", 6);
+		assert_int_equal(nwt_decode_event(&e, sizeof(e) - NWT_HTTP_LEN, 0, &rec), 0);
+		first[i][nwt_packet_json_format(&rec, first[i], sizeof(first[i]))] = '\0';
+	}
+	for (int round = 0; round < 2; round++)
+		for (int i = 7; i >= 0; i -= 1 + round) {
+			e.hdr.pid = 100 + i % 3;
+			memcpy(e.hdr.comm, i & 1 ? "a\"b" : "iperf3", 7);
+			e.flow.sport = (__u16)(40000 + i);
+			e.flow.daddr[3] = (__u8)i;
+			e.ifindex = 2 + i % 5;
+			memcpy(e.ifname, i & 2 ? "veth1" : "eth0\0\0", 6);
+			assert_int_equal(nwt_decode_event(&e, sizeof(e) - NWT_HTTP_LEN, 0, &rec), 0);
+			again[nwt_packet_json_format(&rec, again, sizeof(again))] = '\0';
+			assert_string_equal(again, first[i]);
+		}
+	assert_non_null(strstr(first[1], "\"pid\":101,\"comm\":\"a\\\"b\""));
+	assert_non_null(strstr(first[2], "\"ifindex\":4,\"ifname\":\"veth1\""));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -132,6 +167,7 @@ int main(void)
 		cmocka_unit_test(json_line_is_exact),
 		cmocka_unit_test(no_ack_flag_no_ack_field),
 		cmocka_unit_test(http_lines),
+		cmocka_unit_test(repeated_fields_format_the_same),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
