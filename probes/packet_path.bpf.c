@@ -209,11 +209,13 @@ static __always_inline void nwt_pkt_hop(u64 skb, u64 sk, u8 dir, u8 point, bool 
 	struct nwt_pkt_state st = {};
 	struct nwt_pkt_sock *owner;
 	u64 l3 = nwt_pkt_l3(skb, l3_from_data);
+	u64 skb_sk = 0;
 
-	if (!l3 || !nwt_pkt_parse(skb, l3 + l3_skip, &st))
+	/* skb->sk always into a local: a maybe-NULL out pointer got this rejected on 6.1. */
+	if (!l3 || !nwt_pkt_parse(skb, l3 + l3_skip, &st, &skb_sk))
 		return;
 	if (!sk)
-		NWT_READ_FIELD(sk, skb, NWT_OFF_SKB_SK);
+		sk = skb_sk;
 	st.sk = sk;
 	st.ts[0] = bpf_ktime_get_ns();
 	owner = sk ? pkt_socks.lookup(&sk) : NULL;
@@ -288,9 +290,8 @@ static __always_inline void nwt_pkt_tx_queue(u64 skb)
 	if (known && !known->ts[NWT_PT_TX_QUEUE])
 		st.ts[NWT_PT_TX_IP] = known->ts[NWT_PT_TX_IP];
 #endif
-	if (!nwt_pkt_parse(skb, nwt_pkt_l3(skb, false), &st))
+	if (!nwt_pkt_parse(skb, nwt_pkt_l3(skb, false), &st, &sk))
 		goto forget;
-	NWT_READ_FIELD(sk, skb, NWT_OFF_SKB_SK);
 	st.sk = sk;
 	if (sk)
 		owner = pkt_socks.lookup(&sk);
@@ -411,7 +412,7 @@ static __always_inline void nwt_pkt_rx_tcp(u64 sk, u64 skb)
 		st.dev = slot->st.dev;
 		slot->skb = 0;
 	}
-	if (!nwt_pkt_parse(skb, nwt_pkt_l3(skb, false), &st))
+	if (!nwt_pkt_parse(skb, nwt_pkt_l3(skb, false), &st, NULL))
 		return;
 	st.sk = sk;
 	if (!nwt_pkt_wanted(&st, NWT_DIR_RX, owner && owner->has_owner ? owner->pid : 0))

@@ -72,22 +72,71 @@ static __always_inline void nwt_pkt_http(u64 skb, u64 payload, struct nwt_pkt_st
 }
 #endif
 
-/*
- * Reads the IPv4/IPv6 and TCP headers at l3 into st.  False for anything
- * but TCP or for headers whose lengths make no sense.
- */
-static __always_inline bool nwt_pkt_parse(u64 skb, u64 l3, struct nwt_pkt_state *st)
+/* skb->dev and, when sk is not NULL, skb->sk: neighbours in sk_buff (16 and 24), one read. */
+static __always_inline u64 nwt_pkt_dev_sk(u64 skb, u64 *sk)
 {
-	u8 ip[60];		/* IP header and, when it is 20 or 40 bytes, the TCP header */
+	u64 dev = 0;
+
+#if !defined(NWT_OFFSETS_FROM_HEADERS) && NWT_OFF_SKB_SK == NWT_OFF_SKB_DEV + 8
+	if (sk) {
+		u64 w[2] = {};
+
+		bpf_probe_read_kernel(w, sizeof(w), (const char *)skb + NWT_OFF_SKB_DEV);
+		*sk = w[1];
+		return w[0];
+	}
+#else
+	if (sk)
+		NWT_READ_FIELD(*sk, skb, NWT_OFF_SKB_SK);
+#endif
+	NWT_READ_FIELD(dev, skb, NWT_OFF_SKB_DEV);
+	return dev;
+}
+
+/*
+ * dev->ifindex and dev->name: one read when they are close (224 and 280 on
+ * 6.18), into the caller's header buffer, which is sized for it: with --hops
+ * and -H a second buffer would not fit the 512-byte BPF stack.
+ */
+#if !defined(NWT_OFFSETS_FROM_HEADERS) && NWT_OFF_NETDEV_NAME > NWT_OFF_NETDEV_IFINDEX && \
+	NWT_OFF_NETDEV_NAME + 16 - NWT_OFF_NETDEV_IFINDEX <= 96
+#define NWT_IFACE_WINDOW (NWT_OFF_NETDEV_NAME + 16 - NWT_OFF_NETDEV_IFINDEX)
+#else
+#define NWT_IFACE_WINDOW 0
+#endif
+#define NWT_HDR_BUF (NWT_IFACE_WINDOW > 60 ? NWT_IFACE_WINDOW : 60)
+
+static __always_inline void nwt_pkt_iface(u64 dev, struct nwt_pkt_state *st, u8 *w)
+{
+#if NWT_IFACE_WINDOW
+	if (bpf_probe_read_kernel(w, NWT_IFACE_WINDOW, (const char *)dev + NWT_OFF_NETDEV_IFINDEX))
+		return;
+	__builtin_memcpy(&st->ifindex, w, sizeof(st->ifindex));
+	__builtin_memcpy(st->ifname, w + NWT_OFF_NETDEV_NAME - NWT_OFF_NETDEV_IFINDEX,
+			 sizeof(st->ifname));
+#else
+	NWT_READ_FIELD(st->ifindex, dev, NWT_OFF_NETDEV_IFINDEX);
+	bpf_probe_read_kernel(st->ifname, sizeof(st->ifname), (const char *)dev + NWT_OFF_NETDEV_NAME);
+#endif
+}
+
+/*
+ * Reads the IPv4/IPv6 and TCP headers at l3 into st, and skb->sk into *sk
+ * when sk is not NULL.  False for anything but TCP or for headers whose
+ * lengths make no sense.
+ */
+static __always_inline bool nwt_pkt_parse(u64 skb, u64 l3, struct nwt_pkt_state *st, u64 *sk)
+{
+	u8 ip[NWT_HDR_BUF];	/* IP header and, when it is 20 or 40 bytes, the TCP header */
 	u8 th[20];
-	u64 l4, dev = 0;
+	u64 l4, dev;
 	u32 l3_payload, hlen;
 	bool with_th = true;
 
 	if (!l3)
 		return false;
 	/* Near the end of a mapping the longer read can fail where 40 bytes would not. */
-	if (bpf_probe_read_kernel(ip, sizeof(ip), (void *)l3)) {
+	if (bpf_probe_read_kernel(ip, 60, (void *)l3)) {
 		with_th = false;
 		if (bpf_probe_read_kernel(ip, 40, (void *)l3))
 			return false;
@@ -128,15 +177,12 @@ static __always_inline bool nwt_pkt_parse(u64 skb, u64 l3, struct nwt_pkt_state 
 	st->ack = ((u32)th[8] << 24) | ((u32)th[9] << 16) | ((u32)th[10] << 8) | th[11];
 	st->tcp_flags = th[13];
 	st->payload_len = l3_payload > hlen ? l3_payload - hlen : 0;
-	NWT_READ_FIELD(dev, skb, NWT_OFF_SKB_DEV);
+	dev = nwt_pkt_dev_sk(skb, sk);
 	if (!dev)
 		dev = st->dev;
 	st->dev = dev;
-	if (dev) {
-		NWT_READ_FIELD(st->ifindex, dev, NWT_OFF_NETDEV_IFINDEX);
-		bpf_probe_read_kernel(st->ifname, sizeof(st->ifname),
-				      (const char *)dev + NWT_OFF_NETDEV_NAME);
-	}
+	if (dev)
+		nwt_pkt_iface(dev, st, ip);	/* the headers are parsed: reuse */
 #ifdef NWT_PKT_HTTP
 	nwt_pkt_http(skb, l4 + hlen, st);
 #endif
