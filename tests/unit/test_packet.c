@@ -136,7 +136,7 @@ static void repeated_fields_format_the_same(void **state)
 	e.flags |= NWT_PKT_F_OWNER_KNOWN;
 	for (int i = 0; i < 8; i++) {	/* more variants than the caches hold */
 		e.hdr.pid = 100 + i % 3;
-		memcpy(e.hdr.comm, i & 1 ? "a\"b" : "iperf3", 7);
+		snprintf(e.hdr.comm, sizeof(e.hdr.comm), "%s", i & 1 ? "a\"b" : "iperf3");
 		e.flow.sport = (__u16)(40000 + i);
 		e.flow.daddr[3] = (__u8)i;
 		e.ifindex = 2 + i % 5;
@@ -147,7 +147,7 @@ static void repeated_fields_format_the_same(void **state)
 	for (int round = 0; round < 2; round++)
 		for (int i = 7; i >= 0; i -= 1 + round) {
 			e.hdr.pid = 100 + i % 3;
-			memcpy(e.hdr.comm, i & 1 ? "a\"b" : "iperf3", 7);
+			snprintf(e.hdr.comm, sizeof(e.hdr.comm), "%s", i & 1 ? "a\"b" : "iperf3");
 			e.flow.sport = (__u16)(40000 + i);
 			e.flow.daddr[3] = (__u8)i;
 			e.ifindex = 2 + i % 5;
