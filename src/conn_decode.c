@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "event_decode.h"
 #include "tcp_state.h"
 
 int nwt_decode_conn_sample(const void *data, size_t size, int64_t monotonic_to_wall_ns,

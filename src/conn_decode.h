@@ -22,9 +22,5 @@ int nwt_decode_retrans(const void *data, size_t size, int64_t monotonic_to_wall_
 /* -S: a lifecycle record (connect, accept, ..., close) seen as a plain transition. */
 void nwt_record_as_transition(struct nwt_record *rec);
 
-/* event_decode.c */
-void nwt_decode_header(const struct nwt_event_header *hdr, int64_t offset,
-		       struct nwt_record *rec);
-void nwt_decode_flow(const struct nwt_flow *flow, struct nwt_record *rec);
 
 #endif

@@ -33,8 +33,8 @@ int64_t nwt_monotonic_to_wall_offset(void)
 	return ((int64_t)wall.tv_sec - mono.tv_sec) * 1000000000LL + (wall.tv_nsec - mono.tv_nsec);
 }
 
-static void decode_header(const struct nwt_event_header *hdr, int64_t offset,
-			  struct nwt_record *rec)
+void nwt_decode_header(const struct nwt_event_header *hdr, int64_t offset,
+		       struct nwt_record *rec)
 {
 	rec->wall_ns = hdr->ts_ns + offset;
 	rec->pid = hdr->pid;
@@ -42,7 +42,7 @@ static void decode_header(const struct nwt_event_header *hdr, int64_t offset,
 	rec->comm[NWT_COMM_LEN] = '\0';
 }
 
-static void decode_flow(const struct nwt_flow *flow, struct nwt_record *rec)
+void nwt_decode_flow(const struct nwt_flow *flow, struct nwt_record *rec)
 {
 	rec->family = flow->family;
 	memcpy(rec->saddr, flow->saddr, sizeof(rec->saddr));
@@ -73,8 +73,8 @@ static int decode_tcp_state(const void *data, size_t size, int64_t offset,
 	if (size < sizeof(e))
 		return -EINVAL;
 	memcpy(&e, data, sizeof(e));	/* the ring slot may be reused once we return */
-	decode_header(&e.hdr, offset, rec);
-	decode_flow(&e.flow, rec);
+	nwt_decode_header(&e.hdr, offset, rec);
+	nwt_decode_flow(&e.flow, rec);
 	rec->has_pid = e.flags & NWT_STATE_F_OWNER_KNOWN;
 	rec->kind = tcp_state_kind(&e);
 	tc->sock_id = e.sock_id;
@@ -115,16 +115,4 @@ int nwt_decode_event(const void *data, size_t size, int64_t monotonic_to_wall_ns
 	default:
 		return -EINVAL;
 	}
-}
-
-/* Shared with conn_decode.c. */
-void nwt_decode_header(const struct nwt_event_header *hdr, int64_t offset,
-		       struct nwt_record *rec)
-{
-	decode_header(hdr, offset, rec);
-}
-
-void nwt_decode_flow(const struct nwt_flow *flow, struct nwt_record *rec)
-{
-	decode_flow(flow, rec);
 }

@@ -18,6 +18,11 @@ int nwt_decode_event(const void *data, size_t size, int64_t monotonic_to_wall_ns
 int nwt_decode_fault(const void *data, size_t size, int64_t monotonic_to_wall_ns,
 		     struct nwt_record *rec);
 
+/* The parts every record starts with, for the per-feature decoders. */
+void nwt_decode_header(const struct nwt_event_header *hdr, int64_t monotonic_to_wall_ns,
+		       struct nwt_record *rec);
+void nwt_decode_flow(const struct nwt_flow *flow, struct nwt_record *rec);
+
 /* CLOCK_REALTIME - CLOCK_MONOTONIC, now. */
 int64_t nwt_monotonic_to_wall_offset(void);
 

@@ -26,11 +26,8 @@ int nwt_decode_fault(const void *data, size_t size, int64_t monotonic_to_wall_ns
 	if (e.kind == 0 || e.kind >= NWT_FAULT_KIND_MAX)
 		return -EINVAL;
 	rec->kind = kind_of_fault[e.kind];
-	rec->wall_ns = e.hdr.ts_ns + monotonic_to_wall_ns;
+	nwt_decode_header(&e.hdr, monotonic_to_wall_ns, rec);
 	rec->has_pid = e.flags & NWT_FAULT_F_OWNER;
-	rec->pid = e.hdr.pid;
-	memcpy(rec->comm, e.hdr.comm, NWT_COMM_LEN);
-	rec->comm[NWT_COMM_LEN] = '\0';
 	if (e.flags & NWT_FAULT_F_FLOW) {
 		rec->family = e.flow.family;
 		memcpy(rec->saddr, e.flow.saddr, sizeof(rec->saddr));

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "event_decode.h"
+
 static const char *const layer_names[NWT_LAYER_MAX] = {
 	[NWT_LAYER_TX_TCP] = "tcp_us",	 [NWT_LAYER_TX_IP] = "ip_us",
 	[NWT_LAYER_TX_QDISC] = "qdisc_us", [NWT_LAYER_RX_MAC] = "mac_us",
@@ -103,14 +105,8 @@ int nwt_decode_packet(const void *data, size_t size, struct nwt_record *rec)
 		return -EINVAL;
 	rec->kind = e.hdr.type == NWT_EVENT_HOP ? NWT_REC_HOP : NWT_REC_PACKET;
 	rec->has_pid = e.flags & NWT_PKT_F_OWNER_KNOWN;
-	rec->pid = e.hdr.pid;
-	memcpy(rec->comm, e.hdr.comm, NWT_COMM_LEN);
-	rec->comm[NWT_COMM_LEN] = '\0';
-	rec->family = e.flow.family;
-	memcpy(rec->saddr, e.flow.saddr, sizeof(rec->saddr));
-	memcpy(rec->daddr, e.flow.daddr, sizeof(rec->daddr));
-	rec->sport = e.flow.sport;
-	rec->dport = e.flow.dport;
+	nwt_decode_header(&e.hdr, 0, rec);	/* the caller adds the clock offset */
+	nwt_decode_flow(&e.flow, rec);
 	p->sock_id = e.sock_id;
 	p->rx = e.direction == NWT_DIR_RX;
 	p->point = e.point;
