@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --test
-scripts/build.sh
+scripts/build.sh -DNWT_BUILD_TESTS=ON
 (cd build && ctest --output-on-failure --timeout 300 -LE kprobe-vm)
 BUILD_DIR=build-sanitize scripts/build.sh -DNWT_SANITIZE=ON
 (cd build-sanitize && ctest --output-on-failure -L unit)
