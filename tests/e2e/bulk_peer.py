@@ -4,22 +4,14 @@
   bulk_peer.py client ADDR PORT BYTES    send BYTES in 16 KiB writes, wait for the reply
 Prints one JSON line: the client's local port (client) or bytes received (server).
 """
-import json
 import socket
 import sys
 
-
-def family_of(addr):
-    return socket.AF_INET6 if ":" in addr else socket.AF_INET
+from peer_common import listen, say
 
 
 def server(addr, port):
-    srv = socket.socket(family_of(addr), socket.SOCK_STREAM)
-    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    srv.bind((addr, port))
-    srv.listen(4)
-    srv.settimeout(30)
-    print(json.dumps({"listening": True}), flush=True)
+    srv = listen(addr, port, 4, 30)
     conn, _ = srv.accept()
     conn.settimeout(30)
     total = 0
@@ -30,7 +22,7 @@ def server(addr, port):
         total += len(data)
     conn.sendall(b"done")
     conn.close()
-    print(json.dumps({"received": total}), flush=True)
+    say(received=total)
 
 
 def client(addr, port, nbytes):
@@ -45,7 +37,7 @@ def client(addr, port, nbytes):
     conn.shutdown(socket.SHUT_WR)
     conn.recv(16)
     conn.close()
-    print(json.dumps({"sport": sport, "sent": sent}), flush=True)
+    say(sport=sport, sent=sent)
 
 
 if __name__ == "__main__":

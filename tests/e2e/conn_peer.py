@@ -11,28 +11,16 @@
 JSON lines on stdout say where each side is, so a test can look at an idle
 connection and then close it.
 """
-import json
 import socket
 import sys
+
+from peer_common import listen, say
 
 CHUNK = 65536
 
 
-def family_of(addr):
-    return socket.AF_INET6 if ":" in addr else socket.AF_INET
-
-
-def say(**kw):
-    print(json.dumps(kw), flush=True)
-
-
 def server(addr, port, send_bytes, recv_bytes):
-    srv = socket.socket(family_of(addr), socket.SOCK_STREAM)
-    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    srv.bind((addr, port))
-    srv.listen(4)
-    srv.settimeout(30)
-    say(listening=True)
+    srv = listen(addr, port, 4, 30)
     conn, _ = srv.accept()
     srv.close()
     conn.settimeout(60)

@@ -9,27 +9,19 @@
   fault_peer.py badseq SADDR ADDR PORT      connect, then one segment of that
                                             connection 2^30 bytes beyond what it sent
 """
-import json
 import socket
 import struct
 import sys
 import time
 
+from peer_common import listen, say
+
 TCP_REPAIR, TCP_REPAIR_QUEUE, TCP_QUEUE_SEQ = 19, 20, 21
 TCP_RECV_QUEUE, TCP_SEND_QUEUE = 1, 2
 
 
-def out(**kw):
-    print(json.dumps(kw), flush=True)
-
-
 def hold(addr, port, seconds):
-    srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    srv.bind((addr, port))
-    srv.listen(1)
-    srv.settimeout(20)
-    out(listening=True)
+    srv = listen(addr, port, 1, 20)
     conn, _ = srv.accept()
     conn.settimeout(seconds)
     deadline = time.time() + seconds
@@ -55,7 +47,7 @@ def connect_from(addr, port, sport, timeout):
     except socket.timeout:
         result = "timeout"
     s.close()
-    out(sport=sport, result=result)
+    say(sport=sport, result=result)
 
 
 def badcsum(saddr, addr, port, sport, seq):
@@ -63,7 +55,7 @@ def badcsum(saddr, addr, port, sport, seq):
     conf.verb = 0
     send(IP(src=saddr, dst=addr) / TCP(sport=sport, dport=port, flags="S", seq=seq,
                                         chksum=0xdead))
-    out(sport=sport, seq=seq)
+    say(sport=sport, seq=seq)
 
 
 def queue_seq(s, queue):
@@ -88,7 +80,7 @@ def badseq(saddr, addr, port):
                                         ack=rcv_nxt) / b"x")
     time.sleep(0.3)
     s.close()
-    out(sport=sport, seq=bad, snd_nxt=snd_nxt)
+    say(sport=sport, seq=bad, snd_nxt=snd_nxt)
 
 
 if __name__ == "__main__":

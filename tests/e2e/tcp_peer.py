@@ -3,29 +3,21 @@
   tcp_peer.py server ADDR PORT N   listen, accept N connections, echo, close
   tcp_peer.py client ADDR PORT N   open N connections, send a little, close
 """
-import json
 import socket
 import sys
 
-
-def family_of(addr):
-    return socket.AF_INET6 if ":" in addr else socket.AF_INET
+from peer_common import listen, say
 
 
 def server(addr, port, count):
-    srv = socket.socket(family_of(addr), socket.SOCK_STREAM)
-    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    srv.bind((addr, port))
-    srv.listen(16)
-    srv.settimeout(20)
-    print(json.dumps({"listening": True}), flush=True)
+    srv = listen(addr, port, 16, 20)
     for _ in range(count):
         conn, peer = srv.accept()
         conn.settimeout(10)
         data = conn.recv(4096)
         conn.sendall(data)
         conn.close()
-        print(json.dumps({"peer": peer[0], "peer_port": peer[1]}), flush=True)
+        say(peer=peer[0], peer_port=peer[1])
     srv.close()
 
 
@@ -36,7 +28,7 @@ def client(addr, port, count):
         conn.sendall(b"ping\n")
         conn.recv(4096)
         conn.close()
-        print(json.dumps({"sport": sport}), flush=True)
+        say(sport=sport)
 
 
 if __name__ == "__main__":
