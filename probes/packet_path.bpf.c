@@ -129,6 +129,60 @@ static __always_inline bool nwt_seq_before(u32 a, u32 b)
 
 #include "pkt_headers.h"
 
+/*
+ * What a packet's device says (ifindex, name, whether its transmit queue
+ * has a qdisc) changes rarely but costs three to five reads: each CPU keeps
+ * it for its last few devices and reads it again after NWT_DEV_MEMO_NS, so a
+ * renamed device or a new qdisc shows within that time.
+ */
+#define NWT_DEV_MEMO_SLOTS 4	/* per CPU: power of two */
+#define NWT_DEV_MEMO_NS 100000000ULL
+
+struct nwt_dev_memo {
+	u64 dev;
+	u64 read_ns;
+	u32 ifindex;
+	u16 queue_mapping;	/* the queue tx_direct is for */
+	u8 tx_direct;
+	u8 tx_known;
+	char name[16];
+};
+
+BPF_PERCPU_ARRAY(dev_memo, struct nwt_dev_memo, NWT_DEV_MEMO_SLOTS);
+
+/* Fills st's ifindex and ifname from dev; true if dev transmits on queue qm at once (want_tx). */
+static __always_inline bool nwt_pkt_dev(u64 dev, u16 qm, bool want_tx, u64 now,
+					struct nwt_pkt_state *st)
+{
+	u32 idx = (u32)(dev >> 10) & (NWT_DEV_MEMO_SLOTS - 1);
+	struct nwt_dev_memo *m;
+
+	st->dev = dev;
+	if (!dev)
+		return false;
+	m = dev_memo.lookup(&idx);
+	if (!m)
+		return false;
+	if (m->dev != dev || now - m->read_ns > NWT_DEV_MEMO_NS) {
+		m->dev = dev;
+		m->read_ns = now;
+		m->ifindex = 0;
+		m->name[0] = '\0';
+		m->tx_known = 0;
+		nwt_dev_iface_read(dev, &m->ifindex, m->name);
+	}
+	st->ifindex = m->ifindex;
+	__builtin_memcpy(st->ifname, m->name, sizeof(st->ifname));
+	if (!want_tx)
+		return false;
+	if (!m->tx_known || m->queue_mapping != qm) {
+		m->tx_direct = nwt_dev_tx_direct(dev, qm);
+		m->queue_mapping = qm;
+		m->tx_known = 1;
+	}
+	return m->tx_direct;
+}
+
 /* The filters see ports from the local side: --sport is the local port. */
 static __always_inline bool nwt_pkt_wanted(const struct nwt_pkt_state *st, u8 dir, u32 pid)
 {
@@ -208,16 +262,19 @@ static __always_inline void nwt_pkt_hop(u64 skb, u64 sk, u8 dir, u8 point, bool 
 #ifdef NWT_PKT_HOPS
 	struct nwt_pkt_state st = {};
 	struct nwt_pkt_sock *owner;
-	u64 l3 = nwt_pkt_l3(skb, l3_from_data);
-	u64 skb_sk = 0;
+	struct nwt_skb_fields f;
+	u64 l3;
 
-	/* skb->sk always into a local: a maybe-NULL out pointer got this rejected on 6.1. */
-	if (!l3 || !nwt_pkt_parse(skb, l3 + l3_skip, &st, &skb_sk))
+	if (!nwt_skb_fields_read(skb, &f))
+		return;
+	l3 = l3_from_data ? nwt_skb_data(skb) : nwt_skb_l3(&f);
+	if (!l3 || !nwt_pkt_parse(skb, l3 + l3_skip, &st))
 		return;
 	if (!sk)
-		sk = skb_sk;
+		sk = f.sk;
 	st.sk = sk;
 	st.ts[0] = bpf_ktime_get_ns();
+	nwt_pkt_dev(f.dev, 0, false, st.ts[0], &st);
 	owner = sk ? pkt_socks.lookup(&sk) : NULL;
 	if (nwt_pkt_wanted(&st, dir, owner && owner->has_owner ? owner->pid : 0))
 		nwt_pkt_emit(NWT_EVENT_HOP, dir, point, &st, owner, NULL, 0);
@@ -281,8 +338,10 @@ static __always_inline void nwt_pkt_tx_queue(u64 skb)
 	struct nwt_pkt_state *known = NULL;
 	struct nwt_pkt_sock *owner = NULL;
 	struct nwt_pkt_slot *slot;
+	struct nwt_skb_fields f;
 	u32 idx = nwt_pkt_slot_index(skb);
-	u64 sk = 0;
+	u64 now, sk;
+	bool direct;
 
 #if defined(NWT_USE_PKT_TX_IP_KPROBE)
 	/* Only the kprobe chain stamps the IP layer before this point. */
@@ -290,8 +349,9 @@ static __always_inline void nwt_pkt_tx_queue(u64 skb)
 	if (known && !known->ts[NWT_PT_TX_QUEUE])
 		st.ts[NWT_PT_TX_IP] = known->ts[NWT_PT_TX_IP];
 #endif
-	if (!nwt_pkt_parse(skb, nwt_pkt_l3(skb, false), &st, &sk))
+	if (!nwt_skb_fields_read(skb, &f) || !nwt_pkt_parse(skb, nwt_skb_l3(&f), &st))
 		goto forget;
+	sk = f.sk;
 	st.sk = sk;
 	if (sk)
 		owner = pkt_socks.lookup(&sk);
@@ -299,8 +359,10 @@ static __always_inline void nwt_pkt_tx_queue(u64 skb)
 		goto forget;
 	if (owner && st.payload_len)
 		st.ts[NWT_PT_TX_TCP] = nwt_pkt_sent_at(owner, st.seq);
-	st.ts[NWT_PT_TX_QUEUE] = bpf_ktime_get_ns();
-	if (nwt_pkt_tx_direct(skb, st.dev) && (slot = pkt_tx_slots.lookup(&idx))) {
+	now = bpf_ktime_get_ns();
+	st.ts[NWT_PT_TX_QUEUE] = now;
+	direct = nwt_pkt_dev(f.dev, f.queue_mapping, true, now, &st);
+	if (direct && (slot = pkt_tx_slots.lookup(&idx))) {
 		/*
 		 * Driver transmit follows at once on this CPU, with bottom halves
 		 * off: the owner known now is the one it would look up, so it
@@ -404,6 +466,7 @@ static __always_inline void nwt_pkt_rx_tcp(u64 sk, u64 skb)
 	u32 idx = nwt_pkt_slot_index(skb);
 	struct nwt_pkt_slot *slot = pkt_rx_slots.lookup(&idx);
 	struct nwt_pkt_sock *owner = pkt_socks.lookup(&sk);
+	struct nwt_skb_fields f;
 	const int tcp = NWT_PT_RX_TCP - NWT_PT_RX_DEV;
 
 	if (slot && slot->skb == skb) {
@@ -412,12 +475,14 @@ static __always_inline void nwt_pkt_rx_tcp(u64 sk, u64 skb)
 		st.dev = slot->st.dev;
 		slot->skb = 0;
 	}
-	if (!nwt_pkt_parse(skb, nwt_pkt_l3(skb, false), &st, NULL))
+	if (!nwt_skb_fields_read(skb, &f) || !nwt_pkt_parse(skb, nwt_skb_l3(&f), &st))
 		return;
 	st.sk = sk;
 	if (!nwt_pkt_wanted(&st, NWT_DIR_RX, owner && owner->has_owner ? owner->pid : 0))
 		return;
 	st.ts[tcp] = bpf_ktime_get_ns();
+	/* TCP may have cleared skb->dev: the device seen at receive then names it. */
+	nwt_pkt_dev(f.dev ? f.dev : st.dev, 0, false, st.ts[tcp], &st);
 	if (st.payload_len) {
 		struct nwt_pkt_wait_key key = { .sk = sk, .seq = st.seq };
 		u32 idx = nwt_wait_index(sk, st.seq);

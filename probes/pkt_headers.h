@@ -8,32 +8,107 @@
 #ifndef NWT_PKT_HEADERS_H
 #define NWT_PKT_HEADERS_H
 
-/* Where the network header starts: skb->data before the IP layer has set it. */
-static __always_inline u64 nwt_pkt_l3(u64 skb, bool from_data)
-{
-	u64 head = 0, data = 0;
-	u16 nh = 0;
+/*
+ * The sk_buff fields the packet points use.  Each bpf_probe_read_kernel()
+ * costs about as much as the rest of a small probe (~40 ns measured), so
+ * when the fields lie close together (16..200 on 6.18) they arrive in one
+ * read of the span that holds them all.  With -H the record being built
+ * leaves no room on the 512-byte BPF stack for the span: neighbours are
+ * then read in pairs.
+ */
+struct nwt_skb_fields {
+	u64 dev;
+	u64 sk;
+	u64 head;
+	u16 network_header;
+	u16 queue_mapping;	/* 0 where the kernel's BTF does not name it */
+};
 
-	if (from_data) {
-		NWT_READ_FIELD(data, skb, NWT_OFF_SKB_DATA);
-		return data;
-	}
+#define NWT_MIN(a, b) ((a) < (b) ? (a) : (b))
+#define NWT_MAX(a, b) ((a) > (b) ? (a) : (b))
+#ifdef NWT_OFF_SKB_QUEUE_MAPPING
+#define NWT_SKB_QM NWT_OFF_SKB_QUEUE_MAPPING
+#else
+#define NWT_SKB_QM NWT_OFF_SKB_DEV	/* inside the span already; not used */
+#endif
+#define NWT_SKB_SPAN_START                                                           \
+	NWT_MIN(NWT_MIN(NWT_OFF_SKB_DEV, NWT_OFF_SKB_SK),                              \
+		NWT_MIN(NWT_MIN(NWT_OFF_SKB_HEAD, NWT_OFF_SKB_NETWORK_HEADER), NWT_SKB_QM))
+#define NWT_SKB_SPAN_END                                                                 \
+	NWT_MAX(NWT_MAX(NWT_OFF_SKB_DEV + 8, NWT_OFF_SKB_SK + 8),                          \
+		NWT_MAX(NWT_MAX(NWT_OFF_SKB_HEAD + 8, NWT_OFF_SKB_NETWORK_HEADER + 2), \
+			NWT_SKB_QM + 2))
 #ifndef NWT_OFFSETS_FROM_HEADERS
+#if !defined(NWT_PKT_HTTP) && NWT_SKB_SPAN_END - NWT_SKB_SPAN_START <= 192
+#define NWT_SKB_SPAN (NWT_SKB_SPAN_END - NWT_SKB_SPAN_START)
+#endif
+#if NWT_OFF_SKB_SK == NWT_OFF_SKB_DEV + 8
+#define NWT_SKB_DEV_SK_PAIR
+#endif
 #if NWT_OFF_SKB_HEAD > NWT_OFF_SKB_NETWORK_HEADER && \
 	NWT_OFF_SKB_HEAD + 8 - NWT_OFF_SKB_NETWORK_HEADER <= 32
-	/* Neighbours in sk_buff (180 and 192 on 6.18): one read instead of two. */
-	u8 w[NWT_OFF_SKB_HEAD + 8 - NWT_OFF_SKB_NETWORK_HEADER];
+#define NWT_SKB_NH_HEAD_PAIR (NWT_OFF_SKB_HEAD + 8 - NWT_OFF_SKB_NETWORK_HEADER)
+#endif
+#endif
 
-	if (bpf_probe_read_kernel(w, sizeof(w), (const char *)skb + NWT_OFF_SKB_NETWORK_HEADER))
-		return 0;
-	__builtin_memcpy(&nh, w, sizeof(nh));
-	__builtin_memcpy(&head, w + NWT_OFF_SKB_HEAD - NWT_OFF_SKB_NETWORK_HEADER, sizeof(head));
-	return head && nh != 0xffff ? head + nh : 0;
+static __always_inline bool nwt_skb_fields_read(u64 skb, struct nwt_skb_fields *f)
+{
+#ifdef NWT_SKB_SPAN
+	u8 w[NWT_SKB_SPAN];
+
+	if (bpf_probe_read_kernel(w, sizeof(w), (const char *)skb + NWT_SKB_SPAN_START))
+		return false;
+#define NWT_SPAN_GET(dst, off) __builtin_memcpy(&(dst), w + (off) - NWT_SKB_SPAN_START, sizeof(dst))
+	NWT_SPAN_GET(f->dev, NWT_OFF_SKB_DEV);
+	NWT_SPAN_GET(f->sk, NWT_OFF_SKB_SK);
+	NWT_SPAN_GET(f->head, NWT_OFF_SKB_HEAD);
+	NWT_SPAN_GET(f->network_header, NWT_OFF_SKB_NETWORK_HEADER);
+	f->queue_mapping = 0;
+#ifdef NWT_OFF_SKB_QUEUE_MAPPING
+	NWT_SPAN_GET(f->queue_mapping, NWT_OFF_SKB_QUEUE_MAPPING);
+#endif
+#undef NWT_SPAN_GET
+#else
+	__builtin_memset(f, 0, sizeof(*f));
+#ifdef NWT_SKB_NH_HEAD_PAIR
+	u8 nh[NWT_SKB_NH_HEAD_PAIR];
+
+	if (bpf_probe_read_kernel(nh, sizeof(nh), (const char *)skb + NWT_OFF_SKB_NETWORK_HEADER))
+		return false;
+	__builtin_memcpy(&f->network_header, nh, sizeof(f->network_header));
+	__builtin_memcpy(&f->head, nh + NWT_OFF_SKB_HEAD - NWT_OFF_SKB_NETWORK_HEADER,
+			 sizeof(f->head));
+#else
+	if (NWT_READ_FIELD(f->head, skb, NWT_OFF_SKB_HEAD))
+		return false;
+	NWT_READ_FIELD(f->network_header, skb, NWT_OFF_SKB_NETWORK_HEADER);
+#endif
+#ifdef NWT_SKB_DEV_SK_PAIR
+	bpf_probe_read_kernel(&f->dev, 2 * sizeof(u64), (const char *)skb + NWT_OFF_SKB_DEV);
+#else
+	NWT_READ_FIELD(f->dev, skb, NWT_OFF_SKB_DEV);
+	NWT_READ_FIELD(f->sk, skb, NWT_OFF_SKB_SK);
+#endif
+#ifdef NWT_OFF_SKB_QUEUE_MAPPING
+	NWT_READ_FIELD(f->queue_mapping, skb, NWT_OFF_SKB_QUEUE_MAPPING);
 #endif
 #endif
-	NWT_READ_FIELD(head, skb, NWT_OFF_SKB_HEAD);
-	NWT_READ_FIELD(nh, skb, NWT_OFF_SKB_NETWORK_HEADER);
-	return head && nh != 0xffff ? head + nh : 0;
+	return true;
+}
+
+/* Where the network header starts, once the IP layer has set it; 0 if not set. */
+static __always_inline u64 nwt_skb_l3(const struct nwt_skb_fields *f)
+{
+	return f->head && f->network_header != 0xffff ? f->head + f->network_header : 0;
+}
+
+/* Where the network header starts before the IP layer has set it: skb->data. */
+static __always_inline u64 nwt_skb_data(u64 skb)
+{
+	u64 data = 0;
+
+	NWT_READ_FIELD(data, skb, NWT_OFF_SKB_DATA);
+	return data;
 }
 
 #ifdef NWT_PKT_HTTP
@@ -72,64 +147,37 @@ static __always_inline void nwt_pkt_http(u64 skb, u64 payload, struct nwt_pkt_st
 }
 #endif
 
-/* skb->dev and, when sk is not NULL, skb->sk: neighbours in sk_buff (16 and 24), one read. */
-static __always_inline u64 nwt_pkt_dev_sk(u64 skb, u64 *sk)
-{
-	u64 dev = 0;
-
-#if !defined(NWT_OFFSETS_FROM_HEADERS) && NWT_OFF_SKB_SK == NWT_OFF_SKB_DEV + 8
-	if (sk) {
-		u64 w[2] = {};
-
-		bpf_probe_read_kernel(w, sizeof(w), (const char *)skb + NWT_OFF_SKB_DEV);
-		*sk = w[1];
-		return w[0];
-	}
-#else
-	if (sk)
-		NWT_READ_FIELD(*sk, skb, NWT_OFF_SKB_SK);
-#endif
-	NWT_READ_FIELD(dev, skb, NWT_OFF_SKB_DEV);
-	return dev;
-}
-
-/*
- * dev->ifindex and dev->name: one read when they are close (224 and 280 on
- * 6.18), into the caller's header buffer, which is sized for it: with --hops
- * and -H a second buffer would not fit the 512-byte BPF stack.
- */
+/* dev->ifindex and dev->name: one read when they are close (224 and 280 on 6.18). */
 #if !defined(NWT_OFFSETS_FROM_HEADERS) && NWT_OFF_NETDEV_NAME > NWT_OFF_NETDEV_IFINDEX && \
 	NWT_OFF_NETDEV_NAME + 16 - NWT_OFF_NETDEV_IFINDEX <= 96
 #define NWT_IFACE_WINDOW (NWT_OFF_NETDEV_NAME + 16 - NWT_OFF_NETDEV_IFINDEX)
-#else
-#define NWT_IFACE_WINDOW 0
 #endif
-#define NWT_HDR_BUF (NWT_IFACE_WINDOW > 60 ? NWT_IFACE_WINDOW : 60)
 
-static __always_inline void nwt_pkt_iface(u64 dev, struct nwt_pkt_state *st, u8 *w)
+static __always_inline void nwt_dev_iface_read(u64 dev, u32 *ifindex, char *name)
 {
-#if NWT_IFACE_WINDOW
-	if (bpf_probe_read_kernel(w, NWT_IFACE_WINDOW, (const char *)dev + NWT_OFF_NETDEV_IFINDEX))
+#ifdef NWT_IFACE_WINDOW
+	u8 w[NWT_IFACE_WINDOW];
+
+	if (bpf_probe_read_kernel(w, sizeof(w), (const char *)dev + NWT_OFF_NETDEV_IFINDEX))
 		return;
-	__builtin_memcpy(&st->ifindex, w, sizeof(st->ifindex));
-	__builtin_memcpy(st->ifname, w + NWT_OFF_NETDEV_NAME - NWT_OFF_NETDEV_IFINDEX,
-			 sizeof(st->ifname));
+	__builtin_memcpy(ifindex, w, sizeof(*ifindex));
+	__builtin_memcpy(name, w + NWT_OFF_NETDEV_NAME - NWT_OFF_NETDEV_IFINDEX, 16);
 #else
-	NWT_READ_FIELD(st->ifindex, dev, NWT_OFF_NETDEV_IFINDEX);
-	bpf_probe_read_kernel(st->ifname, sizeof(st->ifname), (const char *)dev + NWT_OFF_NETDEV_NAME);
+	bpf_probe_read_kernel(ifindex, sizeof(*ifindex), (const char *)dev + NWT_OFF_NETDEV_IFINDEX);
+	bpf_probe_read_kernel(name, 16, (const char *)dev + NWT_OFF_NETDEV_NAME);
 #endif
 }
 
 /*
- * Reads the IPv4/IPv6 and TCP headers at l3 into st, and skb->sk into *sk
- * when sk is not NULL.  False for anything but TCP or for headers whose
+ * Reads the IPv4/IPv6 and TCP headers at l3 into st (and, with -H, the
+ * payload's first bytes).  False for anything but TCP or for headers whose
  * lengths make no sense.
  */
-static __always_inline bool nwt_pkt_parse(u64 skb, u64 l3, struct nwt_pkt_state *st, u64 *sk)
+static __always_inline bool nwt_pkt_parse(u64 skb, u64 l3, struct nwt_pkt_state *st)
 {
-	u8 ip[NWT_HDR_BUF];	/* IP header and, when it is 20 or 40 bytes, the TCP header */
+	u8 ip[60];	/* IP header and, when it is 20 or 40 bytes, the TCP header */
 	u8 th[20];
-	u64 l4, dev;
+	u64 l4;
 	u32 l3_payload, hlen;
 	bool with_th = true;
 
@@ -177,12 +225,6 @@ static __always_inline bool nwt_pkt_parse(u64 skb, u64 l3, struct nwt_pkt_state 
 	st->ack = ((u32)th[8] << 24) | ((u32)th[9] << 16) | ((u32)th[10] << 8) | th[11];
 	st->tcp_flags = th[13];
 	st->payload_len = l3_payload > hlen ? l3_payload - hlen : 0;
-	dev = nwt_pkt_dev_sk(skb, sk);
-	if (!dev)
-		dev = st->dev;
-	st->dev = dev;
-	if (dev)
-		nwt_pkt_iface(dev, st, ip);	/* the headers are parsed: reuse */
 #ifdef NWT_PKT_HTTP
 	nwt_pkt_http(skb, l4 + hlen, st);
 #endif
@@ -192,13 +234,11 @@ static __always_inline bool nwt_pkt_parse(u64 skb, u64 l3, struct nwt_pkt_state 
 #if defined(NWT_OFF_SKB_QUEUE_MAPPING) && defined(NWT_OFF_NETDEV_TX) &&           \
 	defined(NWT_SIZEOF_NETDEV_QUEUE) && defined(NWT_OFF_NETDEV_QUEUE_QDISC) && \
 	defined(NWT_OFF_QDISC_ENQUEUE) && !defined(NWT_OFFSETS_FROM_HEADERS)
-/* Will __dev_queue_xmit() transmit this skb (on dev) at once?  Its queue's qdisc has no enqueue. */
-static __always_inline bool nwt_pkt_tx_direct(u64 skb, u64 dev)
+/* Will __dev_queue_xmit() transmit on dev's queue qm at once?  Its qdisc has no enqueue. */
+static __always_inline bool nwt_dev_tx_direct(u64 dev, u16 qm)
 {
 	u64 txqs = 0, q = 0, enqueue = 1;
-	u16 qm = 0;
 
-	NWT_READ_FIELD(qm, skb, NWT_OFF_SKB_QUEUE_MAPPING);
 	if (!dev)
 		return false;
 	NWT_READ_FIELD(txqs, dev, NWT_OFF_NETDEV_TX);
@@ -211,7 +251,7 @@ static __always_inline bool nwt_pkt_tx_direct(u64 skb, u64 dev)
 	return !enqueue;
 }
 #else
-static __always_inline bool nwt_pkt_tx_direct(u64 skb, u64 dev)
+static __always_inline bool nwt_dev_tx_direct(u64 dev, u16 qm)
 {
 	return false;
 }
