@@ -38,12 +38,17 @@ BPF_PERCPU_ARRAY(counters, u64, NWT_COUNTER_MAX);
 BPF_ARRAY(rate_window, u64, 1);
 
 /* Per-CPU slots, but a program can interrupt another on the same CPU: add atomically. */
-static __always_inline void nwt_count(u32 counter)
+static __always_inline void nwt_count_add(u32 counter, u64 n)
 {
 	u64 *value = counters.lookup(&counter);
 
 	if (value)
-		__sync_fetch_and_add(value, 1);
+		__sync_fetch_and_add(value, n);
+}
+
+static __always_inline void nwt_count(u32 counter)
+{
+	nwt_count_add(counter, 1);
 }
 
 #ifndef NWT_RATE_CAS_TRIES
@@ -88,18 +93,25 @@ static __always_inline bool nwt_rate_admit(void)
 /*
  * Every record leaves through these functions, so that
  * generated == delivered + suppressed + lost holds exactly.
+ * nwt_event_admit() counts a record and applies the rate limit;
  * nwt_event_reserve() yields NULL when the record must not be written.
  * (libbcc does not allow map calls inside macros, hence functions.)
  */
+static __always_inline bool nwt_event_admit(void)
+{
+	nwt_count(NWT_COUNTER_GENERATED);
+	if (nwt_rate_admit())
+		return true;
+	nwt_count(NWT_COUNTER_SUPPRESSED);
+	return false;
+}
+
 static __always_inline void *nwt_event_reserve(u32 size)
 {
 	void *e;
 
-	nwt_count(NWT_COUNTER_GENERATED);
-	if (!nwt_rate_admit()) {
-		nwt_count(NWT_COUNTER_SUPPRESSED);
+	if (!nwt_event_admit())
 		return NULL;
-	}
 	e = events.ringbuf_reserve(size);
 	if (!e)
 		nwt_count(NWT_COUNTER_LOST);
@@ -122,19 +134,26 @@ BPF_PERCPU_ARRAY(unwoken, u32, 1);
  * For high-volume streams: wake the reader only every NWT_WAKEUP_EVENTS
  * records per CPU; the reader also drains the ring on its own timer, so
  * nothing waits longer than its poll period.  (libbcc 0.26 has no
- * ringbuf_query() to measure the backlog in bytes.)
+ * ringbuf_query() to measure the backlog in bytes.)  Flags for committing
+ * `records` more records.
  */
-static __always_inline void nwt_event_submit_batched(void *e)
+static __always_inline u64 nwt_wakeup_flags(u32 records)
 {
 	u32 zero = 0;
 	u32 *n = unwoken.lookup(&zero);
-	u64 flags = BPF_RB_NO_WAKEUP;
 
-	if (n && ++(*n) >= NWT_WAKEUP_EVENTS) {
-		*n = 0;
-		flags = BPF_RB_FORCE_WAKEUP;
-	}
-	events.ringbuf_submit(e, flags);
+	if (!n)
+		return 0;
+	*n += records;
+	if (*n < NWT_WAKEUP_EVENTS)
+		return BPF_RB_NO_WAKEUP;
+	*n = 0;
+	return BPF_RB_FORCE_WAKEUP;
+}
+
+static __always_inline void nwt_event_submit_batched(void *e)
+{
+	events.ringbuf_submit(e, nwt_wakeup_flags(1));
 	nwt_count(NWT_COUNTER_DELIVERED);
 }
 

@@ -16,6 +16,7 @@ enum nwt_event_type {
 	NWT_EVENT_TCP_STATE = 1,
 	NWT_EVENT_PACKET = 2,	/* struct nwt_packet_event: one per packet (-t) */
 	NWT_EVENT_HOP = 3,	/* struct nwt_packet_event: one per point passed (--hops) */
+	NWT_EVENT_BATCH = 4,	/* struct nwt_batch_header, then the records it carries */
 	NWT_EVENT_CONN = 16,		/* struct nwt_conn_sample: a connection's final values */
 	NWT_EVENT_TCP_RETRANS = 17,	/* struct nwt_retrans_event */
 	/* Numbered by issue so parallel branches do not collide. */
@@ -60,6 +61,17 @@ struct nwt_event_header {
 	__u32 type;		/* enum nwt_event_type */
 	__u32 pid;		/* owning process (tgid); 0 when not known */
 	char comm[NWT_COMM_LEN];
+};
+
+/*
+ * NWT_EVENT_BATCH: `count` records of `record_size` bytes each follow,
+ * committed to the ring buffer at once (see probes/packet_path.bpf.c).
+ */
+#define NWT_BATCH_RECORDS 8
+struct nwt_batch_header {
+	struct nwt_event_header hdr;	/* only hdr.type is set */
+	__u32 count;
+	__u32 record_size;
 };
 
 struct nwt_tcp_state_event {

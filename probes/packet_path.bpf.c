@@ -196,6 +196,100 @@ static __always_inline bool nwt_pkt_wanted(const struct nwt_pkt_state *st, u8 di
 }
 
 /*
+ * Records leave in batches.  Committing one to the ring buffer costs about
+ * 270 ns here (a lock and cache lines shared with the other CPU and the
+ * reader), as much as the rest of a probe, so each CPU stages up to
+ * NWT_BATCH_RECORDS records and commits them as one NWT_EVENT_BATCH.
+ * nwtrace runs nwt_pkt_flush on every CPU each poll period, so a partly
+ * filled batch waits at most that long.  A program that interrupts another
+ * one on the same CPU while it stages (busy) commits its record directly.
+ * Staging is off (pkt_stage_on) until nwtrace has checked that it can flush.
+ */
+#ifdef NWT_PKT_HTTP
+#define NWT_PKT_RECORD_SIZE sizeof(struct nwt_packet_event)
+#else
+#define NWT_PKT_RECORD_SIZE (sizeof(struct nwt_packet_event) - NWT_HTTP_LEN)
+#endif
+
+struct nwt_pkt_stage {
+	u32 busy;
+	u32 pad;
+	struct nwt_batch_header batch;	/* what is committed: the header and the records */
+	u8 records[NWT_BATCH_RECORDS * NWT_PKT_RECORD_SIZE];
+};
+
+BPF_PERCPU_ARRAY(pkt_stage, struct nwt_pkt_stage, 1);
+BPF_ARRAY(pkt_stage_on, u32, 1);
+
+static __always_inline void nwt_pkt_stage_commit(struct nwt_pkt_stage *stage)
+{
+	u32 n = stage->batch.count;
+	u32 size;
+
+	if (!n)
+		return;
+	if (n > NWT_BATCH_RECORDS)
+		n = NWT_BATCH_RECORDS;
+	stage->batch.hdr.type = NWT_EVENT_BATCH;
+	stage->batch.count = n;
+	stage->batch.record_size = NWT_PKT_RECORD_SIZE;
+	size = sizeof(stage->batch) + n * NWT_PKT_RECORD_SIZE;
+	if (events.ringbuf_output(&stage->batch, size, nwt_wakeup_flags(n)))
+		nwt_count_add(NWT_COUNTER_LOST, n);
+	else
+		nwt_count_add(NWT_COUNTER_DELIVERED, n);
+	stage->batch.count = 0;
+}
+
+/* Where to write an admitted record (*stagep set when staged), or NULL. */
+static __always_inline struct nwt_packet_event *nwt_pkt_record_open(struct nwt_pkt_stage **stagep)
+{
+	u32 zero = 0, i;
+	u32 *on = pkt_stage_on.lookup(&zero);
+	struct nwt_pkt_stage *stage = on && *on ? pkt_stage.lookup(&zero) : NULL;
+
+	*stagep = NULL;
+	if (!stage || stage->busy)
+		return nwt_event_reserve(NWT_PKT_RECORD_SIZE);
+	if (!nwt_event_admit())
+		return NULL;
+	stage->busy = 1;
+	asm volatile("" ::: "memory");	/* busy before the slot is written */
+	i = stage->batch.count & (NWT_BATCH_RECORDS - 1);
+	*stagep = stage;
+	return (struct nwt_packet_event *)(stage->records + i * NWT_PKT_RECORD_SIZE);
+}
+
+static __always_inline void nwt_pkt_record_close(struct nwt_packet_event *e,
+						 struct nwt_pkt_stage *stage)
+{
+	if (!stage) {
+		nwt_event_submit_batched(e);
+		return;
+	}
+	if (++stage->batch.count >= NWT_BATCH_RECORDS)
+		nwt_pkt_stage_commit(stage);
+	asm volatile("" ::: "memory");
+	stage->busy = 0;
+}
+
+/* Never attached: nwtrace runs it on each CPU (BPF_PROG_TEST_RUN) to commit a partial batch. */
+int nwt_pkt_flush(struct bpf_raw_tracepoint_args *ctx)
+{
+	u32 zero = 0;
+	struct nwt_pkt_stage *stage = pkt_stage.lookup(&zero);
+
+	if (!stage || stage->busy)
+		return 0;
+	stage->busy = 1;
+	asm volatile("" ::: "memory");
+	nwt_pkt_stage_commit(stage);
+	asm volatile("" ::: "memory");
+	stage->busy = 0;
+	return 0;
+}
+
+/*
  * The owner comes from the socket table (owner), the current task (cur_comm
  * with cur_pid: the caller read them once for all its records) or else the
  * copy the state carries.
@@ -204,13 +298,9 @@ static __always_inline void nwt_pkt_emit(u32 type, u8 dir, u8 point, const struc
 					 const struct nwt_pkt_sock *owner, const char *cur_comm,
 					 u32 cur_pid)
 {
-	u32 size = sizeof(struct nwt_packet_event);
-	struct nwt_packet_event *e;
+	struct nwt_pkt_stage *stage;
+	struct nwt_packet_event *e = nwt_pkt_record_open(&stage);
 
-#ifndef NWT_PKT_HTTP
-	size -= NWT_HTTP_LEN;
-#endif
-	e = nwt_event_reserve(size);
 	if (!e)
 		return;
 	e->hdr.ts_ns = 0;
@@ -252,7 +342,7 @@ static __always_inline void nwt_pkt_emit(u32 type, u8 dir, u8 point, const struc
 #ifdef NWT_PKT_HTTP
 	__builtin_memcpy(e->http, st->http, sizeof(e->http));
 #endif
-	nwt_event_submit_batched(e);
+	nwt_pkt_record_close(e, stage);
 }
 
 /* --hops: one record for this point, headers read here. */

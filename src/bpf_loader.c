@@ -274,23 +274,37 @@ int nwt_bpf_map_lookup(struct nwt_bpf *bpf, const char *map, const void *key, vo
 	return bpf_lookup_elem(fd, (void *)key, value) ? -errno : 0;
 }
 
+int nwt_bpf_load_runnable(struct nwt_bpf *bpf, const char *prog, int verbose, char *err,
+			  size_t err_len)
+{
+	return load_program(bpf, prog, NWT_ATTACH_RAW_TRACEPOINT, verbose, err, err_len);
+}
+
+int nwt_bpf_run_on_cpu(int prog_fd, int cpu)
+{
+	union bpf_attr attr;
+
+	/* A raw tracepoint program runs synchronously: here, or on `cpu` by an IPI. */
+	memset(&attr, 0, sizeof(attr));
+	attr.test.prog_fd = (__u32)prog_fd;
+	if (cpu >= 0) {
+		attr.test.cpu = (__u32)cpu;
+		attr.test.flags = BPF_F_TEST_RUN_ON_CPU;
+	}
+	return syscall(__NR_bpf, BPF_PROG_TEST_RUN, &attr, sizeof(attr)) ? -errno : 0;
+}
+
 int nwt_bpf_run_once(struct nwt_bpf *bpf, const char *prog, int verbose, char *err,
 		     size_t err_len)
 {
-	union bpf_attr attr;
-	int fd = load_program(bpf, prog, NWT_ATTACH_RAW_TRACEPOINT, verbose, err, err_len);
+	int fd = nwt_bpf_load_runnable(bpf, prog, verbose, err, err_len);
 	int rc;
 
 	if (fd < 0)
 		return fd;
-	/* A raw tracepoint program runs synchronously, on this CPU, in this thread. */
-	memset(&attr, 0, sizeof(attr));
-	attr.test.prog_fd = (__u32)fd;
-	rc = (int)syscall(__NR_bpf, BPF_PROG_TEST_RUN, &attr, sizeof(attr));
-	if (rc) {
-		rc = -errno;
+	rc = nwt_bpf_run_on_cpu(fd, -1);
+	if (rc)
 		snprintf(err, err_len, "prog '%s': test run failed: %s", prog, strerror(-rc));
-	}
 	close(fd);
 	return rc;
 }

@@ -53,6 +53,13 @@ int nwt_bpf_map_update(struct nwt_bpf *bpf, const char *map, const void *key, co
 /* Reads one entry of a BPF map by name. */
 int nwt_bpf_map_lookup(struct nwt_bpf *bpf, const char *map, const void *key, void *value);
 
+/* Loads raw tracepoint program prog, not attached, to be run on demand; its fd or -errno. */
+int nwt_bpf_load_runnable(struct nwt_bpf *bpf, const char *prog, int verbose, char *err,
+			  size_t err_len);
+
+/* Runs such a program once (BPF_PROG_TEST_RUN) on `cpu`, or in this thread if cpu < 0. */
+int nwt_bpf_run_on_cpu(int prog_fd, int cpu);
+
 /* Loads raw tracepoint program prog and runs it once in this thread (BPF_PROG_TEST_RUN). */
 int nwt_bpf_run_once(struct nwt_bpf *bpf, const char *prog, int verbose, char *err,
 		     size_t err_len);

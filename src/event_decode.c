@@ -116,3 +116,24 @@ int nwt_decode_event(const void *data, size_t size, int64_t monotonic_to_wall_ns
 		return -EINVAL;
 	}
 }
+
+int nwt_for_each_record(const void *data, size_t size, nwt_record_fn fn, void *ctx)
+{
+	struct nwt_batch_header batch;
+	const char *rec = (const char *)data + sizeof(batch);
+
+	if (size < sizeof(batch))
+		return fn(ctx, data, size);
+	memcpy(&batch, data, sizeof(batch));
+	if (batch.hdr.type != NWT_EVENT_BATCH)
+		return fn(ctx, data, size);
+	if (!batch.record_size || batch.count > (size - sizeof(batch)) / batch.record_size)
+		return -EINVAL;
+	for (uint32_t i = 0; i < batch.count; i++, rec += batch.record_size) {
+		int rc = fn(ctx, rec, batch.record_size);
+
+		if (rc)
+			return rc;
+	}
+	return 0;
+}

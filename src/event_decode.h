@@ -14,6 +14,14 @@
 int nwt_decode_event(const void *data, size_t size, int64_t monotonic_to_wall_ns,
 		     struct nwt_record *rec);
 
+/*
+ * A ring buffer entry is one record or an NWT_EVENT_BATCH of them: calls
+ * fn for each record until fn returns nonzero, and returns that value;
+ * -EINVAL for a batch whose header does not fit its size.
+ */
+typedef int (*nwt_record_fn)(void *ctx, const void *record, size_t size);
+int nwt_for_each_record(const void *data, size_t size, nwt_record_fn fn, void *ctx);
+
 /* struct nwt_fault_event -> a drop or error record (fault_decode.c). */
 int nwt_decode_fault(const void *data, size_t size, int64_t monotonic_to_wall_ns,
 		     struct nwt_record *rec);

@@ -17,6 +17,7 @@
 #include "output.h"
 #include "output_packet.h"
 #include "probe_source.h"
+#include "record_stage.h"
 #include "stats.h"
 #include "session_direct_map.h"
 #include "session_faults.h"
@@ -42,6 +43,7 @@ struct session {
 	double stats_started;
 	struct nwt_conn_view *conn;	/* -x, else NULL */
 	struct nwt_faults faults;
+	struct nwt_record_stage stage;
 };
 
 #define NWT_OUT_BUFFER (1 << 20)
@@ -54,7 +56,8 @@ static double now_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static int on_event(void *ctx, const void *data, size_t size)
+/* One record: decoded once, then counted, tabulated or printed. Nonzero to stop. */
+static int on_record(void *ctx, const void *data, size_t size)
 {
 	struct session *s = ctx;
 	struct nwt_record rec;
@@ -78,6 +81,19 @@ static int on_event(void *ctx, const void *data, size_t size)
 		nwt_table_print_record(s->out, &rec);
 	s->printed++;
 	return s->opts->count && s->printed >= s->opts->count;
+}
+
+/* A ring buffer entry: one record, or a batch of them. */
+static int on_event(void *ctx, const void *data, size_t size)
+{
+	struct session *s = ctx;
+	int rc = nwt_for_each_record(data, size, on_record, s);
+
+	if (rc < 0) {
+		s->undecodable++;
+		return 0;
+	}
+	return rc;
 }
 
 static void install_signal_handlers(void)
@@ -244,6 +260,8 @@ static void trace_loop(struct session *s, struct nwt_bpf *bpf)
 		int timeout = POLL_MS;
 
 		if (s->opts->stats && now_s() >= next_stats) {
+			nwt_record_stage_flush(&s->stage, now_s(), 0);
+			nwt_bpf_drain(bpf);
 			print_stats(s, bpf, false);
 			next_stats += s->opts->interval_s;
 		}
@@ -258,6 +276,7 @@ static void trace_loop(struct session *s, struct nwt_bpf *bpf)
 		}
 		if (nwt_bpf_poll(bpf, timeout) < 0 && errno != EINTR)
 			break;
+		nwt_record_stage_flush(&s->stage, now_s(), POLL_MS / 1000.0);
 		if (s->conn)
 			nwt_conn_view_tick(s->conn, now_s(), false);
 		fflush(s->out);
@@ -279,7 +298,7 @@ static void print_table_header(const struct nwt_options *opts, FILE *out)
 
 int nwt_session_run(const struct nwt_options *opts, struct nwt_kernel_env *env)
 {
-	struct session s = { .opts = opts, .out = stdout };
+	struct session s = { .opts = opts, .out = stdout, .stage = { .flush_fd = -1 } };
 	struct nwt_conn_view conn;
 	struct nwt_bpf *bpf = NULL;
 	double started = now_s();
@@ -303,6 +322,7 @@ int nwt_session_run(const struct nwt_options *opts, struct nwt_kernel_env *env)
 		rc = fail(err);
 		goto cleanup;
 	}
+	nwt_record_stage_start(&s.stage, bpf, opts->verbose);
 	if (opts->features & (NWT_FEATURE_LIFECYCLE | NWT_FEATURE_DROP | NWT_FEATURE_ERR))
 		seed_listeners(bpf, opts->verbose);
 	if (opts->output_path && !(s.out = fopen(opts->output_path, "w"))) {
@@ -328,14 +348,16 @@ int nwt_session_run(const struct nwt_options *opts, struct nwt_kernel_env *env)
 		nwt_conn_view_free(s.conn);
 	}
 
-	/* Detach first: then no event is in flight and the counters are final. */
+	/* Detach first: then no event is in flight and, staged ones flushed, the counters are final. */
 	nwt_bpf_detach(bpf);
+	nwt_record_stage_flush(&s.stage, now_s(), 0);
 	nwt_bpf_drain(bpf);
 	if (opts->stats)
 		print_stats(&s, bpf, true);
 	print_summary(&s, bpf);
 	nwt_faults_print_summary(&s.faults, bpf, opts, stderr);
 cleanup:
+	nwt_record_stage_stop(&s.stage);
 	nwt_bpf_close(bpf);
 	nwt_faults_free(&s.faults);
 	if (s.out != stdout)

@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -161,6 +162,74 @@ static void repeated_fields_format_the_same(void **state)
 	assert_non_null(strstr(first[2], "\"ifindex\":4,\"ifname\":\"veth1\""));
 }
 
+struct collected {
+	int n;
+	int stop_after;
+	uint32_t seqs[8];
+	size_t sizes[8];
+};
+
+static int collect(void *ctx, const void *record, size_t size)
+{
+	struct collected *c = ctx;
+	struct nwt_packet_event e;
+
+	memcpy(&e, record, sizeof(e) - NWT_HTTP_LEN);
+	c->sizes[c->n] = size;
+	c->seqs[c->n++] = e.seq;
+	return c->stop_after && c->n >= c->stop_after;
+}
+
+/* A batch as packet_path.bpf.c commits it: header, then records of record_size bytes. */
+static size_t build_batch(unsigned char *buf, uint32_t count, uint32_t claimed)
+{
+	const size_t rec_size = sizeof(struct nwt_packet_event) - NWT_HTTP_LEN;
+	struct nwt_batch_header h = { .hdr.type = NWT_EVENT_BATCH, .count = claimed,
+				      .record_size = rec_size };
+
+	memcpy(buf, &h, sizeof(h));
+	for (uint32_t i = 0; i < count; i++) {
+		struct nwt_packet_event e = { .hdr.type = NWT_EVENT_PACKET, .seq = 1000 + i };
+
+		memcpy(buf + sizeof(h) + i * rec_size, &e, rec_size);
+	}
+	return sizeof(h) + count * rec_size;
+}
+
+static void batches_split_into_records(void **state)
+{
+	unsigned char buf[sizeof(struct nwt_batch_header) + 8 * sizeof(struct nwt_packet_event)];
+	const size_t rec_size = sizeof(struct nwt_packet_event) - NWT_HTTP_LEN;
+	struct collected c = { 0 };
+	size_t size = build_batch(buf, 3, 3);
+
+	(void)state;
+	assert_int_equal(nwt_for_each_record(buf, size, collect, &c), 0);
+	assert_int_equal(c.n, 3);
+	assert_int_equal(c.seqs[0], 1000);
+	assert_int_equal(c.seqs[2], 1002);
+	assert_int_equal(c.sizes[1], rec_size);
+
+	/* fn's nonzero return stops the walk and is passed on */
+	memset(&c, 0, sizeof(c));
+	c.stop_after = 2;
+	assert_int_equal(nwt_for_each_record(buf, size, collect, &c), 1);
+	assert_int_equal(c.n, 2);
+
+	/* a count beyond the entry's size is refused, nothing is delivered */
+	memset(&c, 0, sizeof(c));
+	size = build_batch(buf, 2, 5);
+	assert_int_equal(nwt_for_each_record(buf, size, collect, &c), -EINVAL);
+	assert_int_equal(c.n, 0);
+
+	/* a plain record passes through whole */
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(nwt_for_each_record(buf + sizeof(struct nwt_batch_header), rec_size,
+					     collect, &c), 0);
+	assert_int_equal(c.n, 1);
+	assert_int_equal(c.seqs[0], 1000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -169,6 +238,7 @@ int main(void)
 		cmocka_unit_test(no_ack_flag_no_ack_field),
 		cmocka_unit_test(http_lines),
 		cmocka_unit_test(repeated_fields_format_the_same),
+		cmocka_unit_test(batches_split_into_records),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
