@@ -49,6 +49,7 @@ struct nwt_pkt_wait_key {
 
 /* What nwtrace knows about a socket: its owner and recent sendmsg steps. */
 struct nwt_pkt_sock {
+	u64 owner_task;		/* pid_tgid that pid and comm were taken from */
 	u64 send_ns[NWT_SEND_HISTORY];
 	u32 send_seq[NWT_SEND_HISTORY];
 	u32 send_next;
@@ -376,6 +377,7 @@ static __always_inline void nwt_pkt_tx_tcp(u64 sk)
 {
 	struct nwt_pkt_sock zero = {}, *s;
 	u32 write_seq = 0, i;
+	u64 task;
 
 	NWT_READ_FIELD(write_seq, sk, NWT_OFF_TCP_WRITE_SEQ);
 	s = pkt_socks.lookup_or_try_init(&sk, &zero);
@@ -385,7 +387,12 @@ static __always_inline void nwt_pkt_tx_tcp(u64 sk)
 	s->send_ns[i] = bpf_ktime_get_ns();
 	s->send_seq[i] = write_seq;
 	s->send_next++;
-	s->pid = nwt_current_tgid();
+	/* The same thread sending again: its comm is known (a thread renaming itself shows later). */
+	task = bpf_get_current_pid_tgid();
+	if (s->has_owner && s->owner_task == task)
+		return;
+	s->owner_task = task;
+	s->pid = task >> 32;
 	bpf_get_current_comm(s->comm, sizeof(s->comm));
 	s->has_owner = 1;
 }
@@ -555,7 +562,7 @@ static __always_inline void nwt_pkt_rx_tcp(u64 sk, u64 skb)
 	struct nwt_pkt_state st = {};
 	u32 idx = nwt_pkt_slot_index(skb);
 	struct nwt_pkt_slot *slot = pkt_rx_slots.lookup(&idx);
-	struct nwt_pkt_sock *owner = pkt_socks.lookup(&sk);
+	struct nwt_pkt_sock *owner = NULL;
 	struct nwt_skb_fields f;
 	const int tcp = NWT_PT_RX_TCP - NWT_PT_RX_DEV;
 
@@ -568,6 +575,10 @@ static __always_inline void nwt_pkt_rx_tcp(u64 sk, u64 skb)
 	if (!nwt_skb_fields_read(skb, &f) || !nwt_pkt_parse(skb, nwt_skb_l3(&f), &st))
 		return;
 	st.sk = sk;
+	/* The owner matters to a segment that waits for its reader only under --pid. */
+#ifdef NWT_FILTER_PID
+	owner = pkt_socks.lookup(&sk);
+#endif
 	if (!nwt_pkt_wanted(&st, NWT_DIR_RX, owner && owner->has_owner ? owner->pid : 0))
 		return;
 	st.ts[tcp] = bpf_ktime_get_ns();
@@ -599,6 +610,9 @@ static __always_inline void nwt_pkt_rx_tcp(u64 sk, u64 skb)
 		pkt_rx_wait.update(&key, &st);
 		return;
 	}
+#ifndef NWT_FILTER_PID
+	owner = pkt_socks.lookup(&sk);
+#endif
 	nwt_pkt_emit(NWT_EVENT_PACKET, NWT_DIR_RX, NWT_PT_RX_TCP, &st, owner, NULL, 0);
 #endif
 }
@@ -661,9 +675,9 @@ static __always_inline void nwt_pkt_rx_sock(u64 skb, u32 len)
 	struct nwt_wait_slot *claimed;
 	u32 copied_seq = 0, end, seq;
 	u64 now = bpf_ktime_get_ns();
-	u32 pid = 0;
+	u64 task = bpf_get_current_pid_tgid();
 	char comm[NWT_COMM_LEN];
-	bool know_task = false;
+	bool know_comm = false, known_owner;
 	const int sock = NWT_PT_RX_SOCK - NWT_PT_RX_DEV;
 
 	NWT_READ_FIELD(copied_seq, sk, NWT_OFF_TCP_COPIED_SEQ);
@@ -676,6 +690,8 @@ static __always_inline void nwt_pkt_rx_sock(u64 skb, u32 len)
 		seq = s->rx_next_seq;
 	if (seq != copied_seq && !nwt_wait_peek(sk, seq))
 		seq = copied_seq;
+	/* The reader is the owner; the same thread as last time: its comm is known. */
+	known_owner = s && s->has_owner && s->owner_task == task;
 #pragma unroll
 	for (int i = 0; i < NWT_RX_CHAIN; i++) {
 		u32 this_seq = seq;
@@ -684,12 +700,14 @@ static __always_inline void nwt_pkt_rx_sock(u64 skb, u32 len)
 		if (!st)
 			break;
 		st->ts[sock] = now;
-		if (!know_task) {	/* once for all records of this read and the socket */
-			pid = nwt_current_tgid();
-			bpf_get_current_comm(comm, sizeof(comm));
-			know_task = true;
+		if (!know_comm) {	/* once for all records of this read and the socket */
+			if (known_owner)
+				__builtin_memcpy(comm, s->comm, sizeof(comm));
+			else
+				bpf_get_current_comm(comm, sizeof(comm));
+			know_comm = true;
 		}
-		nwt_pkt_emit(NWT_EVENT_PACKET, NWT_DIR_RX, NWT_PT_RX_SOCK, st, NULL, comm, pid);
+		nwt_pkt_emit(NWT_EVENT_PACKET, NWT_DIR_RX, NWT_PT_RX_SOCK, st, NULL, comm, task >> 32);
 		seq += st->payload_len;
 		nwt_wait_done(sk, this_seq, claimed);
 		if (!nwt_seq_before(seq, end))
@@ -705,13 +723,14 @@ static __always_inline void nwt_pkt_rx_sock(u64 skb, u32 len)
 		s->rx_next_seq = seq;
 		s->has_rx_next = 1;
 	}
-	if (know_task) {
-		s->pid = pid;
+	if (known_owner)
+		return;
+	s->owner_task = task;
+	s->pid = task >> 32;
+	if (know_comm)
 		__builtin_memcpy(s->comm, comm, sizeof(s->comm));
-	} else {
-		s->pid = nwt_current_tgid();
+	else
 		bpf_get_current_comm(s->comm, sizeof(s->comm));
-	}
 	s->has_owner = 1;
 #endif
 }
