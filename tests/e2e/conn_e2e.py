@@ -92,6 +92,15 @@ def conn_records(events, saddr, sport):
             and e.get("sport") == sport]
 
 
+def idle_record(records, since):
+    """The last of one socket's conn records taken after `since` (time.time()) while the
+    socket was still ESTABLISHED: the idle connection ss read.  Snapshots taken after
+    close() are past that moment: the FIN is acked (+1 byte), a lost FIN retransmitted."""
+    idle = [e for e in records if e["state"] == "ESTABLISHED" and ts_seconds(e) >= since]
+    check(idle, f"no ESTABLISHED conn record after ss read the socket: {records[-3:]}")
+    return idle[-1]
+
+
 def wait_for_snapshot(interval):
     """Sleep long enough for nwtrace to take at least one more snapshot."""
     time.sleep(interval * 2.5)
