@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 int nwt_cflags_add(struct nwt_cflags *cf, const char *fmt, ...)
 {
@@ -160,13 +161,27 @@ static int add_feature_switches(struct nwt_cflags *cf, const struct nwt_options 
 	return err;
 }
 
+#define NWT_RECORD_BYTES_MAX 400	/* a packet record with -H, and its ring header */
+
+int nwt_ringbuf_pages(long ncpus)
+{
+	long want = (ncpus > 0 ? ncpus : 1) * NWT_WAKEUP_EVENTS * NWT_RECORD_BYTES_MAX * 4 / 4096;
+	int pages = NWT_RINGBUF_MIN_PAGES;
+
+	while (pages < want && pages < NWT_RINGBUF_MAX_PAGES)
+		pages *= 2;
+	return pages;
+}
+
 int nwt_cflags_build(struct nwt_cflags *cf, const struct nwt_options *opts,
 		     const struct nwt_plan *plan, const struct nwt_kernel_offsets *offs)
 {
 	int err;
 
 	cf->n = 0;
-	err = nwt_cflags_add(cf, "-DNWT_RINGBUF_PAGES=%d", NWT_RINGBUF_PAGES);
+	err = nwt_cflags_add(cf, "-DNWT_RINGBUF_PAGES=%d",
+			     nwt_ringbuf_pages(sysconf(_SC_NPROCESSORS_CONF)));
+	err = err ?: nwt_cflags_add(cf, "-DNWT_WAKEUP_EVENTS=%d", NWT_WAKEUP_EVENTS);
 	err = err ?: nwt_cflags_add(cf, "-DNWT_RATE_LIMIT=%uU", opts->rate);
 	err = err ?: nwt_cflags_add(cf, "-DNWT_MAX_CONNS=%d", NWT_MAX_CONNS);
 	err = err ?: add_filters(cf, opts);

@@ -11,7 +11,9 @@
 #include "probe_plan.h"
 
 #define NWT_MAX_CFLAGS 160
-#define NWT_RINGBUF_PAGES 256	/* 1 MiB of ring buffer */
+#define NWT_RINGBUF_MIN_PAGES 256	/* 1 MiB of ring buffer */
+#define NWT_RINGBUF_MAX_PAGES 16384	/* 64 MiB */
+#define NWT_WAKEUP_EVENTS 256	/* records per CPU between reader wake-ups */
 #define NWT_MAX_CONNS 65536	/* tracked sockets (LRU) */
 
 struct nwt_cflags {
@@ -25,6 +27,13 @@ int nwt_cflags_add(struct nwt_cflags *cf, const char *fmt, ...)
 
 /* Value of -DNAME=VALUE in cf, or NULL (tests and -v output). */
 const char *nwt_cflags_define(const struct nwt_cflags *cf, const char *name);
+
+/*
+ * Ring buffer pages for ncpus CPUs: each CPU may commit NWT_WAKEUP_EVENTS
+ * records before it wakes the reader, so the ring holds four times that for
+ * all CPUs at once (a power of two, within the limits above).
+ */
+int nwt_ringbuf_pages(long ncpus);
 
 int nwt_cflags_build(struct nwt_cflags *cf, const struct nwt_options *opts,
 		     const struct nwt_plan *plan, const struct nwt_kernel_offsets *offs);

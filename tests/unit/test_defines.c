@@ -102,12 +102,23 @@ static void without_btf_offsets_come_from_headers(void **state)
 	nwt_cflags_free(&cf);
 }
 
+static void ring_grows_with_cpus(void **state)
+{
+	(void)state;
+	assert_int_equal(nwt_ringbuf_pages(0), NWT_RINGBUF_MIN_PAGES);
+	assert_int_equal(nwt_ringbuf_pages(2), NWT_RINGBUF_MIN_PAGES);
+	/* 64 CPUs x 256 records x 400 bytes x 4 = 25 MiB -> 8192 pages of 4 KiB */
+	assert_int_equal(nwt_ringbuf_pages(64), 8192);
+	assert_int_equal(nwt_ringbuf_pages(4096), NWT_RINGBUF_MAX_PAGES);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(filters_become_defines),
 		cmocka_unit_test(address_prefix_becomes_masked_words),
 		cmocka_unit_test(without_btf_offsets_come_from_headers),
+		cmocka_unit_test(ring_grows_with_cpus),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
