@@ -13,7 +13,7 @@ from nwt_e2e import PYTHON, Tracer, check
 HERE = os.path.dirname(os.path.abspath(__file__))
 PEER = os.path.join(HERE, "conn_peer.py")
 
-# Whatever a failing test leaves running (peers, nwtrace) is killed at exit.
+# Whatever a failing test leaves running (peers) is killed at exit; nwt_e2e stops tracers.
 _started = []
 
 
@@ -26,9 +26,7 @@ def _kill_leftovers():
 
 
 def start_tracer(*args, **kw):
-    tracer = Tracer(*args, **kw)
-    _started.append(tracer.proc)
-    return tracer
+    return Tracer(*args, **kw)
 
 
 class BulkServer:

@@ -5,6 +5,7 @@ runs real traffic between them with tcp_peer.py, and compares what nwtrace
 printed with what the peers themselves observed.  Traffic never leaves the
 namespaces.  Exit code 77 means "skipped" unless NWTRACE_REQUIRE_E2E=1.
 """
+import atexit
 import json
 import os
 import signal
@@ -151,6 +152,21 @@ def check_programs_released(ids, timeout=5.0):
     check(not left, f"BPF programs {sorted(left)} still loaded after nwtrace exited")
 
 
+_running_tracers = []
+
+
+@atexit.register
+def _stop_tracers_left_running():
+    """A failed check exits mid-test: never leave an nwtrace (and its probes) behind."""
+    for t in _running_tracers:
+        if t.proc.poll() is None:
+            t.proc.send_signal(signal.SIGINT)
+            try:
+                t.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                t.proc.kill()
+
+
 class Tracer:
     """nwtrace running in the background; stop() sends a signal and collects output."""
 
@@ -160,6 +176,7 @@ class Tracer:
         argv = [nwtrace_path()] + (["--json"] if json_output else []) + list(args)
         self.argv = argv
         self.proc = subprocess.Popen(argv, stdout=self.out, stderr=self.err, text=True)
+        _running_tracers.append(self)
         self._wait_attached()
         self.programs = bpf_programs_of(self.proc.pid)
 
