@@ -9,6 +9,10 @@ NWTRACE=${1:-$(dirname "$0")/../build/nwtrace}
 RUNS=${2:-3}
 SECS=${3:-5}
 TAG=nwtb$$
+if pids=$(pgrep -x nwtrace); then
+	echo "bench-overhead: nwtrace is already running (pid $(echo $pids)): its probes would be measured too" >&2
+	exit 1
+fi
 A=$TAG-a B=$TAG-b
 OUT=$(mktemp -d /tmp/nwtrace-bench.XXXXXX)
 
@@ -42,7 +46,7 @@ run_iperf() {	# prints Gbit/s received
 
 median() { sort -n | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
 
-: >"$OUT/base" ; : >"$OUT/traced"
+: >"$OUT/base" ; : >"$OUT/traced" ; : >"$OUT/ratios"
 for i in $(seq 1 "$RUNS"); do
 	b=$(run_iperf)
 	echo "run $i untraced: $b Gbit/s"
@@ -65,9 +69,11 @@ for i in $(seq 1 "$RUNS"); do
 	echo "run $i traced:   $t Gbit/s, $events events ($(echo "$events $SECS" | awk '{printf "%.0f", $1 / $2}')/s), peak RSS ${rss} kB, RSS while tracing ${rss_now} kB"
 	grep "events printed" "$OUT/nwtrace.err" | sed 's/^/  /'
 	echo "$t" >>"$OUT/traced"
+	echo "$t $b" | awk '{printf "%.3f\n", $1 / $2}' >>"$OUT/ratios"
 done
 mb=$(median <"$OUT/base")
 mt=$(median <"$OUT/traced")
 echo "median untraced: $mb Gbit/s"
 echo "median traced:   $mt Gbit/s"
 echo "ratio traced/untraced: $(echo "$mt $mb" | awk '{printf "%.3f", $1 / $2}')"
+echo "per-run ratios: $(sort -n "$OUT/ratios" | tr '\n' ' ')(median $(median <"$OUT/ratios"))"
