@@ -387,7 +387,7 @@ static __always_inline void nwt_pkt_tx_tcp(u64 sk)
 	s->send_ns[i] = bpf_ktime_get_ns();
 	s->send_seq[i] = write_seq;
 	s->send_next++;
-	/* The same thread sending again: its comm is known (a thread renaming itself shows later). */
+	/* The same thread again: its comm is known (one that renames itself keeps the old name here). */
 	task = bpf_get_current_pid_tgid();
 	if (s->has_owner && s->owner_task == task)
 		return;
