@@ -125,7 +125,7 @@ static __always_inline void nwt_event_submit(void *e)
 }
 
 #ifndef NWT_WAKEUP_EVENTS
-#define NWT_WAKEUP_EVENTS 256
+#define NWT_WAKEUP_EVENTS 1024
 #endif
 /* Records each CPU submitted since it last woke the reader. */
 BPF_PERCPU_ARRAY(unwoken, u32, 1);

@@ -13,7 +13,7 @@
 #define NWT_MAX_CFLAGS 160
 #define NWT_RINGBUF_MIN_PAGES 256	/* 1 MiB of ring buffer */
 #define NWT_RINGBUF_MAX_PAGES 16384	/* 64 MiB */
-#define NWT_WAKEUP_EVENTS 256	/* records per CPU between reader wake-ups */
+#define NWT_WAKEUP_EVENTS 1024	/* records per CPU between reader wake-ups */
 #define NWT_MAX_CONNS 65536	/* tracked sockets (LRU) */
 
 struct nwt_cflags {

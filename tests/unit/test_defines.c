@@ -105,11 +105,12 @@ static void without_btf_offsets_come_from_headers(void **state)
 static void ring_grows_with_cpus(void **state)
 {
 	(void)state;
-	assert_int_equal(nwt_ringbuf_pages(0), NWT_RINGBUF_MIN_PAGES);
-	assert_int_equal(nwt_ringbuf_pages(2), NWT_RINGBUF_MIN_PAGES);
-	/* 64 CPUs x 256 records x 400 bytes x 4 = 25 MiB -> 8192 pages of 4 KiB */
-	assert_int_equal(nwt_ringbuf_pages(64), 8192);
-	assert_int_equal(nwt_ringbuf_pages(4096), NWT_RINGBUF_MAX_PAGES);
+	/* n CPUs x 1024 records x 400 bytes x 4, in 4 KiB pages, rounded up to a power of two */
+	assert_int_equal(nwt_ringbuf_pages(0), 512);
+	assert_int_equal(nwt_ringbuf_pages(1), 512);
+	assert_int_equal(nwt_ringbuf_pages(2), 1024);
+	assert_int_equal(nwt_ringbuf_pages(16), 8192);
+	assert_int_equal(nwt_ringbuf_pages(64), NWT_RINGBUF_MAX_PAGES);
 }
 
 int main(void)
