@@ -4,6 +4,9 @@
 # Prints each run, both medians, their ratio, nwtrace's events/s, peak RSS (which
 # includes compiling the probes with LLVM) and RSS while tracing.
 # Usage: scripts/bench-overhead.sh [NWTRACE] [RUNS] [SECONDS]   (root)
+# NWT_BENCH_CC=cubic (say) picks iperf3's congestion control; by default the
+# namespaces' own (bbr on kernels built with it as default: its pacing without
+# fq can leave the sender idle, so the run is then not purely CPU-bound).
 set -eu
 NWTRACE=${1:-$(dirname "$0")/../build/nwtrace}
 RUNS=${2:-3}
@@ -38,7 +41,7 @@ run_iperf() {	# prints Gbit/s received
 	ip netns exec "$B" iperf3 -s -1 -B 10.250.0.2 >/dev/null 2>&1 &
 	SERVER=$!
 	sleep 0.3
-	ip netns exec "$A" iperf3 -c 10.250.0.2 -t "$SECS" -J >"$OUT/iperf.json"
+	ip netns exec "$A" iperf3 -c 10.250.0.2 -t "$SECS" ${NWT_BENCH_CC:+-C "$NWT_BENCH_CC"} -J >"$OUT/iperf.json"
 	wait "$SERVER" 2>/dev/null || true
 	SERVER=
 	python3 -c 'import json,sys; print("%.3f" % (json.load(open(sys.argv[1]))["end"]["sum_received"]["bits_per_second"] / 1e9))' "$OUT/iperf.json"
@@ -46,6 +49,7 @@ run_iperf() {	# prints Gbit/s received
 
 median() { sort -n | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
 
+echo "congestion control: ${NWT_BENCH_CC:-$(ip netns exec "$A" sysctl -n net.ipv4.tcp_congestion_control)}"
 : >"$OUT/base" ; : >"$OUT/traced" ; : >"$OUT/ratios"
 for i in $(seq 1 "$RUNS"); do
 	b=$(run_iperf)
