@@ -4,7 +4,7 @@
  * in-kernel rate limit, the filters and bounded reads at BTF offsets.
  * It is the first part of every translation unit nwtrace compiles; feature
  * probes follow it.  Everything configurable arrives as -D defines:
- *   NWT_RINGBUF_PAGES, NWT_RATE_LIMIT (events/s, 0 = none), NWT_MAX_CONNS,
+ *   NWT_RINGBUF_PAGES, NWT_WAKEUP_EVENTS, NWT_RATE_LIMIT (events/s, 0 = none), NWT_MAX_CONNS,
  *   NWT_FILTER_{FAMILY,PORT,SPORT,DPORT,PID}, NWT_FILTER_ADDR_FAMILY with
  *   NWT_FILTER_ADDR_W0..3 / NWT_FILTER_MASK_W0..3, NWT_OFF_* struct offsets.
  */
@@ -124,9 +124,6 @@ static __always_inline void nwt_event_submit(void *e)
 	nwt_count(NWT_COUNTER_DELIVERED);
 }
 
-#ifndef NWT_WAKEUP_EVENTS
-#define NWT_WAKEUP_EVENTS 1024
-#endif
 /* Records each CPU submitted since it last woke the reader. */
 BPF_PERCPU_ARRAY(unwoken, u32, 1);
 

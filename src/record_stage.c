@@ -23,7 +23,7 @@ static bool flush_all(const struct nwt_record_stage *st)
 
 void nwt_record_stage_start(struct nwt_record_stage *st, struct nwt_bpf *bpf, int verbose)
 {
-	uint32_t key = 0, on = 1;
+	uint32_t key = 0, on;
 	char err[600];
 	long ncpus = sysconf(_SC_NPROCESSORS_CONF);
 
@@ -31,7 +31,7 @@ void nwt_record_stage_start(struct nwt_record_stage *st, struct nwt_bpf *bpf, in
 	st->flushed_at = 0;
 	st->ncpus = ncpus > 0 ? (int)ncpus : 1;
 	if (nwt_bpf_map_lookup(bpf, "pkt_stage_on", &key, &on))
-		return;		/* no packet probes in this run */
+		return;		/* no packet probes in this run: nothing is staged */
 	st->flush_fd = nwt_bpf_load_runnable(bpf, FLUSH_PROG, verbose, err, sizeof(err));
 	if (st->flush_fd < 0) {
 		if (verbose)
