@@ -148,12 +148,6 @@ static __always_inline u64 nwt_wakeup_flags(u32 records)
 	return BPF_RB_FORCE_WAKEUP;
 }
 
-static __always_inline void nwt_event_submit_batched(void *e)
-{
-	events.ringbuf_submit(e, nwt_wakeup_flags(1));
-	nwt_count(NWT_COUNTER_DELIVERED);
-}
-
 /* Read a kernel field at an offset taken from the running kernel's BTF. */
 #define NWT_READ_FIELD(dst, base, offset)                                    \
 	bpf_probe_read_kernel(&(dst), sizeof(dst), (const char *)(base) + (offset))

@@ -17,6 +17,7 @@ enum nwt_event_type {
 	NWT_EVENT_PACKET = 2,	/* struct nwt_packet_event: one per packet (-t) */
 	NWT_EVENT_HOP = 3,	/* struct nwt_packet_event: one per point passed (--hops) */
 	NWT_EVENT_BATCH = 4,	/* struct nwt_batch_header, then the records it carries */
+	NWT_EVENT_PKT_READ = 5,	/* struct nwt_packet_event: an application read received data (-t) */
 	NWT_EVENT_CONN = 16,		/* struct nwt_conn_sample: a connection's final values */
 	NWT_EVENT_TCP_RETRANS = 17,	/* struct nwt_retrans_event */
 	/* Numbered by issue so parallel branches do not collide. */
@@ -176,6 +177,7 @@ enum nwt_pkt_point {
 /* nwt_packet_event.flags */
 #define NWT_PKT_F_OWNER_KNOWN (1u << 0)
 #define NWT_PKT_F_HAS_ACK     (1u << 1)	/* ACK flag set: ack is meaningful */
+#define NWT_PKT_F_AWAITS_READ (1u << 2)	/* rx data: its read follows as an NWT_EVENT_PKT_READ */
 
 #define NWT_HTTP_LEN 96		/* bytes of payload kept for -H */
 
@@ -185,6 +187,15 @@ enum nwt_pkt_point {
  * the direction's boundaries (tx: NWT_PT_TX_*, rx: NWT_PT_RX_* - 4); 0 when
  * not observed.  For a hop, point_ns[0] is the time at `point`.
  * http[] is only sent with -H: records are shorter by NWT_HTTP_LEN otherwise.
+ *
+ * Received data leaves the kernel at TCP receive (NWT_PKT_F_AWAITS_READ);
+ * each time the application copies data out of the socket, an
+ * NWT_EVENT_PKT_READ follows in the same layout: hdr (time of the read, the
+ * reader's pid and comm), sock_id, seq (first byte read) and payload_len
+ * (bytes read) are set, the other fields are not.  nwtrace joins the two
+ * (src/rx_read_join.c): that costs the receive path one record instead of a
+ * hand-off between CPUs, and data that is never copied out (splice, a
+ * socket closed unread) is still reported.
  */
 struct nwt_packet_event {
 	struct nwt_event_header hdr;

@@ -3,12 +3,13 @@
  * The packet path: one record per TCP packet with the time it spent in each
  * layer (-t), or one record per point it passed (--hops).
  *
- * Each point stamps a timestamp into per-packet state keyed by the skb (tx,
- * rx) or, once an rx segment waits in a socket's receive queue, by
- * (socket, sequence number).  Headers are read at the point where the kernel
- * has set them (tx: device queue; rx: TCP), from skb->head at BTF offsets,
- * with fixed-size reads whose results are range-checked.  State is removed
- * when the record is emitted; the LRU maps bound what never completes.
+ * Each point stamps a timestamp into per-packet state keyed by the skb.
+ * Headers are read at the point where the kernel has set them (tx: device
+ * queue; rx: TCP), from skb->head at BTF offsets, with fixed-size reads whose
+ * results are range-checked.  State is removed when the record is emitted;
+ * the LRU map bounds what never completes.  Received data leaves at TCP
+ * receive; the application's reads of it leave as records of their own,
+ * which nwtrace joins to the data (NWT_EVENT_PKT_READ).
  *
  * Defines: NWT_PKT_RECORDS (-t), NWT_PKT_HOPS (--hops), NWT_PKT_HTTP (-H),
  * NWT_PKT_FRAGS (-H can read page fragments: see pkt_payload.h),
@@ -18,7 +19,6 @@
 #define NWT_MAX_PACKETS 16384
 #endif
 #define NWT_SEND_HISTORY 8	/* sendmsg steps remembered per socket: power of two */
-#define NWT_RX_CHAIN 8		/* segments one socket read may complete */
 
 struct nwt_pkt_state {
 	u64 ts[NWT_PT_PER_DIR];
@@ -41,28 +41,21 @@ struct nwt_pkt_state {
 #endif
 };
 
-struct nwt_pkt_wait_key {
-	u64 sk;
-	u32 seq;
-	u32 pad;
-};
-
 /* What nwtrace knows about a socket: its owner and recent sendmsg steps. */
 struct nwt_pkt_sock {
 	u64 owner_task;		/* pid_tgid that pid and comm were taken from */
 	u64 send_ns[NWT_SEND_HISTORY];
 	u32 send_seq[NWT_SEND_HISTORY];
 	u32 send_next;
-	u32 rx_next_seq;	/* end of the last segment reported as read */
+	u32 rx_reported_end;	/* end of the furthest received data reported */
 	u32 pid;
 	u8 has_owner;
-	u8 has_rx_next;
+	u8 has_rx_reported;
 	u8 pad[2];
 	char comm[NWT_COMM_LEN];
 };
 
 BPF_TABLE("lru_hash", u64, struct nwt_pkt_state, pkt_tx, NWT_MAX_PACKETS);
-BPF_TABLE("lru_hash", struct nwt_pkt_wait_key, struct nwt_pkt_state, pkt_rx_wait, NWT_MAX_PACKETS);
 
 /*
  * Hand-offs that stay on one CPU need no hash map: a hash insert and delete
@@ -91,37 +84,16 @@ static __always_inline u32 nwt_pkt_slot_index(u64 skb)
 	return (u32)((skb >> 8) ^ (skb >> 14) ^ (skb >> 20)) & (NWT_PKT_SLOTS - 1);
 }
 
-/*
- * rx segments wait from TCP receive (softirq) until the application reads
- * them (process context, maybe another CPU): a shared table, one slot per
- * (socket, sequence) hash.  A slot is claimed with a compare-and-swap on its
- * sk word, so a writer and a reader never touch it at once; a slot in use
- * sends the segment to the pkt_rx_wait LRU hash instead, so nothing is lost
- * to a collision.  A slot left by a segment never read (socket closed) is
- * taken over after NWT_WAIT_STALE_NS.
- */
-#define NWT_WAIT_SLOTS 8192	/* power of two */
-#define NWT_WAIT_CLAIMED 1	/* sk word while a program owns the slot */
-#define NWT_WAIT_STALE_NS 1000000000ULL
-
-struct nwt_wait_slot {
-	u64 sk;			/* 0: free; NWT_WAIT_CLAIMED; else the waiting segment's socket */
-	u32 seq;
-	u32 pad;
-	struct nwt_pkt_state st;
-};
-
-BPF_ARRAY(pkt_wait_slots, struct nwt_wait_slot, NWT_WAIT_SLOTS);
-
-#define NWT_ONCE(x) (*(volatile typeof(x) *)&(x))
-
-static __always_inline u32 nwt_wait_index(u64 sk, u32 seq)
-{
-	u32 h = (u32)(sk >> 6) * 0x9e3779b1u ^ seq * 0x85ebca6bu;
-
-	return (h ^ (h >> 15)) & (NWT_WAIT_SLOTS - 1);
-}
 BPF_TABLE("lru_hash", u64, struct nwt_pkt_sock, pkt_socks, NWT_MAX_CONNS);
+BPF_ARRAY(pkt_sock_blank, struct nwt_pkt_sock, 1);	/* never written: a new entry, off the stack */
+
+static __always_inline struct nwt_pkt_sock *nwt_pkt_sock_get(u64 sk)
+{
+	u32 zero = 0;
+	struct nwt_pkt_sock *blank = pkt_sock_blank.lookup(&zero);
+
+	return blank ? pkt_socks.lookup_or_try_init(&sk, blank) : NULL;
+}
 
 static __always_inline bool nwt_seq_before(u32 a, u32 b)
 {
@@ -205,6 +177,10 @@ static __always_inline bool nwt_pkt_wanted(const struct nwt_pkt_state *st, u8 di
  * filled batch waits at most that long.  A program that interrupts another
  * one on the same CPU while it stages (busy) commits its record directly.
  * Staging is off (pkt_stage_on) until nwtrace has checked that it can flush.
+ *
+ * A read record (NWT_EVENT_PKT_READ) travels the same way but is not an
+ * event of its own: it completes one already counted, so it passes no rate
+ * limit and no counter sees it.
  */
 #ifdef NWT_PKT_HTTP
 #define NWT_PKT_RECORD_SIZE sizeof(struct nwt_packet_event)
@@ -214,7 +190,7 @@ static __always_inline bool nwt_pkt_wanted(const struct nwt_pkt_state *st, u8 di
 
 struct nwt_pkt_stage {
 	u32 busy;
-	u32 pad;
+	u32 events;		/* staged records that are events, not reads */
 	struct nwt_batch_header batch;	/* what is committed: the header and the records */
 	u8 records[NWT_BATCH_RECORDS * NWT_PKT_RECORD_SIZE];
 };
@@ -236,24 +212,31 @@ static __always_inline void nwt_pkt_stage_commit(struct nwt_pkt_stage *stage)
 	stage->batch.record_size = NWT_PKT_RECORD_SIZE;
 	size = sizeof(stage->batch) + n * NWT_PKT_RECORD_SIZE;
 	if (events.ringbuf_output(&stage->batch, size, nwt_wakeup_flags(n)))
-		nwt_count_add(NWT_COUNTER_LOST, n);
+		nwt_count_add(NWT_COUNTER_LOST, stage->events);
 	else
-		nwt_count_add(NWT_COUNTER_DELIVERED, n);
+		nwt_count_add(NWT_COUNTER_DELIVERED, stage->events);
 	stage->batch.count = 0;
+	stage->events = 0;
 }
 
-/* Where to write an admitted record (*stagep set when staged), or NULL. */
-static __always_inline struct nwt_packet_event *nwt_pkt_record_open(struct nwt_pkt_stage **stagep)
+/* Where to write a record (*stagep set when staged), or NULL: an event not admitted, a full ring. */
+static __always_inline struct nwt_packet_event *nwt_pkt_record_open(struct nwt_pkt_stage **stagep,
+								      bool event)
 {
 	u32 zero = 0, i;
 	u32 *on = pkt_stage_on.lookup(&zero);
 	struct nwt_pkt_stage *stage = on && *on ? pkt_stage.lookup(&zero) : NULL;
+	struct nwt_packet_event *e;
 
 	*stagep = NULL;
-	if (!stage || stage->busy)
-		return nwt_event_reserve(NWT_PKT_RECORD_SIZE);
-	if (!nwt_event_admit())
+	if (event && !nwt_event_admit())
 		return NULL;
+	if (!stage || stage->busy) {
+		e = events.ringbuf_reserve(NWT_PKT_RECORD_SIZE);
+		if (!e && event)
+			nwt_count(NWT_COUNTER_LOST);
+		return e;
+	}
 	stage->busy = 1;
 	asm volatile("" ::: "memory");	/* busy before the slot is written */
 	i = stage->batch.count & (NWT_BATCH_RECORDS - 1);
@@ -262,12 +245,16 @@ static __always_inline struct nwt_packet_event *nwt_pkt_record_open(struct nwt_p
 }
 
 static __always_inline void nwt_pkt_record_close(struct nwt_packet_event *e,
-						 struct nwt_pkt_stage *stage)
+						 struct nwt_pkt_stage *stage, bool event)
 {
 	if (!stage) {
-		nwt_event_submit_batched(e);
+		events.ringbuf_submit(e, nwt_wakeup_flags(1));
+		if (event)
+			nwt_count(NWT_COUNTER_DELIVERED);
 		return;
 	}
+	if (event)
+		stage->events++;
 	if (++stage->batch.count >= NWT_BATCH_RECORDS)
 		nwt_pkt_stage_commit(stage);
 	asm volatile("" ::: "memory");
@@ -291,28 +278,22 @@ int nwt_pkt_flush(struct bpf_raw_tracepoint_args *ctx)
 }
 
 /*
- * The owner comes from the socket table (owner), the current task (cur_comm
- * with cur_pid: the caller read them once for all its records) or else the
- * copy the state carries.
+ * The owner comes from the socket table (owner) or else the copy the state
+ * carries.  False if the record did not leave (rate limit, full ring).
  */
-static __always_inline void nwt_pkt_emit(u32 type, u8 dir, u8 point, const struct nwt_pkt_state *st,
-					 const struct nwt_pkt_sock *owner, const char *cur_comm,
-					 u32 cur_pid)
+static __always_inline bool nwt_pkt_emit(u32 type, u8 dir, u8 point, const struct nwt_pkt_state *st,
+					 const struct nwt_pkt_sock *owner, u32 flags)
 {
 	struct nwt_pkt_stage *stage;
-	struct nwt_packet_event *e = nwt_pkt_record_open(&stage);
+	struct nwt_packet_event *e = nwt_pkt_record_open(&stage, true);
 
 	if (!e)
-		return;
+		return false;
 	e->hdr.ts_ns = 0;
 	e->hdr.type = type;
 	e->hdr.pid = 0;
-	e->flags = 0;
-	if (cur_comm) {
-		e->hdr.pid = cur_pid;
-		__builtin_memcpy(e->hdr.comm, cur_comm, sizeof(e->hdr.comm));
-		e->flags |= NWT_PKT_F_OWNER_KNOWN;
-	} else if (owner && owner->has_owner) {
+	e->flags = flags;
+	if (owner && owner->has_owner) {
 		e->hdr.pid = owner->pid;
 		__builtin_memcpy(e->hdr.comm, owner->comm, sizeof(e->hdr.comm));
 		e->flags |= NWT_PKT_F_OWNER_KNOWN;
@@ -343,7 +324,29 @@ static __always_inline void nwt_pkt_emit(u32 type, u8 dir, u8 point, const struc
 #ifdef NWT_PKT_HTTP
 	__builtin_memcpy(e->http, st->http, sizeof(e->http));
 #endif
-	nwt_pkt_record_close(e, stage);
+	nwt_pkt_record_close(e, stage, true);
+	return true;
+}
+
+/* The application copied len bytes from seq on out of socket sk: the reader is s's owner. */
+static __always_inline void nwt_pkt_emit_read(u64 sk, u32 seq, u32 len, const struct nwt_pkt_sock *s)
+{
+	struct nwt_pkt_stage *stage;
+	struct nwt_packet_event *e = nwt_pkt_record_open(&stage, false);
+
+	if (!e)
+		return;		/* the data it would complete then shows no read time */
+	e->hdr.ts_ns = bpf_ktime_get_ns();
+	e->hdr.type = NWT_EVENT_PKT_READ;
+	e->hdr.pid = s->pid;
+	__builtin_memcpy(e->hdr.comm, s->comm, sizeof(e->hdr.comm));
+	e->flags = NWT_PKT_F_OWNER_KNOWN;
+	e->sock_id = sk;
+	e->seq = seq;
+	e->payload_len = len;
+	e->direction = NWT_DIR_RX;
+	e->point = NWT_PT_RX_SOCK;
+	nwt_pkt_record_close(e, stage, false);
 }
 
 /* --hops: one record for this point, headers read here. */
@@ -368,7 +371,7 @@ static __always_inline void nwt_pkt_hop(u64 skb, u64 sk, u8 dir, u8 point, bool 
 	nwt_pkt_dev(f.dev, 0, false, st.ts[0], &st);
 	owner = sk ? pkt_socks.lookup(&sk) : NULL;
 	if (nwt_pkt_wanted(&st, dir, owner && owner->has_owner ? owner->pid : 0))
-		nwt_pkt_emit(NWT_EVENT_HOP, dir, point, &st, owner, NULL, 0);
+		nwt_pkt_emit(NWT_EVENT_HOP, dir, point, &st, owner, 0);
 #endif
 }
 
@@ -504,7 +507,7 @@ static __always_inline void nwt_pkt_tx_xmit(u64 skb)
 	owner = NULL;		/* in a slot: the state carries the owner */
 	if (!in_slot && sk)	/* a qdisc was in between: the owner as of now */
 		owner = pkt_socks.lookup(&sk);
-	nwt_pkt_emit(NWT_EVENT_PACKET, NWT_DIR_TX, NWT_PT_TX_XMIT, st, owner, NULL, 0);
+	nwt_pkt_emit(NWT_EVENT_PACKET, NWT_DIR_TX, NWT_PT_TX_XMIT, st, owner, 0);
 	if (in_slot)
 		slot->skb = 0;
 	else
@@ -554,7 +557,10 @@ static __always_inline void nwt_pkt_rx_ip(u64 skb)
 #endif
 }
 
-/* rx, TCP: headers are set; filter, then report or wait for the application. */
+/*
+ * rx, TCP: headers are set; filter and report.  Data is reported now, flagged
+ * to wait in nwtrace for the application's read (nwt_pkt_rx_sock).
+ */
 static __always_inline void nwt_pkt_rx_tcp(u64 sk, u64 skb)
 {
 	nwt_pkt_hop(skb, sk, NWT_DIR_RX, NWT_PT_RX_TCP, false, 0);
@@ -562,9 +568,10 @@ static __always_inline void nwt_pkt_rx_tcp(u64 sk, u64 skb)
 	struct nwt_pkt_state st = {};
 	u32 idx = nwt_pkt_slot_index(skb);
 	struct nwt_pkt_slot *slot = pkt_rx_slots.lookup(&idx);
-	struct nwt_pkt_sock *owner = NULL;
+	struct nwt_pkt_sock *owner;
 	struct nwt_skb_fields f;
 	const int tcp = NWT_PT_RX_TCP - NWT_PT_RX_DEV;
+	u32 end;
 
 	if (slot && slot->skb == skb) {
 		st.ts[0] = slot->st.ts[0];
@@ -575,92 +582,35 @@ static __always_inline void nwt_pkt_rx_tcp(u64 sk, u64 skb)
 	if (!nwt_skb_fields_read(skb, &f) || !nwt_pkt_parse(skb, nwt_skb_l3(&f), &st))
 		return;
 	st.sk = sk;
-	/* The owner matters to a segment that waits for its reader only under --pid. */
-#ifdef NWT_FILTER_PID
 	owner = pkt_socks.lookup(&sk);
-#endif
 	if (!nwt_pkt_wanted(&st, NWT_DIR_RX, owner && owner->has_owner ? owner->pid : 0))
 		return;
 	st.ts[tcp] = bpf_ktime_get_ns();
 	/* TCP may have cleared skb->dev: the device seen at receive then names it. */
 	nwt_pkt_dev(f.dev ? f.dev : st.dev, 0, false, st.ts[tcp], &st);
-	if (st.payload_len) {
-		struct nwt_pkt_wait_key key = { .sk = sk, .seq = st.seq };
-		u32 idx = nwt_wait_index(sk, st.seq);
-		struct nwt_wait_slot *w = pkt_wait_slots.lookup(&idx);
-		u64 old = w ? NWT_ONCE(w->sk) : NWT_WAIT_CLAIMED;
-
-		if (old > NWT_WAIT_CLAIMED && st.ts[tcp] - w->st.ts[tcp] < NWT_WAIT_STALE_NS)
-			old = NWT_WAIT_CLAIMED;		/* a live segment waits there */
-		if (w && old != NWT_WAIT_CLAIMED &&
-		    __sync_val_compare_and_swap(&w->sk, old, NWT_WAIT_CLAIMED) == old) {
-			/* Taken over as stale: still stale, or was it read and refilled meanwhile? */
-			if (old > NWT_WAIT_CLAIMED &&
-			    st.ts[tcp] - w->st.ts[tcp] < NWT_WAIT_STALE_NS) {
-				NWT_ONCE(w->sk) = old;
-				pkt_rx_wait.update(&key, &st);
-				return;
-			}
-			w->seq = st.seq;
-			w->st = st;
-			asm volatile("" ::: "memory");	/* the state before the release */
-			NWT_ONCE(w->sk) = sk;
-			return;
-		}
-		pkt_rx_wait.update(&key, &st);
+	if (!st.payload_len) {
+		nwt_pkt_emit(NWT_EVENT_PACKET, NWT_DIR_RX, NWT_PT_RX_TCP, &st, owner, 0);
 		return;
 	}
-#ifndef NWT_FILTER_PID
-	owner = pkt_socks.lookup(&sk);
-#endif
-	nwt_pkt_emit(NWT_EVENT_PACKET, NWT_DIR_RX, NWT_PT_RX_TCP, &st, owner, NULL, 0);
-#endif
-}
-
-/* Claims the waiting state of segment (sk, seq): its slot, or the pkt_rx_wait entry. */
-static __always_inline struct nwt_pkt_state *nwt_wait_take(u64 sk, u32 seq,
-							   struct nwt_wait_slot **claimed)
-{
-	struct nwt_pkt_wait_key key = { .sk = sk, .seq = seq };
-	u32 idx = nwt_wait_index(sk, seq);
-	struct nwt_wait_slot *w = pkt_wait_slots.lookup(&idx);
-
-	*claimed = NULL;
-	if (w && NWT_ONCE(w->sk) == sk &&
-	    __sync_val_compare_and_swap(&w->sk, sk, NWT_WAIT_CLAIMED) == sk) {
-		if (w->seq == seq) {
-			*claimed = w;
-			return &w->st;
-		}
-		NWT_ONCE(w->sk) = sk;	/* another segment of this socket: give it back */
+	/* Reads of this socket are reported only while reported data is ahead of them. */
+	if (!owner)
+		owner = nwt_pkt_sock_get(sk);
+	if (!nwt_pkt_emit(NWT_EVENT_PACKET, NWT_DIR_RX, NWT_PT_RX_TCP, &st, owner,
+			  NWT_PKT_F_AWAITS_READ) || !owner)
+		return;
+	end = st.seq + st.payload_len;
+	if (!owner->has_rx_reported || nwt_seq_before(owner->rx_reported_end, end)) {
+		owner->rx_reported_end = end;
+		owner->has_rx_reported = 1;
 	}
-	return pkt_rx_wait.lookup(&key);
+#endif
 }
 
-/* Frees what nwt_wait_take() returned. */
-static __always_inline void nwt_wait_done(u64 sk, u32 seq, struct nwt_wait_slot *claimed)
-{
-	struct nwt_pkt_wait_key key = { .sk = sk, .seq = seq };
-
-	if (claimed)
-		NWT_ONCE(claimed->sk) = 0;
-	else
-		pkt_rx_wait.delete(&key);
-}
-
-/* Is segment (sk, seq) waiting?  A hint: nothing is claimed. */
-static __always_inline bool nwt_wait_peek(u64 sk, u32 seq)
-{
-	struct nwt_pkt_wait_key key = { .sk = sk, .seq = seq };
-	u32 idx = nwt_wait_index(sk, seq);
-	struct nwt_wait_slot *w = pkt_wait_slots.lookup(&idx);
-
-	if (w && NWT_ONCE(w->sk) == sk && w->seq == seq)
-		return true;
-	return pkt_rx_wait.lookup(&key) != NULL;
-}
-
-/* rx, socket read of len bytes: completes the segments that start in the range. */
+/*
+ * rx, socket read: the application copies len bytes out of skb.  The reader
+ * becomes the socket's owner; if reported data lies at or past the first
+ * byte read, the read leaves as a record that nwtrace joins to that data.
+ */
 static __always_inline void nwt_pkt_rx_sock(u64 skb, u32 len)
 {
 	u64 sk = 0;
@@ -670,68 +620,26 @@ static __always_inline void nwt_pkt_rx_sock(u64 skb, u32 len)
 		return;
 	nwt_pkt_hop(skb, sk, NWT_DIR_RX, NWT_PT_RX_SOCK, false, 0);
 #ifdef NWT_PKT_RECORDS
-	struct nwt_pkt_sock zero = {}, *s;
-	struct nwt_pkt_state *st;
-	struct nwt_wait_slot *claimed;
-	u32 copied_seq = 0, end, seq;
-	u64 now = bpf_ktime_get_ns();
-	u64 task = bpf_get_current_pid_tgid();
-	char comm[NWT_COMM_LEN];
-	bool know_comm = false, known_owner;
-	const int sock = NWT_PT_RX_SOCK - NWT_PT_RX_DEV;
+	struct nwt_pkt_sock *s = pkt_socks.lookup(&sk);
+	u32 copied_seq = 0;
+	u64 task;
 
-	NWT_READ_FIELD(copied_seq, sk, NWT_OFF_TCP_COPIED_SEQ);
-	end = copied_seq + len;
-	seq = copied_seq;
-	s = pkt_socks.lookup(&sk);
-	/* A read that starts inside a segment: the next one starts where it ends. */
-	if (s && s->has_rx_next && nwt_seq_before(s->rx_next_seq, end) &&
-	    copied_seq - s->rx_next_seq < (1u << 20) + len)
-		seq = s->rx_next_seq;
-	if (seq != copied_seq && !nwt_wait_peek(sk, seq))
-		seq = copied_seq;
-	/* The reader is the owner; the same thread as last time: its comm is known. */
-	known_owner = s && s->has_owner && s->owner_task == task;
-#pragma unroll
-	for (int i = 0; i < NWT_RX_CHAIN; i++) {
-		u32 this_seq = seq;
-
-		st = nwt_wait_take(sk, this_seq, &claimed);
-		if (!st)
-			break;
-		st->ts[sock] = now;
-		if (!know_comm) {	/* once for all records of this read and the socket */
-			if (known_owner)
-				__builtin_memcpy(comm, s->comm, sizeof(comm));
-			else
-				bpf_get_current_comm(comm, sizeof(comm));
-			know_comm = true;
-		}
-		nwt_pkt_emit(NWT_EVENT_PACKET, NWT_DIR_RX, NWT_PT_RX_SOCK, st, NULL, comm, task >> 32);
-		seq += st->payload_len;
-		nwt_wait_done(sk, this_seq, claimed);
-		if (!nwt_seq_before(seq, end))
-			break;
-	}
-	if (seq == copied_seq && !s)
-		return;		/* nothing of ours on this socket */
 	if (!s)
-		s = pkt_socks.lookup_or_try_init(&sk, &zero);
-	if (!s)
-		return;
-	if (seq != copied_seq) {
-		s->rx_next_seq = seq;
-		s->has_rx_next = 1;
-	}
-	if (known_owner)
-		return;
-	s->owner_task = task;
-	s->pid = task >> 32;
-	if (know_comm)
-		__builtin_memcpy(s->comm, comm, sizeof(s->comm));
-	else
+		return;		/* no data of this socket was reported */
+	/* The same thread as last time: its comm is known. */
+	task = bpf_get_current_pid_tgid();
+	if (!s->has_owner || s->owner_task != task) {
+		s->owner_task = task;
+		s->pid = task >> 32;
 		bpf_get_current_comm(s->comm, sizeof(s->comm));
-	s->has_owner = 1;
+		s->has_owner = 1;
+	}
+	if (!s->has_rx_reported)
+		return;
+	/* The copy starts at copied_seq: tcp_recvmsg() advances it after each skb. */
+	NWT_READ_FIELD(copied_seq, sk, NWT_OFF_TCP_COPIED_SEQ);
+	if (nwt_seq_before(copied_seq, s->rx_reported_end))
+		nwt_pkt_emit_read(sk, copied_seq, len, s);
 #endif
 }
 

@@ -18,6 +18,7 @@
 #include "output_packet.h"
 #include "probe_source.h"
 #include "record_stage.h"
+#include "rx_read_join.h"
 #include "stats.h"
 #include "session_direct_map.h"
 #include "session_faults.h"
@@ -44,6 +45,7 @@ struct session {
 	struct nwt_conn_view *conn;	/* -x, else NULL */
 	struct nwt_faults faults;
 	struct nwt_record_stage stage;
+	struct nwt_rx_join rx_join;	/* received data waiting for the application's read */
 };
 
 #define NWT_OUT_BUFFER (1 << 20)
@@ -56,16 +58,22 @@ static double now_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* One record: decoded once, then counted, tabulated or printed. Nonzero to stop. */
-static int on_record(void *ctx, const void *data, size_t size)
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/* A complete record: decoded once, then counted, tabulated or printed. Nonzero to stop. */
+static int deliver_record(void *ctx, const void *data, size_t size)
 {
 	struct session *s = ctx;
 	struct nwt_record rec;
 
 	if (s->opts->count && s->printed >= s->opts->count)
 		return 1;
-	if (s->conn && nwt_conn_view_take(s->conn, data, size))
-		return 0;
 	if (nwt_decode_event(data, size, s->wall_offset, &rec)) {
 		s->undecodable++;
 		return 0;
@@ -81,6 +89,20 @@ static int on_record(void *ctx, const void *data, size_t size)
 		nwt_table_print_record(s->out, &rec);
 	s->printed++;
 	return s->opts->count && s->printed >= s->opts->count;
+}
+
+/* One record from the ring buffer; received data first waits for its read. */
+static int on_record(void *ctx, const void *data, size_t size)
+{
+	struct session *s = ctx;
+
+	if (s->opts->count && s->printed >= s->opts->count)
+		return 1;
+	if (s->conn && nwt_conn_view_take(s->conn, data, size))
+		return 0;
+	if (nwt_rx_join_offer(&s->rx_join, data, size))
+		return s->opts->count && s->printed >= s->opts->count;
+	return deliver_record(s, data, size);
 }
 
 /* A ring buffer entry: one record, or a batch of them. */
@@ -262,6 +284,7 @@ static void trace_loop(struct session *s, struct nwt_bpf *bpf)
 		if (s->opts->stats && now_s() >= next_stats) {
 			nwt_record_stage_flush(&s->stage, now_s(), 0);
 			nwt_bpf_drain(bpf);
+			nwt_rx_join_expire(&s->rx_join, now_ns());
 			print_stats(s, bpf, false);
 			next_stats += s->opts->interval_s;
 		}
@@ -277,6 +300,7 @@ static void trace_loop(struct session *s, struct nwt_bpf *bpf)
 		if (nwt_bpf_poll(bpf, timeout) < 0 && errno != EINTR)
 			break;
 		nwt_record_stage_flush(&s->stage, now_s(), POLL_MS / 1000.0);
+		nwt_rx_join_expire(&s->rx_join, now_ns());
 		if (s->conn)
 			nwt_conn_view_tick(s->conn, now_s(), false);
 		fflush(s->out);
@@ -306,6 +330,7 @@ int nwt_session_run(const struct nwt_options *opts, struct nwt_kernel_env *env)
 	int rc;
 
 	nwt_faults_init(&s.faults, opts, env);
+	nwt_rx_join_init(&s.rx_join, deliver_record, &s);
 	rc = prepare_headers(opts, env);
 	if (!rc && (opts->features & NWT_FEATURE_HTTP))
 		nwt_direct_map_calibrate(&env->dm, opts->verbose);
@@ -352,12 +377,14 @@ int nwt_session_run(const struct nwt_options *opts, struct nwt_kernel_env *env)
 	nwt_bpf_detach(bpf);
 	nwt_record_stage_flush(&s.stage, now_s(), 0);
 	nwt_bpf_drain(bpf);
+	nwt_rx_join_drain(&s.rx_join);	/* data never read: without a read time */
 	if (opts->stats)
 		print_stats(&s, bpf, true);
 	print_summary(&s, bpf);
 	nwt_faults_print_summary(&s.faults, bpf, opts, stderr);
 cleanup:
 	nwt_record_stage_stop(&s.stage);
+	nwt_rx_join_free(&s.rx_join);
 	nwt_bpf_close(bpf);
 	nwt_faults_free(&s.faults);
 	if (s.out != stdout)

@@ -1,25 +1,33 @@
 """Bounded bulk transfer for nwtrace's packet tests.
 
-  bulk_peer.py server ADDR PORT          accept one connection, read to EOF, reply "done"
+  bulk_peer.py server ADDR PORT [splice] accept one connection, read to EOF, reply "done"
+                                         (splice: move the data through a pipe with
+                                         splice(2), so it is never copied out by recv)
   bulk_peer.py client ADDR PORT BYTES    send BYTES in 16 KiB writes, wait for the reply
 Prints one JSON line: the client's local port (client) or bytes received (server).
 """
+import os
 import socket
 import sys
 
 from peer_common import listen, say
 
 
-def server(addr, port):
+def server(addr, port, splice=False):
     srv = listen(addr, port, 4, 30)
     conn, _ = srv.accept()
-    conn.settimeout(30)
+    conn.settimeout(None if splice else 30)  # a timeout makes the fd non-blocking: splice fails
     total = 0
+    pipe_r, pipe_w = os.pipe()
     while True:
-        data = conn.recv(65536)
-        if not data:
+        if splice:
+            n = os.splice(conn.fileno(), pipe_w, 65536)
+            os.read(pipe_r, n) if n else None
+        else:
+            n = len(conn.recv(65536))
+        if not n:
             break
-        total += len(data)
+        total += n
     conn.sendall(b"done")
     conn.close()
     say(received=total)
@@ -42,6 +50,6 @@ def client(addr, port, nbytes):
 
 if __name__ == "__main__":
     if sys.argv[1] == "server":
-        server(sys.argv[2], int(sys.argv[3]))
+        server(sys.argv[2], int(sys.argv[3]), sys.argv[4:] == ["splice"])
     else:
         client(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))

@@ -217,9 +217,11 @@ def flow_events(events, port):
 BULK = os.path.join(HERE, "bulk_peer.py")
 
 
-def bulk_transfer(pair, addr, port, nbytes):
-    """Client in pair.a sends nbytes to a server in pair.b; returns the client's port."""
-    srv = subprocess.Popen(pair.exec_args(pair.b) + [PYTHON, BULK, "server", addr, str(port)],
+def bulk_transfer(pair, addr, port, nbytes, splice=False):
+    """Client in pair.a sends nbytes to a server in pair.b; returns the client's port.
+    splice: the server moves the data out with splice(2) instead of reading it."""
+    srv = subprocess.Popen(pair.exec_args(pair.b) + [PYTHON, BULK, "server", addr, str(port)]
+                           + (["splice"] if splice else []),
                            stdout=subprocess.PIPE, text=True)
     check(json.loads(srv.stdout.readline()).get("listening"), "bulk server did not start")
     out = run(pair.exec_args(pair.a) + [PYTHON, BULK, "client", addr, str(port), str(nbytes)],

@@ -1,0 +1,62 @@
+"""Received data that the application never copies out still has its
+records: a server that moves the data with splice(2) (as proxies do) gets
+one rx record per data segment tcpdump captured on its veth, printed while
+nwtrace runs, with the layers up to TCP and no socket-read time (nothing
+read it, so that layer is absent, not 0)."""
+import json
+import re
+import subprocess
+import time
+
+from nwt_e2e import NetnsPair, Tracer, bulk_transfer, check, require_bpf, skip_or_fail
+
+PORT = 18098
+NBYTES = 200 * 1024
+WAIT_S = 2.5  # nwtrace waits 1 s for a read before it reports data without one
+
+
+def tcpdump_data_seqs(text, client_ip, client_port):
+    """Start sequence numbers of the client's data segments in `tcpdump -S -n` output."""
+    pat = re.compile(rf"IP {re.escape(client_ip)}\.{client_port} > .*?seq (\d+):(\d+),")
+    return {int(m.group(1)) for m in map(pat.search, text.splitlines()) if m}
+
+
+def main():
+    require_bpf()
+    if subprocess.run(["sh", "-c", "command -v tcpdump"], capture_output=True).returncode:
+        skip_or_fail("tcpdump not installed")
+    with NetnsPair("ps", 215) as net:
+        dump = subprocess.Popen(net.exec_args(net.b) + ["tcpdump", "-S", "-n", "-l", "-i",
+                                f"{net.tag}b", "tcp", "port", str(PORT)],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        tracer = Tracer("-t", "-R", "0", "-p", str(PORT))
+        time.sleep(1.0)  # tcpdump needs a moment before it captures
+        sport = bulk_transfer(net, net.ip4_b, PORT, NBYTES, splice=True)
+        time.sleep(WAIT_S)
+        with open(tracer.out.name) as f:
+            live = [json.loads(l) for l in f.read().splitlines() if l.strip()]
+        check(tracer.proc.poll() is None, "nwtrace stopped on its own")
+        tracer.stop()
+        dump.terminate()
+        dump_out, _ = dump.communicate(timeout=10)
+        check(tracer.returncode == 0, f"nwtrace exited {tracer.returncode}: {tracer.stderr}")
+
+        rx = [e for e in live if e.get("type") == "packet" and e["dir"] == "rx" and
+              e["saddr"] == net.ip4_a and e["sport"] == sport and e["len"] > 0]
+        dumped = tcpdump_data_seqs(dump_out, net.ip4_a, sport)
+        check(dumped, f"tcpdump captured no data segments: {dump_out[:500]}")
+        seen = {e["seq"] for e in rx}
+        unknown = seen - dumped
+        check(not unknown, f"rx records with a seq tcpdump did not capture: {sorted(unknown)[:5]}")
+        covered = len(seen & dumped) / len(dumped)
+        check(covered >= 0.9, f"{WAIT_S}s after the transfer nwtrace had printed {covered:.0%} "
+              f"of the {len(dumped)} data segments tcpdump captured on the server's veth")
+        read = [e for e in rx if "tcp_us" in e]
+        check(not read, f"spliced data shows a socket-read time: {read[:2]}")
+        check(all("ip_us" in e for e in rx), f"an rx record without ip_us: {rx[:2]}")
+    print(f"PASS: {len(seen)} spliced data segments reported ({covered:.0%} of tcpdump's "
+          f"{len(dumped)}), none with a read time")
+
+
+if __name__ == "__main__":
+    main()
