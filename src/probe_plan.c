@@ -181,7 +181,7 @@ void nwt_plan_print(FILE *out, const struct nwt_plan *plan)
 			int i = pp->order[k];
 			const struct nwt_attach_alt *alt = &pp->probe->alts[i];
 			const struct nwt_alt_status *st = &pp->status[i];
-			char attach[96];
+			char attach[NWT_TARGET_LEN + 32];	/* "<kind> <target>" */
 			const char *status = "usable (not needed)";
 
 			snprintf(attach, sizeof(attach), "%s %s", nwt_attach_kind_name(alt->kind),
