@@ -14,11 +14,19 @@
  * Defines: NWT_PKT_RECORDS (-t), NWT_PKT_HOPS (--hops), NWT_PKT_HTTP (-H),
  * NWT_PKT_FRAGS (-H can read page fragments: see pkt_payload.h),
  * NWT_MAX_PACKETS, one NWT_USE_PKT_* per chosen attach alternative.
+ * NWT_BENCH_DISPATCH_ONLY (scripts/bench-overhead.sh): every point returns at
+ * once, to measure what the attached programs cost before they do any work.
  */
 #ifndef NWT_MAX_PACKETS
 #define NWT_MAX_PACKETS 16384
 #endif
 #define NWT_SEND_HISTORY 8	/* sendmsg steps remembered per socket: power of two */
+
+#ifdef NWT_BENCH_DISPATCH_ONLY
+#define NWT_PKT_POINT_ENTRY() return
+#else
+#define NWT_PKT_POINT_ENTRY() do { } while (0)
+#endif
 
 struct nwt_pkt_state {
 	u64 ts[NWT_PT_PER_DIR];
@@ -353,6 +361,7 @@ static __always_inline void nwt_pkt_emit_read(u64 sk, u32 seq, u32 len, const st
 static __always_inline void nwt_pkt_hop(u64 skb, u64 sk, u8 dir, u8 point, bool l3_from_data,
 					u32 l3_skip)
 {
+	NWT_PKT_POINT_ENTRY();
 #ifdef NWT_PKT_HOPS
 	struct nwt_pkt_state st = {};
 	struct nwt_pkt_sock *owner;
@@ -378,6 +387,7 @@ static __always_inline void nwt_pkt_hop(u64 skb, u64 sk, u8 dir, u8 point, bool 
 /* tx, TCP: remember where this sendmsg step starts in the byte stream. */
 static __always_inline void nwt_pkt_tx_tcp(u64 sk)
 {
+	NWT_PKT_POINT_ENTRY();
 	struct nwt_pkt_sock zero = {}, *s;
 	u32 write_seq = 0, i;
 	u64 task;
@@ -421,6 +431,7 @@ static __always_inline u64 nwt_pkt_sent_at(const struct nwt_pkt_sock *s, u32 seq
 /* tx, IP (kprobe chains only): stamp the skb. */
 static __always_inline void nwt_pkt_tx_ip(u64 skb)
 {
+	NWT_PKT_POINT_ENTRY();
 #ifdef NWT_PKT_RECORDS
 	struct nwt_pkt_state st = {};
 
@@ -432,6 +443,7 @@ static __always_inline void nwt_pkt_tx_ip(u64 skb)
 /* tx, device queue: the headers are complete here; filter and keep the state. */
 static __always_inline void nwt_pkt_tx_queue(u64 skb)
 {
+	NWT_PKT_POINT_ENTRY();
 	nwt_pkt_hop(skb, 0, NWT_DIR_TX, NWT_PT_TX_QUEUE, false, 0);
 #ifdef NWT_PKT_RECORDS
 	struct nwt_pkt_state st = {};
@@ -490,6 +502,7 @@ forget:
 /* tx, driver transmit: the last tx point; the record leaves. */
 static __always_inline void nwt_pkt_tx_xmit(u64 skb)
 {
+	NWT_PKT_POINT_ENTRY();
 	nwt_pkt_hop(skb, 0, NWT_DIR_TX, NWT_PT_TX_XMIT, false, 0);
 #ifdef NWT_PKT_RECORDS
 	u32 idx = nwt_pkt_slot_index(skb);
@@ -518,6 +531,7 @@ static __always_inline void nwt_pkt_tx_xmit(u64 skb)
 /* rx, device receive: stamp, nothing parsed yet (most packets are not wanted). */
 static __always_inline void nwt_pkt_rx_dev(u64 skb, u32 l3_skip)
 {
+	NWT_PKT_POINT_ENTRY();
 	nwt_pkt_hop(skb, 0, NWT_DIR_RX, NWT_PT_RX_DEV, true, l3_skip);
 #ifdef NWT_PKT_RECORDS
 	u32 idx = nwt_pkt_slot_index(skb);
@@ -536,6 +550,7 @@ static __always_inline void nwt_pkt_rx_dev(u64 skb, u32 l3_skip)
 /* rx, IP: a stamp left by an earlier life of this skb address is replaced. */
 static __always_inline void nwt_pkt_rx_ip(u64 skb)
 {
+	NWT_PKT_POINT_ENTRY();
 	nwt_pkt_hop(skb, 0, NWT_DIR_RX, NWT_PT_RX_IP, true, 0);
 #ifdef NWT_PKT_RECORDS
 	u32 idx = nwt_pkt_slot_index(skb);
@@ -563,6 +578,7 @@ static __always_inline void nwt_pkt_rx_ip(u64 skb)
  */
 static __always_inline void nwt_pkt_rx_tcp(u64 sk, u64 skb)
 {
+	NWT_PKT_POINT_ENTRY();
 	nwt_pkt_hop(skb, sk, NWT_DIR_RX, NWT_PT_RX_TCP, false, 0);
 #ifdef NWT_PKT_RECORDS
 	struct nwt_pkt_state st = {};
@@ -613,6 +629,7 @@ static __always_inline void nwt_pkt_rx_tcp(u64 sk, u64 skb)
  */
 static __always_inline void nwt_pkt_rx_sock(u64 skb, u32 len)
 {
+	NWT_PKT_POINT_ENTRY();
 	u64 sk = 0;
 
 	NWT_READ_FIELD(sk, skb, NWT_OFF_SKB_SK);
