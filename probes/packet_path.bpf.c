@@ -20,7 +20,8 @@
 #ifndef NWT_MAX_PACKETS
 #define NWT_MAX_PACKETS 16384
 #endif
-#define NWT_SEND_HISTORY 8	/* sendmsg steps remembered per socket: power of two */
+#define NWT_SEND_HISTORY_LOG2 5
+#define NWT_SEND_HISTORY (1 << NWT_SEND_HISTORY_LOG2)	/* segment-starting sendmsg steps kept per socket */
 
 #ifdef NWT_BENCH_DISPATCH_ONLY
 #define NWT_PKT_POINT_ENTRY() return
@@ -384,14 +385,24 @@ static __always_inline void nwt_pkt_hop(u64 skb, u64 sk, u8 dir, u8 point, bool 
 #endif
 }
 
-/* tx, TCP: remember where this sendmsg step starts in the byte stream. */
-static __always_inline void nwt_pkt_tx_tcp(u64 sk)
+/*
+ * tx, TCP: remember where this sendmsg step starts in the byte stream.  With
+ * the tail of the write queue known (tail, size_goal: the tracepoint), a step
+ * that appends to a tail with room starts no segment: the stamp of the step
+ * that started the tail stands, and the history reaches further back.
+ */
+static __always_inline void nwt_pkt_tx_tcp(u64 sk, u64 tail, u32 size_goal)
 {
 	NWT_PKT_POINT_ENTRY();
 	struct nwt_pkt_sock zero = {}, *s;
-	u32 write_seq = 0, i;
+	u32 write_seq = 0, i, tail_len = 0;
 	u64 task;
 
+#ifdef NWT_OFF_SKB_LEN
+	if (tail && !NWT_READ_FIELD(tail_len, tail, NWT_OFF_SKB_LEN) &&
+	    (s32)(size_goal - tail_len) > 0)
+		return;
+#endif
 	NWT_READ_FIELD(write_seq, sk, NWT_OFF_TCP_WRITE_SEQ);
 	s = pkt_socks.lookup_or_try_init(&sk, &zero);
 	if (!s)
@@ -410,22 +421,31 @@ static __always_inline void nwt_pkt_tx_tcp(u64 sk)
 	s->has_owner = 1;
 }
 
-/* When did the sendmsg step holding byte `seq` run? 0 if no longer known. */
+/*
+ * When did the sendmsg step holding byte `seq` run?  0 if no longer known.
+ * Steps are kept in stream order, the newest at send_next - 1: a binary
+ * search finds the newest one that starts at or before seq.
+ */
 static __always_inline u64 nwt_pkt_sent_at(const struct nwt_pkt_sock *s, u32 seq)
 {
-	u32 best_gap = 0xffffffff;
-	u64 ts = 0;
+	u32 n = s->send_next < NWT_SEND_HISTORY ? s->send_next : NWT_SEND_HISTORY;
+	u32 lo = 1, hi = n + 1;	/* the answer, k steps back, lies in [lo, hi]; n + 1: none */
+	u32 k, pos;
 
 #pragma unroll
-	for (int i = 0; i < NWT_SEND_HISTORY; i++) {
-		u32 gap = seq - s->send_seq[i];
-
-		if (s->send_ns[i] && (s32)gap >= 0 && gap < best_gap) {
-			best_gap = gap;
-			ts = s->send_ns[i];
-		}
+	for (int i = 0; i <= NWT_SEND_HISTORY_LOG2; i++) {
+		if (lo >= hi)
+			break;
+		k = (lo + hi) / 2;
+		pos = (s->send_next - k) & (NWT_SEND_HISTORY - 1);
+		if ((s32)(seq - s->send_seq[pos]) >= 0)
+			hi = k;
+		else
+			lo = k + 1;
 	}
-	return ts;
+	if (lo > n)
+		return 0;
+	return s->send_ns[(s->send_next - lo) & (NWT_SEND_HISTORY - 1)];
 }
 
 /* tx, IP (kprobe chains only): stamp the skb. */
@@ -663,17 +683,17 @@ static __always_inline void nwt_pkt_rx_sock(u64 skb, u32 len)
 /* ---- attach alternatives: thin wrappers that find the arguments ---- */
 
 #ifdef NWT_USE_PKT_TX_TCP_RTP
-/* tcp:tcp_sendmsg_locked(sk, msg, skb, size_goal): once per skb being filled. */
+/* tcp:tcp_sendmsg_locked(sk, msg, skb, size_goal): each step of the copy loop, skb its tail. */
 int nwt_pkt_tx_tcp_rtp(struct bpf_raw_tracepoint_args *ctx)
 {
-	nwt_pkt_tx_tcp(ctx->args[0]);
+	nwt_pkt_tx_tcp(ctx->args[0], ctx->args[2], (u32)ctx->args[3]);
 	return 0;
 }
 #endif
 #ifdef NWT_USE_PKT_TX_TCP_KPROBE
 int nwt_pkt_tx_tcp_kp(struct pt_regs *ctx)
 {
-	nwt_pkt_tx_tcp(PT_REGS_PARM1(ctx));
+	nwt_pkt_tx_tcp(PT_REGS_PARM1(ctx), 0, 0);
 	return 0;
 }
 #endif

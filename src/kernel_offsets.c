@@ -21,6 +21,7 @@ const struct nwt_kernel_field nwt_kernel_fields[] = {
 	{ "NWT_OFF_SKB_TAIL", "sk_buff", "tail" },
 	{ "NWT_OFF_SKB_DEV", "sk_buff", "dev" },
 	{ "NWT_OFF_SKB_SK", "sk_buff", "sk" },
+	{ "NWT_OFF_SKB_LEN", "sk_buff", "len" },
 	{ "NWT_OFF_NETDEV_IFINDEX", "net_device", "ifindex" },
 	{ "NWT_OFF_NETDEV_NAME", "net_device", "name" },
 	{ "NWT_OFF_TCP_WRITE_SEQ", "tcp_sock", "write_seq" },

@@ -70,7 +70,7 @@ const struct nwt_probe nwt_probe_catalog[] = {
 	{ .name = "pkt_tx_tcp", .feature_name = "packet", .features = PKT_FEATURES,
 	  .source = "packet_path.bpf.c",
 	  .alts = { { NWT_ATTACH_RAW_TRACEPOINT, "tcp:tcp_sendmsg_locked", "nwt_pkt_tx_tcp_rtp",
-		      "NWT_USE_PKT_TX_TCP_RTP", { "NWT_OFF_TCP_WRITE_SEQ" } },
+		      "NWT_USE_PKT_TX_TCP_RTP", { "NWT_OFF_TCP_WRITE_SEQ", "NWT_OFF_SKB_LEN" } },
 		    { NWT_ATTACH_KPROBE, "tcp_sendmsg", "nwt_pkt_tx_tcp_kp", "NWT_USE_PKT_TX_TCP_KPROBE",
 		      { "NWT_OFF_TCP_WRITE_SEQ" } } },
 	  .optional = true },
