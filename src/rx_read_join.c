@@ -37,8 +37,8 @@ struct rx_segment {
 };
 
 /*
- * The reads live in the slot itself: the slot array is one calloc, whose
- * pages the kernel only backs once a socket touches them.
+ * Slots are small, so that expiring (every poll period) walks 4096 of them
+ * quickly; a socket's reads get their ring when it sees its first read.
  */
 struct nwt_rx_join_sock {
 	uint64_t sock_id;
@@ -49,7 +49,7 @@ struct nwt_rx_join_sock {
 	size_t cap_segs;
 	unsigned int n_reads;		/* remembered, at most NWT_RX_JOIN_READS */
 	unsigned int next_read;		/* ring slot the next read overwrites */
-	struct rx_read reads[NWT_RX_JOIN_READS];
+	struct rx_read *reads;		/* NWT_RX_JOIN_READS; kept across reuse */
 };
 
 void nwt_rx_join_init(struct nwt_rx_join *j, nwt_record_fn deliver, void *ctx)
@@ -168,6 +168,8 @@ static void complete_waiting(struct nwt_rx_join *j, struct nwt_rx_join_sock *s,
 
 static void remember_read(struct nwt_rx_join_sock *s, const struct rx_read *r)
 {
+	if (!s->reads && !(s->reads = calloc(NWT_RX_JOIN_READS, sizeof(*s->reads))))
+		return;		/* segments then wait for reads to come */
 	s->reads[s->next_read] = *r;
 	s->next_read = (s->next_read + 1) % NWT_RX_JOIN_READS;
 	if (s->n_reads < NWT_RX_JOIN_READS)
@@ -327,8 +329,10 @@ void nwt_rx_join_drain(struct nwt_rx_join *j)
 void nwt_rx_join_free(struct nwt_rx_join *j)
 {
 	if (j->socks) {
-		for (size_t i = 0; i < NWT_RX_JOIN_SOCKS; i++)
+		for (size_t i = 0; i < NWT_RX_JOIN_SOCKS; i++) {
 			free(j->socks[i].segs);
+			free(j->socks[i].reads);
+		}
 		free(j->socks);
 	}
 	j->socks = NULL;
