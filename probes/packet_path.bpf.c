@@ -58,9 +58,10 @@ struct nwt_pkt_sock {
 	u32 send_next;
 	u32 rx_reported_end;	/* end of the furthest received data reported */
 	u32 pid;
+	u16 rx_cpus[2];		/* the last two CPUs whose IP layer handed this socket a packet */
 	u8 has_owner;
 	u8 has_rx_reported;
-	u8 pad[2];
+	u8 pad[6];
 	char comm[NWT_COMM_LEN];
 };
 
@@ -71,9 +72,10 @@ BPF_TABLE("lru_hash", u64, struct nwt_pkt_state, pkt_tx, NWT_MAX_PACKETS);
  * per packet cost more than the rest of the probe.  A packet's stamps wait
  * in a small per-CPU table, one slot per skb address hash; a slot holding
  * another skb is simply overwritten, like an LRU eviction.
- *  - rx: device receive -> IP -> TCP run in one softirq on one CPU.  (With
- *    RPS the skb changes CPU after device receive: the earlier layers then
- *    show as unobserved, never as wrong.)
+ *  - rx: device receive -> IP -> TCP run in one softirq on one CPU, unless
+ *    the socket's backlog holds the packet (below).  (With RPS the skb
+ *    changes CPU after device receive: the earlier layers then show as
+ *    unobserved, never as wrong.)
  *  - tx: device queue -> driver transmit, when the transmit queue has no
  *    qdisc (veth, loopback, tunnels): __dev_queue_xmit() transmits at once,
  *    on this CPU.  With a qdisc another CPU may dequeue: pkt_tx is used.
@@ -85,12 +87,83 @@ struct nwt_pkt_slot {
 	struct nwt_pkt_state st;
 };
 
-BPF_PERCPU_ARRAY(pkt_rx_slots, struct nwt_pkt_slot, NWT_PKT_SLOTS);
 BPF_PERCPU_ARRAY(pkt_tx_slots, struct nwt_pkt_slot, NWT_PKT_SLOTS);
 
 static __always_inline u32 nwt_pkt_slot_index(u64 skb)
 {
 	return (u32)((skb >> 8) ^ (skb >> 14) ^ (skb >> 20)) & (NWT_PKT_SLOTS - 1);
+}
+
+/*
+ * rx: device receive and IP stamp the skb in their CPU's part of one array
+ * (a per-CPU array by hand: libbcc 0.26 cannot read another CPU's element).
+ * TCP normally runs right after, on the same CPU.  When the application
+ * holds the socket, TCP runs later from the socket's backlog, on the
+ * application's CPU: it then looks in the parts of the last two CPUs that
+ * handed this socket a packet (nwt_pkt_sock.rx_cpus: a flow's packets come
+ * from its sender's CPU and, ACK-clocked, from its receiver's).
+ */
+#ifndef NWT_NR_CPUS
+#define NWT_NR_CPUS 1
+#endif
+
+#define NWT_RX_STAMPS 256	/* per CPU: power of two; more than the slots, as a backlog can hold many */
+
+struct nwt_rx_stamp {
+	u64 skb;		/* 0: free */
+	u64 ts[2];		/* device receive, IP */
+	u64 dev;
+};
+
+BPF_ARRAY(pkt_rx_stamps, struct nwt_rx_stamp, NWT_NR_CPUS * NWT_RX_STAMPS);
+
+static __always_inline struct nwt_rx_stamp *nwt_rx_stamp_of(u32 cpu, u64 skb)
+{
+	u32 h = (u32)((skb >> 8) ^ (skb >> 16) ^ (skb >> 24));
+	u32 idx = cpu * NWT_RX_STAMPS + (h & (NWT_RX_STAMPS - 1));
+
+	return cpu < NWT_NR_CPUS ? pkt_rx_stamps.lookup(&idx) : NULL;
+}
+
+/* skb's stamps from another CPU's part, if still there: its writer may be rewriting the slot. */
+static __always_inline bool nwt_rx_stamp_peek(u32 cpu, u64 skb, u64 *ts, u64 *dev)
+{
+	struct nwt_rx_stamp *slot = nwt_rx_stamp_of(cpu, skb);
+	u64 ts0, ts1, d;
+
+	if (!slot || *(volatile u64 *)&slot->skb != skb)
+		return false;
+	asm volatile("" ::: "memory");
+	ts0 = slot->ts[0];
+	ts1 = slot->ts[1];
+	d = slot->dev;
+	asm volatile("" ::: "memory");
+	if (*(volatile u64 *)&slot->skb != skb)
+		return false;
+	ts[0] = ts0;
+	ts[1] = ts1;
+	*dev = d;
+	return true;
+}
+
+/* TCP met skb on CPU `cpu`: find its earlier stamps, and remember which CPU had them. */
+static __always_inline void nwt_rx_stamps_find(struct nwt_pkt_sock *s, u32 cpu, bool stamped_here,
+					       u64 skb, u64 *ts, u64 *dev)
+{
+	u32 found = cpu;
+
+	if (!stamped_here) {
+		if (s->rx_cpus[0] != cpu && nwt_rx_stamp_peek(s->rx_cpus[0], skb, ts, dev))
+			found = s->rx_cpus[0];
+		else if (s->rx_cpus[1] != cpu && nwt_rx_stamp_peek(s->rx_cpus[1], skb, ts, dev))
+			found = s->rx_cpus[1];
+		else
+			return;		/* from the backlog, stamped on a CPU not remembered */
+	}
+	if (s->rx_cpus[0] != found) {
+		s->rx_cpus[1] = s->rx_cpus[0];
+		s->rx_cpus[0] = found;
+	}
 }
 
 BPF_TABLE("lru_hash", u64, struct nwt_pkt_sock, pkt_socks, NWT_MAX_CONNS);
@@ -554,16 +627,18 @@ static __always_inline void nwt_pkt_rx_dev(u64 skb, u32 l3_skip)
 	NWT_PKT_POINT_ENTRY();
 	nwt_pkt_hop(skb, 0, NWT_DIR_RX, NWT_PT_RX_DEV, true, l3_skip);
 #ifdef NWT_PKT_RECORDS
-	u32 idx = nwt_pkt_slot_index(skb);
-	struct nwt_pkt_slot *slot = pkt_rx_slots.lookup(&idx);
+	struct nwt_rx_stamp *slot = nwt_rx_stamp_of(bpf_get_smp_processor_id(), skb);
 
 	if (!slot)
 		return;
+	slot->skb = 0;		/* a reader on another CPU sees no half-written stamp */
+	asm volatile("" ::: "memory");
+	slot->ts[0] = bpf_ktime_get_ns();
+	slot->ts[1] = 0;
+	slot->dev = 0;
+	NWT_READ_FIELD(slot->dev, skb, NWT_OFF_SKB_DEV);
+	asm volatile("" ::: "memory");
 	slot->skb = skb;
-	slot->st.ts[0] = bpf_ktime_get_ns();
-	slot->st.ts[1] = 0;
-	slot->st.dev = 0;
-	NWT_READ_FIELD(slot->st.dev, skb, NWT_OFF_SKB_DEV);
 #endif
 }
 
@@ -573,21 +648,22 @@ static __always_inline void nwt_pkt_rx_ip(u64 skb)
 	NWT_PKT_POINT_ENTRY();
 	nwt_pkt_hop(skb, 0, NWT_DIR_RX, NWT_PT_RX_IP, true, 0);
 #ifdef NWT_PKT_RECORDS
-	u32 idx = nwt_pkt_slot_index(skb);
-	struct nwt_pkt_slot *slot = pkt_rx_slots.lookup(&idx);
+	struct nwt_rx_stamp *slot = nwt_rx_stamp_of(bpf_get_smp_processor_id(), skb);
 	u64 now = bpf_ktime_get_ns();
-	const int ip = NWT_PT_RX_IP - NWT_PT_RX_DEV;
 
 	if (!slot)
 		return;
-	if (slot->skb == skb && !slot->st.ts[ip]) {
-		slot->st.ts[ip] = now;
+	if (slot->skb == skb && !slot->ts[1]) {
+		slot->ts[1] = now;
 	} else {
+		slot->skb = 0;		/* a reader on another CPU sees no half-written stamp */
+		asm volatile("" ::: "memory");
+		slot->ts[0] = 0;
+		slot->ts[1] = now;
+		slot->dev = 0;
+		NWT_READ_FIELD(slot->dev, skb, NWT_OFF_SKB_DEV);
+		asm volatile("" ::: "memory");
 		slot->skb = skb;
-		slot->st.ts[0] = 0;
-		slot->st.ts[ip] = now;
-		slot->st.dev = 0;
-		NWT_READ_FIELD(slot->st.dev, skb, NWT_OFF_SKB_DEV);
 	}
 #endif
 }
@@ -602,18 +678,20 @@ static __always_inline void nwt_pkt_rx_tcp(u64 sk, u64 skb)
 	nwt_pkt_hop(skb, sk, NWT_DIR_RX, NWT_PT_RX_TCP, false, 0);
 #ifdef NWT_PKT_RECORDS
 	struct nwt_pkt_state st = {};
-	u32 idx = nwt_pkt_slot_index(skb);
-	struct nwt_pkt_slot *slot = pkt_rx_slots.lookup(&idx);
+	u32 cpu = bpf_get_smp_processor_id();
+	struct nwt_rx_stamp *slot = nwt_rx_stamp_of(cpu, skb);
 	struct nwt_pkt_sock *owner;
 	struct nwt_skb_fields f;
 	const int tcp = NWT_PT_RX_TCP - NWT_PT_RX_DEV;
+	bool stamped_here = false;
 	u32 end;
 
 	if (slot && slot->skb == skb) {
-		st.ts[0] = slot->st.ts[0];
-		st.ts[1] = slot->st.ts[1];
-		st.dev = slot->st.dev;
+		st.ts[0] = slot->ts[0];
+		st.ts[1] = slot->ts[1];
+		st.dev = slot->dev;
 		slot->skb = 0;
+		stamped_here = true;
 	}
 	if (!nwt_skb_fields_read(skb, &f) || !nwt_pkt_parse(skb, nwt_skb_l3(&f), &st))
 		return;
@@ -621,6 +699,8 @@ static __always_inline void nwt_pkt_rx_tcp(u64 sk, u64 skb)
 	owner = pkt_socks.lookup(&sk);
 	if (!nwt_pkt_wanted(&st, NWT_DIR_RX, owner && owner->has_owner ? owner->pid : 0))
 		return;
+	if (owner)
+		nwt_rx_stamps_find(owner, cpu, stamped_here, skb, st.ts, &st.dev);
 	st.ts[tcp] = bpf_ktime_get_ns();
 	/* TCP may have cleared skb->dev: the device seen at receive then names it. */
 	nwt_pkt_dev(f.dev ? f.dev : st.dev, 0, false, st.ts[tcp], &st);

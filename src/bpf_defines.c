@@ -7,6 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <bpf/libbpf.h>
+
 int nwt_cflags_add(struct nwt_cflags *cf, const char *fmt, ...)
 {
 	va_list ap;
@@ -173,6 +175,15 @@ int nwt_ringbuf_pages(long ncpus)
 	return pages;
 }
 
+long nwt_possible_cpus(void)
+{
+	long n = libbpf_num_possible_cpus();	/* /sys/devices/system/cpu/possible */
+
+	if (n <= 0)
+		n = sysconf(_SC_NPROCESSORS_CONF);
+	return n > 0 ? n : 1;
+}
+
 int nwt_cflags_build(struct nwt_cflags *cf, const struct nwt_options *opts,
 		     const struct nwt_plan *plan, const struct nwt_kernel_offsets *offs)
 {
@@ -180,8 +191,9 @@ int nwt_cflags_build(struct nwt_cflags *cf, const struct nwt_options *opts,
 
 	cf->n = 0;
 	err = nwt_cflags_add(cf, "-DNWT_RINGBUF_PAGES=%d",
-			     nwt_ringbuf_pages(sysconf(_SC_NPROCESSORS_CONF)));
+			     nwt_ringbuf_pages(nwt_possible_cpus()));
 	err = err ?: nwt_cflags_add(cf, "-DNWT_WAKEUP_EVENTS=%d", NWT_WAKEUP_EVENTS);
+	err = err ?: nwt_cflags_add(cf, "-DNWT_NR_CPUS=%ld", nwt_possible_cpus());
 	err = err ?: nwt_cflags_add(cf, "-DNWT_RATE_LIMIT=%uU", opts->rate);
 	err = err ?: nwt_cflags_add(cf, "-DNWT_MAX_CONNS=%d", NWT_MAX_CONNS);
 	err = err ?: add_filters(cf, opts);

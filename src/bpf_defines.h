@@ -35,6 +35,9 @@ const char *nwt_cflags_define(const struct nwt_cflags *cf, const char *name);
  */
 int nwt_ringbuf_pages(long ncpus);
 
+/* CPU numbers the kernel may hand out: bpf_get_smp_processor_id() stays below. */
+long nwt_possible_cpus(void);
+
 int nwt_cflags_build(struct nwt_cflags *cf, const struct nwt_options *opts,
 		     const struct nwt_plan *plan, const struct nwt_kernel_offsets *offs);
 
