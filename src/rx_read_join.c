@@ -145,17 +145,26 @@ static struct nwt_rx_join_sock *sock_for(struct nwt_rx_join *j, uint64_t sock_id
 	return s;
 }
 
-/* Joins the waiting segments r covers, in arrival order; the others keep their order. */
-static void complete_waiting(struct nwt_rx_join *j, struct nwt_rx_join_sock *s,
-			     const struct rx_read *r)
+/*
+ * Delivers, in arrival order, the waiting segments of s that `r` covers
+ * (joined to it) or, with r NULL, that TCP received before `before_ns`
+ * (without a read); the others keep their order.
+ */
+static void leave_waiting(struct nwt_rx_join *j, struct nwt_rx_join_sock *s,
+			  const struct rx_read *r, uint64_t before_ns)
 {
 	size_t kept = 0;
 
 	for (size_t i = 0; i < s->n_segs; i++) {
 		struct rx_segment *seg = &s->segs[i];
 
-		if (read_covers(r, &seg->ev)) {
+		if (r && read_covers(r, &seg->ev)) {
 			leave_joined(j, &seg->ev, seg->size, r);
+			j->waiting--;
+			continue;
+		}
+		if (!r && seg->ev.point_ns[RX_TCP] < before_ns) {
+			leave_unread(j, &seg->ev, seg->size);
 			j->waiting--;
 			continue;
 		}
@@ -192,7 +201,7 @@ static void take_read(struct nwt_rx_join *j, const struct nwt_packet_event *ev)
 	s = sock_for(j, ev->sock_id, r.ts_ns);
 	if (!s)
 		return;
-	complete_waiting(j, s, &r);
+	leave_waiting(j, s, &r, 0);
 	remember_read(s, &r);
 }
 
@@ -296,26 +305,10 @@ bool nwt_rx_join_offer(struct nwt_rx_join *j, const void *record, size_t size)
 
 void nwt_rx_join_expire(struct nwt_rx_join *j, uint64_t now_ns)
 {
-	if (!j->waiting)
+	if (!j->waiting || now_ns <= NWT_RX_JOIN_WAIT_NS)
 		return;
-	for (size_t i = 0; i < NWT_RX_JOIN_SOCKS; i++) {
-		struct nwt_rx_join_sock *s = &j->socks[i];
-		size_t kept = 0;
-
-		for (size_t k = 0; k < s->n_segs; k++) {
-			struct rx_segment *seg = &s->segs[k];
-
-			if (seg->ev.point_ns[RX_TCP] + NWT_RX_JOIN_WAIT_NS < now_ns) {
-				leave_unread(j, &seg->ev, seg->size);
-				j->waiting--;
-				continue;
-			}
-			if (kept != k)
-				s->segs[kept] = *seg;
-			kept++;
-		}
-		s->n_segs = kept;
-	}
+	for (size_t i = 0; i < NWT_RX_JOIN_SOCKS; i++)
+		leave_waiting(j, &j->socks[i], NULL, now_ns - NWT_RX_JOIN_WAIT_NS);
 }
 
 void nwt_rx_join_drain(struct nwt_rx_join *j)

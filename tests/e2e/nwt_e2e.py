@@ -232,6 +232,16 @@ def bulk_transfer(pair, addr, port, nbytes, splice=False):
     return json.loads(out)["sport"]
 
 
+def start_tcpdump(pair, ns, dev, port):
+    """`tcpdump -S -n -l` of TCP port `port` on dev in namespace ns (skips if tcpdump is missing).
+    Give it a second before the traffic: it needs a moment before it captures."""
+    if subprocess.run(["sh", "-c", "command -v tcpdump"], capture_output=True).returncode:
+        skip_or_fail("tcpdump not installed")
+    return subprocess.Popen(pair.exec_args(ns) + ["tcpdump", "-S", "-n", "-l", "-i", dev, "tcp",
+                                                  "port", str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
 def stats_lines(tracer):
     """The -s --json summaries nwtrace printed: (periodic, final)."""
     lines = [json.loads(l) for l in tracer.stdout.splitlines() if l.strip()]

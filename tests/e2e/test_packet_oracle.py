@@ -2,10 +2,9 @@
 carries a (seq, ack) that tcpdump captured on the client's veth, nwtrace sees
 at least 90 % of tcpdump's data segments, and every layer time is >= 0."""
 import re
-import subprocess
 import time
 
-from nwt_e2e import NetnsPair, Tracer, bulk_transfer, check, require_bpf, skip_or_fail
+from nwt_e2e import NetnsPair, Tracer, bulk_transfer, check, require_bpf, start_tcpdump
 
 PORT = 18091
 NBYTES = 400 * 1024
@@ -25,12 +24,8 @@ def tcpdump_segments(text, client_ip, client_port):
 
 def main():
     require_bpf()
-    if subprocess.run(["sh", "-c", "command -v tcpdump"], capture_output=True).returncode:
-        skip_or_fail("tcpdump not installed")
     with NetnsPair("po", 211) as net:
-        dump = subprocess.Popen(net.exec_args(net.a) + ["tcpdump", "-S", "-n", "-l", "-i",
-                                f"{net.tag}a", "tcp", "port", str(PORT)],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        dump = start_tcpdump(net, net.a, f"{net.tag}a", PORT)
         tracer = Tracer("-t", "-R", "0", "-p", str(PORT))
         time.sleep(1.0)  # tcpdump needs a moment before it captures
         sport = bulk_transfer(net, net.ip4_b, PORT, NBYTES)

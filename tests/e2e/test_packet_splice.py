@@ -5,10 +5,9 @@ nwtrace runs, with no socket-read time (nothing read it, so that layer
 is absent, not 0)."""
 import json
 import re
-import subprocess
 import time
 
-from nwt_e2e import NetnsPair, Tracer, bulk_transfer, check, require_bpf, skip_or_fail
+from nwt_e2e import NetnsPair, Tracer, bulk_transfer, check, require_bpf, start_tcpdump
 
 PORT = 18098
 NBYTES = 200 * 1024
@@ -23,12 +22,8 @@ def tcpdump_data_seqs(text, client_ip, client_port):
 
 def main():
     require_bpf()
-    if subprocess.run(["sh", "-c", "command -v tcpdump"], capture_output=True).returncode:
-        skip_or_fail("tcpdump not installed")
     with NetnsPair("ps", 215) as net:
-        dump = subprocess.Popen(net.exec_args(net.b) + ["tcpdump", "-S", "-n", "-l", "-i",
-                                f"{net.tag}b", "tcp", "port", str(PORT)],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        dump = start_tcpdump(net, net.b, f"{net.tag}b", PORT)
         tracer = Tracer("-t", "-R", "0", "-p", str(PORT))
         time.sleep(1.0)  # tcpdump needs a moment before it captures
         sport = bulk_transfer(net, net.ip4_b, PORT, NBYTES, splice=True)
