@@ -89,9 +89,15 @@ struct nwt_pkt_slot {
 
 BPF_PERCPU_ARRAY(pkt_tx_slots, struct nwt_pkt_slot, NWT_PKT_SLOTS);
 
+/* Slab addresses differ above their low bits: mix the bits that vary. */
+static __always_inline u32 nwt_skb_hash(u64 skb)
+{
+	return (u32)((skb >> 8) ^ (skb >> 14) ^ (skb >> 20));
+}
+
 static __always_inline u32 nwt_pkt_slot_index(u64 skb)
 {
-	return (u32)((skb >> 8) ^ (skb >> 14) ^ (skb >> 20)) & (NWT_PKT_SLOTS - 1);
+	return nwt_skb_hash(skb) & (NWT_PKT_SLOTS - 1);
 }
 
 /*
@@ -107,7 +113,7 @@ static __always_inline u32 nwt_pkt_slot_index(u64 skb)
 #define NWT_NR_CPUS 1
 #endif
 
-#define NWT_RX_STAMPS 256	/* per CPU: power of two; more than the slots, as a backlog can hold many */
+#define NWT_RX_STAMPS 256	/* per CPU: power of two; 32 bytes each */
 
 struct nwt_rx_stamp {
 	u64 skb;		/* 0: free */
@@ -119,10 +125,23 @@ BPF_ARRAY(pkt_rx_stamps, struct nwt_rx_stamp, NWT_NR_CPUS * NWT_RX_STAMPS);
 
 static __always_inline struct nwt_rx_stamp *nwt_rx_stamp_of(u32 cpu, u64 skb)
 {
-	u32 h = (u32)((skb >> 8) ^ (skb >> 16) ^ (skb >> 24));
-	u32 idx = cpu * NWT_RX_STAMPS + (h & (NWT_RX_STAMPS - 1));
+	u32 idx = cpu * NWT_RX_STAMPS + (nwt_skb_hash(skb) & (NWT_RX_STAMPS - 1));
 
 	return cpu < NWT_NR_CPUS ? pkt_rx_stamps.lookup(&idx) : NULL;
+}
+
+/* Fills slot for skb; the skb word goes last, so a reader on another CPU never takes half a stamp. */
+static __always_inline void nwt_rx_stamp_set(struct nwt_rx_stamp *slot, u64 skb, u64 ts_dev,
+					     u64 ts_ip)
+{
+	slot->skb = 0;
+	asm volatile("" ::: "memory");
+	slot->ts[0] = ts_dev;
+	slot->ts[1] = ts_ip;
+	slot->dev = 0;
+	NWT_READ_FIELD(slot->dev, skb, NWT_OFF_SKB_DEV);
+	asm volatile("" ::: "memory");
+	slot->skb = skb;
 }
 
 /* skb's stamps from another CPU's part, if still there: its writer may be rewriting the slot. */
@@ -467,7 +486,7 @@ static __always_inline void nwt_pkt_hop(u64 skb, u64 sk, u8 dir, u8 point, bool 
 static __always_inline void nwt_pkt_tx_tcp(u64 sk, u64 tail, u32 size_goal)
 {
 	NWT_PKT_POINT_ENTRY();
-	struct nwt_pkt_sock zero = {}, *s;
+	struct nwt_pkt_sock *s;
 	u32 write_seq = 0, i, tail_len = 0;
 	u64 task;
 
@@ -477,7 +496,7 @@ static __always_inline void nwt_pkt_tx_tcp(u64 sk, u64 tail, u32 size_goal)
 		return;
 #endif
 	NWT_READ_FIELD(write_seq, sk, NWT_OFF_TCP_WRITE_SEQ);
-	s = pkt_socks.lookup_or_try_init(&sk, &zero);
+	s = nwt_pkt_sock_get(sk);
 	if (!s)
 		return;
 	i = s->send_next & (NWT_SEND_HISTORY - 1);
@@ -629,16 +648,8 @@ static __always_inline void nwt_pkt_rx_dev(u64 skb, u32 l3_skip)
 #ifdef NWT_PKT_RECORDS
 	struct nwt_rx_stamp *slot = nwt_rx_stamp_of(bpf_get_smp_processor_id(), skb);
 
-	if (!slot)
-		return;
-	slot->skb = 0;		/* a reader on another CPU sees no half-written stamp */
-	asm volatile("" ::: "memory");
-	slot->ts[0] = bpf_ktime_get_ns();
-	slot->ts[1] = 0;
-	slot->dev = 0;
-	NWT_READ_FIELD(slot->dev, skb, NWT_OFF_SKB_DEV);
-	asm volatile("" ::: "memory");
-	slot->skb = skb;
+	if (slot)
+		nwt_rx_stamp_set(slot, skb, bpf_ktime_get_ns(), 0);
 #endif
 }
 
@@ -653,18 +664,10 @@ static __always_inline void nwt_pkt_rx_ip(u64 skb)
 
 	if (!slot)
 		return;
-	if (slot->skb == skb && !slot->ts[1]) {
+	if (slot->skb == skb && !slot->ts[1])
 		slot->ts[1] = now;
-	} else {
-		slot->skb = 0;		/* a reader on another CPU sees no half-written stamp */
-		asm volatile("" ::: "memory");
-		slot->ts[0] = 0;
-		slot->ts[1] = now;
-		slot->dev = 0;
-		NWT_READ_FIELD(slot->dev, skb, NWT_OFF_SKB_DEV);
-		asm volatile("" ::: "memory");
-		slot->skb = skb;
-	}
+	else
+		nwt_rx_stamp_set(slot, skb, 0, now);
 #endif
 }
 
