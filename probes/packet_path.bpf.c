@@ -702,6 +702,9 @@ static __always_inline void nwt_pkt_rx_tcp(u64 sk, u64 skb)
 	owner = pkt_socks.lookup(&sk);
 	if (!nwt_pkt_wanted(&st, NWT_DIR_RX, owner && owner->has_owner ? owner->pid : 0))
 		return;
+	/* Data needs an entry: reads are reported only while reported data is ahead of them. */
+	if (!owner && st.payload_len)
+		owner = nwt_pkt_sock_get(sk);
 	if (owner)
 		nwt_rx_stamps_find(owner, cpu, stamped_here, skb, st.ts, &st.dev);
 	st.ts[tcp] = bpf_ktime_get_ns();
@@ -711,9 +714,6 @@ static __always_inline void nwt_pkt_rx_tcp(u64 sk, u64 skb)
 		nwt_pkt_emit(NWT_EVENT_PACKET, NWT_DIR_RX, NWT_PT_RX_TCP, &st, owner, 0);
 		return;
 	}
-	/* Reads of this socket are reported only while reported data is ahead of them. */
-	if (!owner)
-		owner = nwt_pkt_sock_get(sk);
 	if (!nwt_pkt_emit(NWT_EVENT_PACKET, NWT_DIR_RX, NWT_PT_RX_TCP, &st, owner,
 			  NWT_PKT_F_AWAITS_READ) || !owner)
 		return;
