@@ -104,6 +104,11 @@ def trace_loopback(features):
         if "-t" in features:
             check({e.get("dir") for e in packets} == {"tx", "rx"},
                   f"-t on kprobes: no tx and rx packet records: {packets[:4]}")
+            # "ping\n" both ways: each side's read (skb_copy_datagram_iter) joins its rx record
+            read = [e for e in packets if e["dir"] == "rx" and e["len"] > 0 and "tcp_us" in e]
+            check({e["dport"] for e in read} == {PORT, sport} and
+                  any(e.get("pid") == server.pid for e in read if e["dport"] == PORT),
+                  f"-t on kprobes: rx data not joined to both readers: {packets}")
         if "-H" in features:
             lines = {(e.get("dir"), e.get("http")) for e in events if e.get("http")}
             for line in (HTTP_REQUEST, HTTP_STATUS):
