@@ -165,19 +165,39 @@ static __always_inline bool nwt_rx_stamp_peek(u32 cpu, u64 skb, u64 *ts, u64 *de
 	return true;
 }
 
-/* TCP met skb on CPU `cpu`: find its earlier stamps, and remember which CPU had them. */
+#define NWT_RX_SCAN_CPUS 8	/* other CPUs tried when the remembered ones miss */
+
+/*
+ * TCP met skb on CPU `cpu`: find its earlier stamps, and remember which CPU
+ * had them.  Past the two remembered CPUs, the next few are tried: a socket
+ * whose packets from one CPU always meet TCP through the backlog would
+ * otherwise never learn that CPU.
+ */
 static __always_inline void nwt_rx_stamps_find(struct nwt_pkt_sock *s, u32 cpu, bool stamped_here,
 					       u64 skb, u64 *ts, u64 *dev)
 {
-	u32 found = cpu;
+	u32 found = cpu, c;
 
 	if (!stamped_here) {
-		if (s->rx_cpus[0] != cpu && nwt_rx_stamp_peek(s->rx_cpus[0], skb, ts, dev))
+		if (s->rx_cpus[0] != cpu && nwt_rx_stamp_peek(s->rx_cpus[0], skb, ts, dev)) {
 			found = s->rx_cpus[0];
-		else if (s->rx_cpus[1] != cpu && nwt_rx_stamp_peek(s->rx_cpus[1], skb, ts, dev))
+		} else if (s->rx_cpus[1] != cpu && nwt_rx_stamp_peek(s->rx_cpus[1], skb, ts, dev)) {
 			found = s->rx_cpus[1];
-		else
-			return;		/* from the backlog, stamped on a CPU not remembered */
+		} else {
+#pragma unroll
+			for (int i = 1; i <= NWT_RX_SCAN_CPUS; i++) {
+				if (i >= NWT_NR_CPUS)
+					break;
+				c = cpu + i < NWT_NR_CPUS ? cpu + i : cpu + i - NWT_NR_CPUS;
+				if (c != s->rx_cpus[0] && c != s->rx_cpus[1] &&
+				    nwt_rx_stamp_peek(c, skb, ts, dev)) {
+					found = c;
+					break;
+				}
+			}
+			if (found == cpu)
+				return;		/* not stamped, or on a CPU out of reach */
+		}
 	}
 	if (s->rx_cpus[0] != found) {
 		s->rx_cpus[1] = s->rx_cpus[0];

@@ -62,11 +62,11 @@ def main():
         check(any("tcp_us" in e for e in rx), "no rx record reached the socket read")
         check(all(e.get("pid") for e in rx if "tcp_us" in e), "rx records read by a process lack pid")
         # Every rx packet passes IP and TCP; one that waited in its socket's
-        # backlog meets TCP on another CPU, and must still have its IP stamp
-        # (unless it is the first packet a CPU delivered to that socket).
+        # backlog meets TCP on another CPU, and must still have its IP stamp.
+        # (One miss is allowed for a stamp slot reused in between.)
         flow_rx = [e for e in events if e["dir"] == "rx" and sport in (e["sport"], e["dport"])]
         with_ip = sum("ip_us" in e for e in flow_rx)
-        check(with_ip >= 0.95 * len(flow_rx),
+        check(with_ip >= len(flow_rx) - 1,
               f"only {with_ip} of {len(flow_rx)} rx records of the flow have ip_us")
     print(f"PASS: {len(seen)} client data segments match tcpdump ({covered:.0%} of {len(dumped)})")
 
