@@ -50,20 +50,18 @@ struct session {
 
 #define NWT_OUT_BUFFER (1 << 20)
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
+/* CLOCK_MONOTONIC: the clock of bpf_ktime_get_ns(), so the rx join can compare with record times. */
 static uint64_t now_ns(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static double now_s(void)
+{
+	return now_ns() / 1e9;
 }
 
 /* A complete record: decoded once, then counted, tabulated or printed. Nonzero to stop. */
