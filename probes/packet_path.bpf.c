@@ -227,9 +227,12 @@ static __always_inline bool nwt_seq_before(u32 a, u32 b)
  * What a packet's device says (ifindex, name, whether its transmit queue
  * has a qdisc) changes rarely but costs three to five reads: each CPU keeps
  * it for its last few devices and reads it again after NWT_DEV_MEMO_NS, so a
- * renamed device or a new qdisc shows within that time.
+ * renamed device or a new qdisc shows within that time.  The entries are
+ * searched, not indexed by address: net_device structures are page-aligned,
+ * so their low address bits are all alike, and a flow's two directions
+ * alternate between two devices on one CPU.
  */
-#define NWT_DEV_MEMO_SLOTS 4	/* per CPU: power of two */
+#define NWT_DEV_MEMO_WAYS 4
 #define NWT_DEV_MEMO_NS 100000000ULL
 
 struct nwt_dev_memo {
@@ -242,21 +245,37 @@ struct nwt_dev_memo {
 	char name[16];
 };
 
-BPF_PERCPU_ARRAY(dev_memo, struct nwt_dev_memo, NWT_DEV_MEMO_SLOTS);
+struct nwt_dev_memo_set {
+	struct nwt_dev_memo way[NWT_DEV_MEMO_WAYS];
+	u32 next_victim;
+};
+
+BPF_PERCPU_ARRAY(dev_memo, struct nwt_dev_memo_set, 1);
 
 /* Fills st's ifindex and ifname from dev; true if dev transmits on queue qm at once (want_tx). */
 static __always_inline bool nwt_pkt_dev(u64 dev, u16 qm, bool want_tx, u64 now,
 					struct nwt_pkt_state *st)
 {
-	u32 idx = (u32)(dev >> 10) & (NWT_DEV_MEMO_SLOTS - 1);
+	u32 zero = 0, w = NWT_DEV_MEMO_WAYS;
+	struct nwt_dev_memo_set *set;
 	struct nwt_dev_memo *m;
 
 	st->dev = dev;
 	if (!dev)
 		return false;
-	m = dev_memo.lookup(&idx);
-	if (!m)
+	set = dev_memo.lookup(&zero);
+	if (!set)
 		return false;
+#pragma unroll
+	for (u32 i = 0; i < NWT_DEV_MEMO_WAYS; i++) {
+		if (set->way[i].dev == dev) {
+			w = i;
+			break;
+		}
+	}
+	if (w >= NWT_DEV_MEMO_WAYS)
+		w = set->next_victim++ & (NWT_DEV_MEMO_WAYS - 1);
+	m = &set->way[w & (NWT_DEV_MEMO_WAYS - 1)];
 	if (m->dev != dev || now - m->read_ns > NWT_DEV_MEMO_NS) {
 		m->dev = dev;
 		m->read_ns = now;

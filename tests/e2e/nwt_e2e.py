@@ -91,6 +91,11 @@ class NetnsPair:
     def exec_args(self, ns):
         return ["ip", "netns", "exec", ns]
 
+    def ifindex(self, ns, dev):
+        """dev's interface index inside namespace ns, as `ip link` reports it."""
+        out = run(["ip", "-n", ns, "-j", "link", "show", "dev", dev]).stdout
+        return json.loads(out)[0]["ifindex"]
+
 
 class Server:
     """tcp_peer.py server in a namespace; .pid is the process that listens and accepts."""

@@ -61,6 +61,17 @@ def main():
         check(all("qdisc_us" in e for e in tx), "a tx record without qdisc_us")
         check(any("tcp_us" in e for e in rx), "no rx record reached the socket read")
         check(all(e.get("pid") for e in rx if "tcp_us" in e), "rx records read by a process lack pid")
+        # Each side sends and receives on its own veth; both devices alternate
+        # on one CPU, so a device remembered for the other would show here.
+        # ifindex comes from `ip link` in each namespace.
+        dev_of = {net.ip4_a: (f"{net.tag}a", net.ifindex(net.a, f"{net.tag}a")),
+                  net.ip4_b: (f"{net.tag}b", net.ifindex(net.b, f"{net.tag}b"))}
+        flow = [e for e in events if sport in (e["sport"], e["dport"])]
+        for e in flow:
+            local = e["saddr"] if e["dir"] == "tx" else e["daddr"]
+            check((e.get("ifname"), e.get("ifindex")) == dev_of[local],
+                  f"{e['dir']} record at {local} names {e.get('ifname')}/{e.get('ifindex')},"
+                  f" not {dev_of[local]}: {e}")
         # Every rx packet passes IP and TCP; one that waited in its socket's
         # backlog meets TCP on another CPU, and must still have its IP stamp.
         # (One miss is allowed for a stamp slot reused in between.)
