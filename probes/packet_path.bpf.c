@@ -73,9 +73,8 @@ BPF_TABLE("lru_hash", u64, struct nwt_pkt_state, pkt_tx, NWT_MAX_PACKETS);
  * in a small per-CPU table, one slot per skb address hash; a slot holding
  * another skb is simply overwritten, like an LRU eviction.
  *  - rx: device receive -> IP -> TCP run in one softirq on one CPU, unless
- *    the socket's backlog holds the packet (below).  (With RPS the skb
- *    changes CPU after device receive: the earlier layers then show as
- *    unobserved, never as wrong.)
+ *    receive steering (RPS) moves the packet to another CPU before IP, or
+ *    the socket's backlog holds it before TCP (below).
  *  - tx: device queue -> driver transmit, when the transmit queue has no
  *    qdisc (veth, loopback, tunnels): __dev_queue_xmit() transmits at once,
  *    on this CPU.  With a qdisc another CPU may dequeue: pkt_tx is used.
@@ -89,10 +88,14 @@ struct nwt_pkt_slot {
 
 BPF_PERCPU_ARRAY(pkt_tx_slots, struct nwt_pkt_slot, NWT_PKT_SLOTS);
 
-/* Slab addresses differ above their low bits: mix the bits that vary. */
+/*
+ * sk_buffs are 8-byte aligned, 256 or 512 bytes apart, and a TCP clone sits
+ * 232 bytes into its pair: a multiplicative hash spreads all the bits that
+ * vary over the slot index (the top bits of the product).
+ */
 static __always_inline u32 nwt_skb_hash(u64 skb)
 {
-	return (u32)((skb >> 8) ^ (skb >> 14) ^ (skb >> 20));
+	return (u32)(((skb >> 3) * 0x9E3779B97F4A7C15ULL) >> 32);
 }
 
 static __always_inline u32 nwt_pkt_slot_index(u64 skb)
@@ -103,17 +106,26 @@ static __always_inline u32 nwt_pkt_slot_index(u64 skb)
 /*
  * rx: device receive and IP stamp the skb in their CPU's part of one array
  * (a per-CPU array by hand: libbcc 0.26 cannot read another CPU's element).
- * TCP normally runs right after, on the same CPU.  When the application
- * holds the socket, TCP runs later from the socket's backlog, on the
- * application's CPU: it then looks in the parts of the last two CPUs that
- * handed this socket a packet (nwt_pkt_sock.rx_cpus: a flow's packets come
- * from its sender's CPU and, ACK-clocked, from its receiver's).
+ * IP and TCP normally run right after, on the same CPU.  Two things move a
+ * packet to another CPU, and the later layer then looks in other CPUs' parts:
+ *  - RPS queues it to the CPU its hash picks before IP: IP looks first on
+ *    the CPU where it last found a stamp (pkt_rx_ip_hint), then the next few.
+ *  - When the application holds the socket, TCP runs later from the
+ *    socket's backlog, on the application's CPU: it looks in the parts of
+ *    the last two CPUs that handed this socket a packet (nwt_pkt_sock.rx_cpus:
+ *    a flow's packets come from its sender's CPU and, ACK-clocked, from its
+ *    receiver's), then the next few.
+ * A stamp older than NWT_RX_STAMP_MAX_AGE_NS is taken for an earlier packet
+ * at the same address, not this one.
  */
 #ifndef NWT_NR_CPUS
 #define NWT_NR_CPUS 1
 #endif
 
-#define NWT_RX_STAMPS 256	/* per CPU: power of two; 32 bytes each */
+#define NWT_RX_STAMPS 2048	/* per CPU: power of two; 32 bytes each.  GRO holds a
+				 * batch of packets while later ones stamp, so a
+				 * smaller table loses the held heads' stamps. */
+#define NWT_RX_STAMP_MAX_AGE_NS 1000000000ULL
 
 struct nwt_rx_stamp {
 	u64 skb;		/* 0: free */
@@ -144,8 +156,14 @@ static __always_inline void nwt_rx_stamp_set(struct nwt_rx_stamp *slot, u64 skb,
 	slot->skb = skb;
 }
 
+/* Does a stamp taken at ts (0: none) belong to a packet that reached a later layer at now? */
+static __always_inline bool nwt_rx_stamp_fresh(u64 ts, u64 now)
+{
+	return !ts || now - ts < NWT_RX_STAMP_MAX_AGE_NS;
+}
+
 /* skb's stamps from another CPU's part, if still there: its writer may be rewriting the slot. */
-static __always_inline bool nwt_rx_stamp_peek(u32 cpu, u64 skb, u64 *ts, u64 *dev)
+static __always_inline bool nwt_rx_stamp_peek(u32 cpu, u64 skb, u64 now, u64 *ts, u64 *dev)
 {
 	struct nwt_rx_stamp *slot = nwt_rx_stamp_of(cpu, skb);
 	u64 ts0, ts1, d;
@@ -159,6 +177,8 @@ static __always_inline bool nwt_rx_stamp_peek(u32 cpu, u64 skb, u64 *ts, u64 *de
 	asm volatile("" ::: "memory");
 	if (*(volatile u64 *)&slot->skb != skb)
 		return false;
+	if (!nwt_rx_stamp_fresh(ts0, now) || !nwt_rx_stamp_fresh(ts1, now))
+		return false;
 	ts[0] = ts0;
 	ts[1] = ts1;
 	*dev = d;
@@ -167,37 +187,44 @@ static __always_inline bool nwt_rx_stamp_peek(u32 cpu, u64 skb, u64 *ts, u64 *de
 
 #define NWT_RX_SCAN_CPUS 8	/* other CPUs tried when the remembered ones miss */
 
+/* The first of the NWT_RX_SCAN_CPUS CPUs after `cpu`, other than `except`, holding skb's stamps. */
+static __always_inline bool nwt_rx_stamps_scan(u32 cpu, u32 except0, u32 except1, u64 skb, u64 now,
+					       u64 *ts, u64 *dev, u32 *found)
+{
+	u32 c;
+
+#pragma unroll
+	for (int i = 1; i <= NWT_RX_SCAN_CPUS; i++) {
+		if (i >= NWT_NR_CPUS)
+			break;
+		c = cpu + i < NWT_NR_CPUS ? cpu + i : cpu + i - NWT_NR_CPUS;
+		if (c != except0 && c != except1 && nwt_rx_stamp_peek(c, skb, now, ts, dev)) {
+			*found = c;
+			return true;
+		}
+	}
+	return false;
+}
+
 /*
- * TCP met skb on CPU `cpu`: find its earlier stamps, and remember which CPU
- * had them.  Past the two remembered CPUs, the next few are tried: a socket
- * whose packets from one CPU always meet TCP through the backlog would
- * otherwise never learn that CPU.
+ * TCP met skb on CPU `cpu` at `now`: find its earlier stamps, and remember
+ * which CPU had them.  Past the two remembered CPUs, the next few are tried:
+ * a socket whose packets from one CPU always meet TCP through the backlog
+ * would otherwise never learn that CPU.
  */
 static __always_inline void nwt_rx_stamps_find(struct nwt_pkt_sock *s, u32 cpu, bool stamped_here,
-					       u64 skb, u64 *ts, u64 *dev)
+					       u64 skb, u64 now, u64 *ts, u64 *dev)
 {
-	u32 found = cpu, c;
+	u32 found = cpu;
 
 	if (!stamped_here) {
-		if (s->rx_cpus[0] != cpu && nwt_rx_stamp_peek(s->rx_cpus[0], skb, ts, dev)) {
+		if (s->rx_cpus[0] != cpu && nwt_rx_stamp_peek(s->rx_cpus[0], skb, now, ts, dev))
 			found = s->rx_cpus[0];
-		} else if (s->rx_cpus[1] != cpu && nwt_rx_stamp_peek(s->rx_cpus[1], skb, ts, dev)) {
+		else if (s->rx_cpus[1] != cpu && nwt_rx_stamp_peek(s->rx_cpus[1], skb, now, ts, dev))
 			found = s->rx_cpus[1];
-		} else {
-#pragma unroll
-			for (int i = 1; i <= NWT_RX_SCAN_CPUS; i++) {
-				if (i >= NWT_NR_CPUS)
-					break;
-				c = cpu + i < NWT_NR_CPUS ? cpu + i : cpu + i - NWT_NR_CPUS;
-				if (c != s->rx_cpus[0] && c != s->rx_cpus[1] &&
-				    nwt_rx_stamp_peek(c, skb, ts, dev)) {
-					found = c;
-					break;
-				}
-			}
-			if (found == cpu)
-				return;		/* not stamped, or on a CPU out of reach */
-		}
+		else if (!nwt_rx_stamps_scan(cpu, s->rx_cpus[0], s->rx_cpus[1], skb, now, ts, dev,
+					     &found))
+			return;		/* not stamped, or on a CPU out of reach */
 	}
 	if (s->rx_cpus[0] != found) {
 		s->rx_cpus[1] = s->rx_cpus[0];
@@ -680,10 +707,9 @@ static __always_inline void nwt_pkt_tx_xmit(u64 skb)
 }
 
 /* rx, device receive: stamp, nothing parsed yet (most packets are not wanted). */
-static __always_inline void nwt_pkt_rx_dev(u64 skb, u32 l3_skip)
+static __always_inline void nwt_pkt_rx_dev_stamp(u64 skb)
 {
 	NWT_PKT_POINT_ENTRY();
-	nwt_pkt_hop(skb, 0, NWT_DIR_RX, NWT_PT_RX_DEV, true, l3_skip);
 #ifdef NWT_PKT_RECORDS
 	struct nwt_rx_stamp *slot = nwt_rx_stamp_of(bpf_get_smp_processor_id(), skb);
 
@@ -692,21 +718,53 @@ static __always_inline void nwt_pkt_rx_dev(u64 skb, u32 l3_skip)
 #endif
 }
 
-/* rx, IP: a stamp left by an earlier life of this skb address is replaced. */
+static __always_inline void nwt_pkt_rx_dev(u64 skb, u32 l3_skip)
+{
+	nwt_pkt_hop(skb, 0, NWT_DIR_RX, NWT_PT_RX_DEV, true, l3_skip);
+	nwt_pkt_rx_dev_stamp(skb);
+}
+
+BPF_PERCPU_ARRAY(pkt_rx_ip_hint, u32, 1);	/* +1: the CPU whose stamps IP last took over */
+
+/*
+ * rx, IP: add the IP stamp to the device's, which is in this CPU's part or,
+ * after RPS, in another's (taken over into this CPU's part, for TCP).  A
+ * stamp left by an earlier life of this skb address is replaced.
+ */
 static __always_inline void nwt_pkt_rx_ip(u64 skb)
 {
 	NWT_PKT_POINT_ENTRY();
 	nwt_pkt_hop(skb, 0, NWT_DIR_RX, NWT_PT_RX_IP, true, 0);
 #ifdef NWT_PKT_RECORDS
-	struct nwt_rx_stamp *slot = nwt_rx_stamp_of(bpf_get_smp_processor_id(), skb);
-	u64 now = bpf_ktime_get_ns();
+	u32 cpu = bpf_get_smp_processor_id(), zero = 0, from = cpu;
+	struct nwt_rx_stamp *slot = nwt_rx_stamp_of(cpu, skb);
+	u32 *hint = pkt_rx_ip_hint.lookup(&zero);
+	u64 now = bpf_ktime_get_ns(), ts[2] = {}, dev = 0;
+	bool moved = false;
 
-	if (!slot)
+	if (!slot || !hint)
 		return;
-	if (slot->skb == skb && !slot->ts[1])
+	if (slot->skb == skb && !slot->ts[1] && nwt_rx_stamp_fresh(slot->ts[0], now)) {
 		slot->ts[1] = now;
-	else
-		nwt_rx_stamp_set(slot, skb, 0, now);
+		return;
+	}
+	if (*hint && *hint - 1 != cpu && nwt_rx_stamp_peek(*hint - 1, skb, now, ts, &dev)) {
+		moved = true;
+	} else if (nwt_rx_stamps_scan(cpu, cpu, cpu, skb, now, ts, &dev, &from)) {
+		*hint = from + 1;
+		moved = true;
+	}
+	if (moved && !ts[1]) {
+		slot->skb = 0;
+		asm volatile("" ::: "memory");
+		slot->ts[0] = ts[0];
+		slot->ts[1] = now;
+		slot->dev = dev;
+		asm volatile("" ::: "memory");
+		slot->skb = skb;
+		return;
+	}
+	nwt_rx_stamp_set(slot, skb, 0, now);
 #endif
 }
 
@@ -725,15 +783,18 @@ static __always_inline void nwt_pkt_rx_tcp(u64 sk, u64 skb)
 	struct nwt_pkt_sock *owner;
 	struct nwt_skb_fields f;
 	const int tcp = NWT_PT_RX_TCP - NWT_PT_RX_DEV;
+	u64 now = bpf_ktime_get_ns();
 	bool stamped_here = false;
 	u32 end;
 
 	if (slot && slot->skb == skb) {
-		st.ts[0] = slot->ts[0];
-		st.ts[1] = slot->ts[1];
-		st.dev = slot->dev;
+		if (nwt_rx_stamp_fresh(slot->ts[0], now) && nwt_rx_stamp_fresh(slot->ts[1], now)) {
+			st.ts[0] = slot->ts[0];
+			st.ts[1] = slot->ts[1];
+			st.dev = slot->dev;
+			stamped_here = true;
+		}
 		slot->skb = 0;
-		stamped_here = true;
 	}
 	if (!nwt_skb_fields_read(skb, &f) || !nwt_pkt_parse(skb, nwt_skb_l3(&f), &st))
 		return;
@@ -744,9 +805,9 @@ static __always_inline void nwt_pkt_rx_tcp(u64 sk, u64 skb)
 	/* Data needs an entry: reads are reported only while reported data is ahead of them. */
 	if (!owner && st.payload_len)
 		owner = nwt_pkt_sock_get(sk);
+	st.ts[tcp] = now;
 	if (owner)
-		nwt_rx_stamps_find(owner, cpu, stamped_here, skb, st.ts, &st.dev);
-	st.ts[tcp] = bpf_ktime_get_ns();
+		nwt_rx_stamps_find(owner, cpu, stamped_here, skb, now, st.ts, &st.dev);
 	/* TCP may have cleared skb->dev: the device seen at receive then names it. */
 	nwt_pkt_dev(f.dev ? f.dev : st.dev, 0, false, st.ts[tcp], &st);
 	if (!st.payload_len) {
@@ -856,10 +917,23 @@ int nwt_pkt_tx_xmit_kp(struct pt_regs *ctx)
 }
 #endif
 #ifdef NWT_USE_PKT_RX_DEV_RTP
-/* net:netif_rx: skb->data is at the network header already. */
+/*
+ * net:netif_rx (veth, loopback, tunnels), net:napi_gro_receive_entry,
+ * net:netif_receive_skb_entry, net:netif_receive_skb_list_entry (NIC
+ * drivers): the driver is done with the Ethernet header, skb->data is at
+ * the network header.
+ */
 int nwt_pkt_rx_dev_rtp(struct bpf_raw_tracepoint_args *ctx)
 {
 	nwt_pkt_rx_dev(ctx->args[0], 0);
+	return 0;
+}
+#endif
+#ifdef NWT_USE_PKT_RX_DEV_FRAGS_RTP
+/* net:napi_gro_frags_entry: the headers may still be in page fragments, so no hop is read. */
+int nwt_pkt_rx_dev_frags_rtp(struct bpf_raw_tracepoint_args *ctx)
+{
+	nwt_pkt_rx_dev_stamp(ctx->args[0]);
 	return 0;
 }
 #endif

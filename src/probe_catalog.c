@@ -20,6 +20,12 @@
 	  .alts = { { NWT_ATTACH_RAW_TRACEPOINT, tp, "nwt_" stem "_rtp", "NWT_USE_" use "_RTP", \
 		      { offs } },                                                              \
 		    { NWT_ATTACH_KPROBE, kp, "nwt_" stem "_kp", "NWT_USE_" use "_KPROBE", { offs } } } }
+/* A packet point only a raw tracepoint gives; optional: the kernel may lack it. */
+#define PKT_TP_ROW(row, tp, prog, use, offs...)                                     \
+	{ .name = row, .feature_name = "packet", .features = PKT_FEATURES,          \
+	  .source = "packet_path.bpf.c",                                           \
+	  .alts = { { NWT_ATTACH_RAW_TRACEPOINT, tp, prog, use, { offs } } },       \
+	  .optional = true }
 /* What the connection table reads from tcp_sock and sock. */
 #define CONN_METRIC_OFFSETS                                                                  \
 	"NWT_OFF_SOCK_SNDBUF", "NWT_OFF_SOCK_WMEM_QUEUED", "NWT_OFF_SOCK_ACK_BACKLOG",          \
@@ -85,6 +91,15 @@ const struct nwt_probe nwt_probe_catalog[] = {
 	PKT_ROW("pkt_tx_queue", "net:net_dev_queue", "__dev_queue_xmit", "pkt_tx_queue", "PKT_TX_QUEUE", SKB_OFFSETS),
 	PKT_ROW("pkt_tx_xmit", "net:net_dev_start_xmit", "dev_hard_start_xmit", "pkt_tx_xmit", "PKT_TX_XMIT", SKB_OFFSETS),
 	PKT_ROW("pkt_rx_dev", "net:netif_rx", "eth_type_trans", "pkt_rx_dev", "PKT_RX_DEV", SKB_OFFSETS),
+	/* NIC drivers hand packets over here instead of netif_rx(). */
+	PKT_TP_ROW("pkt_rx_dev_gro", "net:napi_gro_receive_entry", "nwt_pkt_rx_dev_rtp",
+		   "NWT_USE_PKT_RX_DEV_RTP", SKB_OFFSETS),
+	PKT_TP_ROW("pkt_rx_dev_frags", "net:napi_gro_frags_entry", "nwt_pkt_rx_dev_frags_rtp",
+		   "NWT_USE_PKT_RX_DEV_FRAGS_RTP", SKB_OFFSETS),
+	PKT_TP_ROW("pkt_rx_dev_skb", "net:netif_receive_skb_entry", "nwt_pkt_rx_dev_rtp",
+		   "NWT_USE_PKT_RX_DEV_RTP", SKB_OFFSETS),
+	PKT_TP_ROW("pkt_rx_dev_list", "net:netif_receive_skb_list_entry", "nwt_pkt_rx_dev_rtp",
+		   "NWT_USE_PKT_RX_DEV_RTP", SKB_OFFSETS),
 	PKT_ROW("pkt_rx_ip", "net:netif_receive_skb", "ip_rcv_core", "pkt_rx_ip", "PKT_RX_IP", SKB_OFFSETS),
 	{ .name = "pkt_rx_ip6", .feature_name = "packet", .features = PKT_FEATURES,
 	  .source = "packet_path.bpf.c",

@@ -170,9 +170,42 @@ const struct nwt_planned_probe *nwt_plan_first_unavailable(const struct nwt_plan
 	return NULL;
 }
 
+/* "<kind> <target>" for one alternative, as the plan table shows it. */
+static void attach_text(char *buf, size_t size, const struct nwt_attach_alt *alt,
+			const struct nwt_alt_status *st)
+{
+	snprintf(buf, size, "%s %s", nwt_attach_kind_name(alt->kind),
+		 st->usable ? st->target : alt->target);
+}
+
+/* Column widths that fit the longest probe name and attach text in the plan. */
+static void plan_widths(const struct nwt_plan *plan, int *probe_w, int *attach_w)
+{
+	char attach[NWT_TARGET_LEN + 32];
+
+	*probe_w = (int)strlen("PROBE");
+	*attach_w = (int)strlen("ATTACH");
+	for (size_t p = 0; p < plan->n_probes; p++) {
+		const struct nwt_planned_probe *pp = &plan->probes[p];
+
+		if ((int)strlen(pp->probe->name) > *probe_w)
+			*probe_w = (int)strlen(pp->probe->name);
+		for (int k = 0; k < pp->n_alts; k++) {
+			int i = pp->order[k];
+
+			attach_text(attach, sizeof(attach), &pp->probe->alts[i], &pp->status[i]);
+			if ((int)strlen(attach) > *attach_w)
+				*attach_w = (int)strlen(attach);
+		}
+	}
+}
+
 void nwt_plan_print(FILE *out, const struct nwt_plan *plan)
 {
-	fprintf(out, "%-10s %-12s %-6s %-44s %s\n", "FEATURE", "PROBE", "CHOSEN", "ATTACH",
+	int pw, aw;
+
+	plan_widths(plan, &pw, &aw);
+	fprintf(out, "%-10s %-*s %-6s %-*s %s\n", "FEATURE", pw, "PROBE", "CHOSEN", aw, "ATTACH",
 		"STATUS");
 	for (size_t p = 0; p < plan->n_probes; p++) {
 		const struct nwt_planned_probe *pp = &plan->probes[p];
@@ -181,21 +214,19 @@ void nwt_plan_print(FILE *out, const struct nwt_plan *plan)
 			int i = pp->order[k];
 			const struct nwt_attach_alt *alt = &pp->probe->alts[i];
 			const struct nwt_alt_status *st = &pp->status[i];
-			char attach[NWT_TARGET_LEN + 32];	/* "<kind> <target>" */
+			char attach[NWT_TARGET_LEN + 32];
 			const char *status = "usable (not needed)";
 
-			snprintf(attach, sizeof(attach), "%s %s", nwt_attach_kind_name(alt->kind),
-				 st->usable ? st->target : alt->target);
+			attach_text(attach, sizeof(attach), alt, st);
 			if (i == pp->chosen)
 				status = "attached when tracing";
 			else if (!st->usable)
 				status = st->reason;
-			fprintf(out, "%-10s %-12s %-6s %-44s %s\n", k ? "" : pp->probe->feature_name,
-				k ? "" : pp->probe->name, i == pp->chosen ? "*" : "", attach,
-				status);
+			fprintf(out, "%-10s %-*s %-6s %-*s %s\n", k ? "" : pp->probe->feature_name, pw,
+				k ? "" : pp->probe->name, i == pp->chosen ? "*" : "", aw, attach, status);
 		}
 		if (pp->chosen < 0)
-			fprintf(out, "%-10s %-12s %-6s %-44s %s\n", "", "", "", "",
+			fprintf(out, "%-10s %-*s %-6s %-*s %s\n", "", pw, "", "", aw, "",
 				pp->probe->optional ? "=> not used on this kernel (optional)"
 						    : "=> unavailable on this kernel");
 	}

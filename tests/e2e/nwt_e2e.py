@@ -222,14 +222,16 @@ def flow_events(events, port):
 BULK = os.path.join(HERE, "bulk_peer.py")
 
 
-def bulk_transfer(pair, addr, port, nbytes, splice=False):
+def bulk_transfer(pair, addr, port, nbytes, splice=False, client_cpu=None):
     """Client in pair.a sends nbytes to a server in pair.b; returns the client's port.
-    splice: the server moves the data out with splice(2) instead of reading it."""
+    splice: the server moves the data out with splice(2) instead of reading it.
+    client_cpu: the client runs on that CPU only."""
     srv = subprocess.Popen(pair.exec_args(pair.b) + [PYTHON, BULK, "server", addr, str(port)]
                            + (["splice"] if splice else []),
                            stdout=subprocess.PIPE, text=True)
     check(json.loads(srv.stdout.readline()).get("listening"), "bulk server did not start")
-    out = run(pair.exec_args(pair.a) + [PYTHON, BULK, "client", addr, str(port), str(nbytes)],
+    pin = ["taskset", "-c", str(client_cpu)] if client_cpu is not None else []
+    out = run(pair.exec_args(pair.a) + pin + [PYTHON, BULK, "client", addr, str(port), str(nbytes)],
               timeout=60).stdout
     got = json.loads(srv.stdout.readline())
     srv.wait(timeout=30)
