@@ -152,6 +152,28 @@ static __always_inline u64 nwt_wakeup_flags(u32 records)
 #define NWT_READ_FIELD(dst, base, offset)                                    \
 	bpf_probe_read_kernel(&(dst), sizeof(dst), (const char *)(base) + (offset))
 
+/*
+ * A BTF tracepoint's (tp_btf) pointer arguments are typed: the verifier lets
+ * the program load their fields directly, as kernel code does, where a raw
+ * tracepoint or kprobe must copy each one with bpf_probe_read_kernel().  Each
+ * point's body takes `btf` (a constant once inlined: true in the tp_btf
+ * wrappers) and loads fields with NWT_LOAD.
+ */
+#define NWT_LOAD(btf, dst, base, offset)                                               \
+	((btf) ? ((dst) = *(typeof(dst) *)((base) + (offset)), 0)                        \
+	       : NWT_READ_FIELD(dst, base, offset))
+
+/*
+ * A typed pointer as a plain number, for hashing, map keys and records: the
+ * verifier allows no shifts or products on typed pointers, but negating one
+ * (allowed to a privileged program) yields a number.  Twice gives it back.
+ */
+static __always_inline u64 nwt_scalar(u64 v)
+{
+	asm volatile("%0 = -%0\n\t%0 = -%0" : "+r"(v));
+	return v;
+}
+
 #include "sock_flow.h"
 
 static __always_inline u32 nwt_current_tgid(void)

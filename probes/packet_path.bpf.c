@@ -142,18 +142,23 @@ static __always_inline struct nwt_rx_stamp *nwt_rx_stamp_of(u32 cpu, u64 skb)
 	return cpu < NWT_NR_CPUS ? pkt_rx_stamps.lookup(&idx) : NULL;
 }
 
-/* Fills slot for skb; the skb word goes last, so a reader on another CPU never takes half a stamp. */
-static __always_inline void nwt_rx_stamp_set(struct nwt_rx_stamp *slot, u64 skb, u64 ts_dev,
-					     u64 ts_ip)
+/*
+ * Fills slot for skb (skb_id: its address as a number) with skb's device;
+ * the skb word goes last, so a reader on another CPU never takes half a stamp.
+ */
+static __always_inline void nwt_rx_stamp_set(struct nwt_rx_stamp *slot, u64 skb, u64 skb_id,
+					     u64 ts_dev, u64 ts_ip, bool btf)
 {
+	u64 dev = 0;
+
 	slot->skb = 0;
 	asm volatile("" ::: "memory");
 	slot->ts[0] = ts_dev;
 	slot->ts[1] = ts_ip;
-	slot->dev = 0;
-	NWT_READ_FIELD(slot->dev, skb, NWT_OFF_SKB_DEV);
+	NWT_LOAD(btf, dev, skb, NWT_OFF_SKB_DEV);
+	slot->dev = btf ? nwt_scalar(dev) : dev;
 	asm volatile("" ::: "memory");
-	slot->skb = skb;
+	slot->skb = skb_id;
 }
 
 /* Does a stamp taken at ts (0: none) belong to a packet that reached a later layer at now? */
@@ -516,9 +521,9 @@ static __always_inline void nwt_pkt_emit_read(u64 sk, u32 seq, u32 len, const st
 	nwt_pkt_record_close(e, stage, false);
 }
 
-/* --hops: one record for this point, headers read here. */
-static __always_inline void nwt_pkt_hop(u64 skb, u64 sk, u8 dir, u8 point, bool l3_from_data,
-					u32 l3_skip)
+/* --hops: one record for this point, headers read here (skb_id: skb as a number; sk: one). */
+static __always_inline void nwt_pkt_hop(u64 skb, u64 skb_id, u64 sk, u8 dir, u8 point,
+					bool l3_from_data, u32 l3_skip, bool btf)
 {
 	NWT_PKT_POINT_ENTRY();
 #ifdef NWT_PKT_HOPS
@@ -527,10 +532,10 @@ static __always_inline void nwt_pkt_hop(u64 skb, u64 sk, u8 dir, u8 point, bool 
 	struct nwt_skb_fields f;
 	u64 l3;
 
-	if (!nwt_skb_fields_read(skb, &f))
+	if (!nwt_skb_fields_read(skb, &f, btf))
 		return;
-	l3 = l3_from_data ? nwt_skb_data(skb) : nwt_skb_l3(&f);
-	if (!l3 || !nwt_pkt_parse(skb, l3 + l3_skip, &st))
+	l3 = l3_from_data ? nwt_skb_data(skb, btf) : nwt_skb_l3(&f);
+	if (!l3 || !nwt_pkt_parse(skb_id, l3 + l3_skip, &st))
 		return;
 	if (!sk)
 		sk = f.sk;
@@ -549,19 +554,26 @@ static __always_inline void nwt_pkt_hop(u64 skb, u64 sk, u8 dir, u8 point, bool 
  * that appends to a tail with room starts no segment: the stamp of the step
  * that started the tail stands, and the history reaches further back.
  */
-static __always_inline void nwt_pkt_tx_tcp(u64 sk, u64 tail, u32 size_goal)
+static __always_inline void nwt_pkt_tx_tcp(u64 sk, u64 tail, u32 size_goal, bool btf)
 {
 	NWT_PKT_POINT_ENTRY();
 	struct nwt_pkt_sock *s;
 	u32 write_seq = 0, i, tail_len = 0;
-	u64 task;
+	u64 task, tp = sk;
 
 #ifdef NWT_OFF_SKB_LEN
-	if (tail && !NWT_READ_FIELD(tail_len, tail, NWT_OFF_SKB_LEN) &&
+	if (tail && !NWT_LOAD(btf, tail_len, tail, NWT_OFF_SKB_LEN) &&
 	    (s32)(size_goal - tail_len) > 0)
 		return;
 #endif
-	NWT_READ_FIELD(write_seq, sk, NWT_OFF_TCP_WRITE_SEQ);
+	if (btf) {	/* write_seq is past struct sock: the verifier needs the tcp_sock type */
+		tp = (u64)bpf_skc_to_tcp_sock((void *)sk);
+		if (!tp)
+			return;
+	}
+	NWT_LOAD(btf, write_seq, tp, NWT_OFF_TCP_WRITE_SEQ);
+	if (btf)
+		sk = nwt_scalar(sk);
 	s = nwt_pkt_sock_get(sk);
 	if (!s)
 		return;
@@ -619,10 +631,12 @@ static __always_inline void nwt_pkt_tx_ip(u64 skb)
 }
 
 /* tx, device queue: the headers are complete here; filter and keep the state. */
-static __always_inline void nwt_pkt_tx_queue(u64 skb)
+static __always_inline void nwt_pkt_tx_queue(u64 skb_arg, bool btf)
 {
 	NWT_PKT_POINT_ENTRY();
-	nwt_pkt_hop(skb, 0, NWT_DIR_TX, NWT_PT_TX_QUEUE, false, 0);
+	u64 skb = btf ? nwt_scalar(skb_arg) : skb_arg;
+
+	nwt_pkt_hop(skb_arg, skb, 0, NWT_DIR_TX, NWT_PT_TX_QUEUE, false, 0, btf);
 #ifdef NWT_PKT_RECORDS
 	struct nwt_pkt_state st = {};
 	struct nwt_pkt_state *known = NULL;
@@ -639,7 +653,7 @@ static __always_inline void nwt_pkt_tx_queue(u64 skb)
 	if (known && !known->ts[NWT_PT_TX_QUEUE])
 		st.ts[NWT_PT_TX_IP] = known->ts[NWT_PT_TX_IP];
 #endif
-	if (!nwt_skb_fields_read(skb, &f) || !nwt_pkt_parse(skb, nwt_skb_l3(&f), &st))
+	if (!nwt_skb_fields_read(skb_arg, &f, btf) || !nwt_pkt_parse(skb, nwt_skb_l3(&f), &st))
 		goto forget;
 	sk = f.sk;
 	st.sk = sk;
@@ -678,10 +692,12 @@ forget:
 }
 
 /* tx, driver transmit: the last tx point; the record leaves. */
-static __always_inline void nwt_pkt_tx_xmit(u64 skb)
+static __always_inline void nwt_pkt_tx_xmit(u64 skb_arg, bool btf)
 {
 	NWT_PKT_POINT_ENTRY();
-	nwt_pkt_hop(skb, 0, NWT_DIR_TX, NWT_PT_TX_XMIT, false, 0);
+	u64 skb = btf ? nwt_scalar(skb_arg) : skb_arg;
+
+	nwt_pkt_hop(skb_arg, skb, 0, NWT_DIR_TX, NWT_PT_TX_XMIT, false, 0, btf);
 #ifdef NWT_PKT_RECORDS
 	u32 idx = nwt_pkt_slot_index(skb);
 	struct nwt_pkt_slot *slot = pkt_tx_slots.lookup(&idx);
@@ -707,21 +723,23 @@ static __always_inline void nwt_pkt_tx_xmit(u64 skb)
 }
 
 /* rx, device receive: stamp, nothing parsed yet (most packets are not wanted). */
-static __always_inline void nwt_pkt_rx_dev_stamp(u64 skb)
+static __always_inline void nwt_pkt_rx_dev_stamp(u64 skb_arg, bool btf)
 {
 	NWT_PKT_POINT_ENTRY();
 #ifdef NWT_PKT_RECORDS
+	u64 skb = btf ? nwt_scalar(skb_arg) : skb_arg;
 	struct nwt_rx_stamp *slot = nwt_rx_stamp_of(bpf_get_smp_processor_id(), skb);
 
 	if (slot)
-		nwt_rx_stamp_set(slot, skb, bpf_ktime_get_ns(), 0);
+		nwt_rx_stamp_set(slot, skb_arg, skb, bpf_ktime_get_ns(), 0, btf);
 #endif
 }
 
-static __always_inline void nwt_pkt_rx_dev(u64 skb, u32 l3_skip)
+static __always_inline void nwt_pkt_rx_dev(u64 skb_arg, u32 l3_skip, bool btf)
 {
-	nwt_pkt_hop(skb, 0, NWT_DIR_RX, NWT_PT_RX_DEV, true, l3_skip);
-	nwt_pkt_rx_dev_stamp(skb);
+	nwt_pkt_hop(skb_arg, btf ? nwt_scalar(skb_arg) : skb_arg, 0, NWT_DIR_RX, NWT_PT_RX_DEV, true,
+		    l3_skip, btf);
+	nwt_pkt_rx_dev_stamp(skb_arg, btf);
 }
 
 BPF_PERCPU_ARRAY(pkt_rx_ip_hint, u32, 1);	/* +1: the CPU whose stamps IP last took over */
@@ -731,10 +749,12 @@ BPF_PERCPU_ARRAY(pkt_rx_ip_hint, u32, 1);	/* +1: the CPU whose stamps IP last to
  * after RPS, in another's (taken over into this CPU's part, for TCP).  A
  * stamp left by an earlier life of this skb address is replaced.
  */
-static __always_inline void nwt_pkt_rx_ip(u64 skb)
+static __always_inline void nwt_pkt_rx_ip(u64 skb_arg, bool btf)
 {
 	NWT_PKT_POINT_ENTRY();
-	nwt_pkt_hop(skb, 0, NWT_DIR_RX, NWT_PT_RX_IP, true, 0);
+	u64 skb = btf ? nwt_scalar(skb_arg) : skb_arg;
+
+	nwt_pkt_hop(skb_arg, skb, 0, NWT_DIR_RX, NWT_PT_RX_IP, true, 0, btf);
 #ifdef NWT_PKT_RECORDS
 	u32 cpu = bpf_get_smp_processor_id(), zero = 0, from = cpu;
 	struct nwt_rx_stamp *slot = nwt_rx_stamp_of(cpu, skb);
@@ -764,7 +784,7 @@ static __always_inline void nwt_pkt_rx_ip(u64 skb)
 		slot->skb = skb;
 		return;
 	}
-	nwt_rx_stamp_set(slot, skb, 0, now);
+	nwt_rx_stamp_set(slot, skb_arg, skb, 0, now, btf);
 #endif
 }
 
@@ -772,10 +792,13 @@ static __always_inline void nwt_pkt_rx_ip(u64 skb)
  * rx, TCP: headers are set; filter and report.  Data is reported now, flagged
  * to wait in nwtrace for the application's read (nwt_pkt_rx_sock).
  */
-static __always_inline void nwt_pkt_rx_tcp(u64 sk, u64 skb)
+static __always_inline void nwt_pkt_rx_tcp(u64 sk_arg, u64 skb_arg, bool btf)
 {
 	NWT_PKT_POINT_ENTRY();
-	nwt_pkt_hop(skb, sk, NWT_DIR_RX, NWT_PT_RX_TCP, false, 0);
+	u64 skb = btf ? nwt_scalar(skb_arg) : skb_arg;
+	u64 sk = btf ? nwt_scalar(sk_arg) : sk_arg;
+
+	nwt_pkt_hop(skb_arg, skb, sk, NWT_DIR_RX, NWT_PT_RX_TCP, false, 0, btf);
 #ifdef NWT_PKT_RECORDS
 	struct nwt_pkt_state st = {};
 	u32 cpu = bpf_get_smp_processor_id();
@@ -796,7 +819,7 @@ static __always_inline void nwt_pkt_rx_tcp(u64 sk, u64 skb)
 		}
 		slot->skb = 0;
 	}
-	if (!nwt_skb_fields_read(skb, &f) || !nwt_pkt_parse(skb, nwt_skb_l3(&f), &st))
+	if (!nwt_skb_fields_read(skb_arg, &f, btf) || !nwt_pkt_parse(skb, nwt_skb_l3(&f), &st))
 		return;
 	st.sk = sk;
 	owner = pkt_socks.lookup(&sk);
@@ -830,15 +853,18 @@ static __always_inline void nwt_pkt_rx_tcp(u64 sk, u64 skb)
  * becomes the socket's owner; if reported data lies at or past the first
  * byte read, the read leaves as a record that nwtrace joins to that data.
  */
-static __always_inline void nwt_pkt_rx_sock(u64 skb, u32 len)
+static __always_inline void nwt_pkt_rx_sock(u64 skb_arg, u32 len, bool btf)
 {
 	NWT_PKT_POINT_ENTRY();
+	u64 skb = btf ? nwt_scalar(skb_arg) : skb_arg;
 	u64 sk = 0;
 
-	NWT_READ_FIELD(sk, skb, NWT_OFF_SKB_SK);
+	NWT_LOAD(btf, sk, skb_arg, NWT_OFF_SKB_SK);
 	if (!sk)
 		return;
-	nwt_pkt_hop(skb, sk, NWT_DIR_RX, NWT_PT_RX_SOCK, false, 0);
+	if (btf)
+		sk = nwt_scalar(sk);
+	nwt_pkt_hop(skb_arg, skb, sk, NWT_DIR_RX, NWT_PT_RX_SOCK, false, 0, btf);
 #ifdef NWT_PKT_RECORDS
 	struct nwt_pkt_sock *s = pkt_socks.lookup(&sk);
 	u32 copied_seq = 0;
@@ -856,27 +882,43 @@ static __always_inline void nwt_pkt_rx_sock(u64 skb, u32 len)
 	}
 	if (!s->has_rx_reported)
 		return;
-	/* The copy starts at copied_seq: tcp_recvmsg() advances it after each skb. */
+	/*
+	 * The copy starts at copied_seq: tcp_recvmsg() advances it after each
+	 * skb.  (Copied: skb->sk is not a type the verifier lets the program
+	 * turn into a tcp_sock.)
+	 */
 	NWT_READ_FIELD(copied_seq, sk, NWT_OFF_TCP_COPIED_SEQ);
 	if (nwt_seq_before(copied_seq, s->rx_reported_end))
 		nwt_pkt_emit_read(sk, copied_seq, len, s);
 #endif
 }
 
-/* ---- attach alternatives: thin wrappers that find the arguments ---- */
+/*
+ * ---- attach alternatives: thin wrappers that find the arguments ----
+ * _btf: a BTF tracepoint (tp_btf), whose pointers the program may load
+ * from; _rtp: the same tracepoint raw; _kp: a kprobe.  The tracepoint
+ * wrappers are alike but for the constant they pass as btf.
+ */
 
-#ifdef NWT_USE_PKT_TX_TCP_RTP
 /* tcp:tcp_sendmsg_locked(sk, msg, skb, size_goal): each step of the copy loop, skb its tail. */
+#ifdef NWT_USE_PKT_TX_TCP_BTF
+int nwt_pkt_tx_tcp_btf(struct bpf_raw_tracepoint_args *ctx)
+{
+	nwt_pkt_tx_tcp(ctx->args[0], ctx->args[2], (u32)ctx->args[3], true);
+	return 0;
+}
+#endif
+#ifdef NWT_USE_PKT_TX_TCP_RTP
 int nwt_pkt_tx_tcp_rtp(struct bpf_raw_tracepoint_args *ctx)
 {
-	nwt_pkt_tx_tcp(ctx->args[0], ctx->args[2], (u32)ctx->args[3]);
+	nwt_pkt_tx_tcp(ctx->args[0], ctx->args[2], (u32)ctx->args[3], false);
 	return 0;
 }
 #endif
 #ifdef NWT_USE_PKT_TX_TCP_KPROBE
 int nwt_pkt_tx_tcp_kp(struct pt_regs *ctx)
 {
-	nwt_pkt_tx_tcp(PT_REGS_PARM1(ctx), 0, 0);
+	nwt_pkt_tx_tcp(PT_REGS_PARM1(ctx), 0, 0, false);
 	return 0;
 }
 #endif
@@ -888,52 +930,82 @@ int nwt_pkt_tx_ip_kp(struct pt_regs *ctx)
 	return 0;
 }
 #endif
+/* net:net_dev_queue(skb) / __dev_queue_xmit(skb, sb_dev) */
+#ifdef NWT_USE_PKT_TX_QUEUE_BTF
+int nwt_pkt_tx_queue_btf(struct bpf_raw_tracepoint_args *ctx)
+{
+	nwt_pkt_tx_queue(ctx->args[0], true);
+	return 0;
+}
+#endif
 #ifdef NWT_USE_PKT_TX_QUEUE_RTP
 int nwt_pkt_tx_queue_rtp(struct bpf_raw_tracepoint_args *ctx)
 {
-	nwt_pkt_tx_queue(ctx->args[0]);
+	nwt_pkt_tx_queue(ctx->args[0], false);
 	return 0;
 }
 #endif
 #ifdef NWT_USE_PKT_TX_QUEUE_KPROBE
 int nwt_pkt_tx_queue_kp(struct pt_regs *ctx)
 {
-	nwt_pkt_tx_queue(PT_REGS_PARM1(ctx));
+	nwt_pkt_tx_queue(PT_REGS_PARM1(ctx), false);
+	return 0;
+}
+#endif
+/* net:net_dev_start_xmit(skb, dev) / dev_hard_start_xmit(first, dev, txq, ret) */
+#ifdef NWT_USE_PKT_TX_XMIT_BTF
+int nwt_pkt_tx_xmit_btf(struct bpf_raw_tracepoint_args *ctx)
+{
+	nwt_pkt_tx_xmit(ctx->args[0], true);
 	return 0;
 }
 #endif
 #ifdef NWT_USE_PKT_TX_XMIT_RTP
 int nwt_pkt_tx_xmit_rtp(struct bpf_raw_tracepoint_args *ctx)
 {
-	nwt_pkt_tx_xmit(ctx->args[0]);
+	nwt_pkt_tx_xmit(ctx->args[0], false);
 	return 0;
 }
 #endif
 #ifdef NWT_USE_PKT_TX_XMIT_KPROBE
 int nwt_pkt_tx_xmit_kp(struct pt_regs *ctx)
 {
-	nwt_pkt_tx_xmit(PT_REGS_PARM1(ctx));
+	nwt_pkt_tx_xmit(PT_REGS_PARM1(ctx), false);
+	return 0;
+}
+#endif
+/*
+ * Device receive: net:netif_rx (veth, loopback, tunnels),
+ * net:napi_gro_receive_entry, net:netif_receive_skb_entry,
+ * net:netif_receive_skb_list_entry (NIC drivers): the driver is done with
+ * the Ethernet header, skb->data is at the network header.
+ */
+#ifdef NWT_USE_PKT_RX_DEV_BTF
+int nwt_pkt_rx_dev_btf(struct bpf_raw_tracepoint_args *ctx)
+{
+	nwt_pkt_rx_dev(ctx->args[0], 0, true);
 	return 0;
 }
 #endif
 #ifdef NWT_USE_PKT_RX_DEV_RTP
-/*
- * net:netif_rx (veth, loopback, tunnels), net:napi_gro_receive_entry,
- * net:netif_receive_skb_entry, net:netif_receive_skb_list_entry (NIC
- * drivers): the driver is done with the Ethernet header, skb->data is at
- * the network header.
- */
 int nwt_pkt_rx_dev_rtp(struct bpf_raw_tracepoint_args *ctx)
 {
-	nwt_pkt_rx_dev(ctx->args[0], 0);
+	nwt_pkt_rx_dev(ctx->args[0], 0, false);
+	return 0;
+}
+#endif
+/* net:napi_gro_frags_entry: the headers may still be in page fragments, so no hop is read. */
+#ifdef NWT_USE_PKT_RX_DEV_FRAGS_BTF
+int nwt_pkt_rx_dev_frags_btf(struct bpf_raw_tracepoint_args *ctx)
+{
+	nwt_pkt_rx_dev_stamp(ctx->args[0], true);
 	return 0;
 }
 #endif
 #ifdef NWT_USE_PKT_RX_DEV_FRAGS_RTP
-/* net:napi_gro_frags_entry: the headers may still be in page fragments, so no hop is read. */
 int nwt_pkt_rx_dev_frags_rtp(struct bpf_raw_tracepoint_args *ctx)
 {
-	nwt_pkt_rx_dev_stamp(ctx->args[0]);
+	nwt_pkt_rx_dev_stamp(ctx->args[0], false);
 	return 0;
 }
 #endif
@@ -941,22 +1013,29 @@ int nwt_pkt_rx_dev_frags_rtp(struct bpf_raw_tracepoint_args *ctx)
 /* eth_type_trans(skb, dev): runs before the Ethernet header is pulled. */
 int nwt_pkt_rx_dev_kp(struct pt_regs *ctx)
 {
-	nwt_pkt_rx_dev(PT_REGS_PARM1(ctx), 14);
+	nwt_pkt_rx_dev(PT_REGS_PARM1(ctx), 14, false);
+	return 0;
+}
+#endif
+/* net:netif_receive_skb(skb): the hand-off to IP / ip_rcv_core(skb, net), ipv6_rcv(skb, ...) */
+#ifdef NWT_USE_PKT_RX_IP_BTF
+int nwt_pkt_rx_ip_btf(struct bpf_raw_tracepoint_args *ctx)
+{
+	nwt_pkt_rx_ip(ctx->args[0], true);
 	return 0;
 }
 #endif
 #ifdef NWT_USE_PKT_RX_IP_RTP
 int nwt_pkt_rx_ip_rtp(struct bpf_raw_tracepoint_args *ctx)
 {
-	nwt_pkt_rx_ip(ctx->args[0]);
+	nwt_pkt_rx_ip(ctx->args[0], false);
 	return 0;
 }
 #endif
 #ifdef NWT_USE_PKT_RX_IP_KPROBE
-/* ip_rcv_core(skb, net) and ipv6_rcv(skb, dev, pt, orig_dev) */
 int nwt_pkt_rx_ip_kp(struct pt_regs *ctx)
 {
-	nwt_pkt_rx_ip(PT_REGS_PARM1(ctx));
+	nwt_pkt_rx_ip(PT_REGS_PARM1(ctx), false);
 	return 0;
 }
 #endif
@@ -964,39 +1043,53 @@ int nwt_pkt_rx_ip_kp(struct pt_regs *ctx)
 /* tcp_v4_rcv(skb) / tcp_v6_rcv(skb): hop only */
 int nwt_pkt_rx_tcp_entry_kp(struct pt_regs *ctx)
 {
-	nwt_pkt_hop(PT_REGS_PARM1(ctx), 0, NWT_DIR_RX, NWT_PT_RX_TCP_ENTRY, false, 0);
+	u64 skb = PT_REGS_PARM1(ctx);
+
+	nwt_pkt_hop(skb, skb, 0, NWT_DIR_RX, NWT_PT_RX_TCP_ENTRY, false, 0, false);
+	return 0;
+}
+#endif
+/* tcp:tcp_probe(sk, skb): the established-state receive path / tcp_v4_do_rcv, tcp_v6_do_rcv(sk, skb) */
+#ifdef NWT_USE_PKT_RX_TCP_BTF
+int nwt_pkt_rx_tcp_btf(struct bpf_raw_tracepoint_args *ctx)
+{
+	nwt_pkt_rx_tcp(ctx->args[0], ctx->args[1], true);
 	return 0;
 }
 #endif
 #ifdef NWT_USE_PKT_RX_TCP_RTP
-/* tcp:tcp_probe(sk, skb): the established-state receive path */
 int nwt_pkt_rx_tcp_rtp(struct bpf_raw_tracepoint_args *ctx)
 {
-	nwt_pkt_rx_tcp(ctx->args[0], ctx->args[1]);
+	nwt_pkt_rx_tcp(ctx->args[0], ctx->args[1], false);
 	return 0;
 }
 #endif
 #ifdef NWT_USE_PKT_RX_TCP_KPROBE
-/* tcp_v4_do_rcv(sk, skb) and tcp_v6_do_rcv(sk, skb) */
 int nwt_pkt_rx_tcp_kp(struct pt_regs *ctx)
 {
-	nwt_pkt_rx_tcp(PT_REGS_PARM1(ctx), PT_REGS_PARM2(ctx));
+	nwt_pkt_rx_tcp(PT_REGS_PARM1(ctx), PT_REGS_PARM2(ctx), false);
+	return 0;
+}
+#endif
+/* skb:skb_copy_datagram_iovec(skb, len) / skb_copy_datagram_iter(skb, offset, to, len) */
+#ifdef NWT_USE_PKT_RX_SOCK_BTF
+int nwt_pkt_rx_sock_btf(struct bpf_raw_tracepoint_args *ctx)
+{
+	nwt_pkt_rx_sock(ctx->args[0], (u32)ctx->args[1], true);
 	return 0;
 }
 #endif
 #ifdef NWT_USE_PKT_RX_SOCK_RTP
-/* skb:skb_copy_datagram_iovec(skb, len) */
 int nwt_pkt_rx_sock_rtp(struct bpf_raw_tracepoint_args *ctx)
 {
-	nwt_pkt_rx_sock(ctx->args[0], (u32)ctx->args[1]);
+	nwt_pkt_rx_sock(ctx->args[0], (u32)ctx->args[1], false);
 	return 0;
 }
 #endif
 #ifdef NWT_USE_PKT_RX_SOCK_KPROBE
-/* skb_copy_datagram_iter(skb, offset, to, len) */
 int nwt_pkt_rx_sock_kp(struct pt_regs *ctx)
 {
-	nwt_pkt_rx_sock(PT_REGS_PARM1(ctx), (u32)PT_REGS_PARM4(ctx));
+	nwt_pkt_rx_sock(PT_REGS_PARM1(ctx), (u32)PT_REGS_PARM4(ctx), false);
 	return 0;
 }
 #endif

@@ -51,8 +51,24 @@ struct nwt_skb_fields {
 #endif
 #endif
 
-static __always_inline bool nwt_skb_fields_read(u64 skb, struct nwt_skb_fields *f)
+/* With btf, skb is a typed pointer: each field is loaded, and dev and sk come back as numbers. */
+static __always_inline bool nwt_skb_fields_read(u64 skb, struct nwt_skb_fields *f, bool btf)
 {
+	if (btf) {
+		u64 dev, sk;
+
+		NWT_LOAD(btf, dev, skb, NWT_OFF_SKB_DEV);
+		NWT_LOAD(btf, sk, skb, NWT_OFF_SKB_SK);
+		NWT_LOAD(btf, f->head, skb, NWT_OFF_SKB_HEAD);
+		NWT_LOAD(btf, f->network_header, skb, NWT_OFF_SKB_NETWORK_HEADER);
+		f->queue_mapping = 0;
+#ifdef NWT_OFF_SKB_QUEUE_MAPPING
+		NWT_LOAD(btf, f->queue_mapping, skb, NWT_OFF_SKB_QUEUE_MAPPING);
+#endif
+		f->dev = nwt_scalar(dev);
+		f->sk = nwt_scalar(sk);
+		return true;
+	}
 #ifdef NWT_SKB_SPAN
 	u8 w[NWT_SKB_SPAN];
 
@@ -103,11 +119,11 @@ static __always_inline u64 nwt_skb_l3(const struct nwt_skb_fields *f)
 }
 
 /* Where the network header starts before the IP layer has set it: skb->data. */
-static __always_inline u64 nwt_skb_data(u64 skb)
+static __always_inline u64 nwt_skb_data(u64 skb, bool btf)
 {
 	u64 data = 0;
 
-	NWT_READ_FIELD(data, skb, NWT_OFF_SKB_DATA);
+	NWT_LOAD(btf, data, skb, NWT_OFF_SKB_DATA);
 	return data;
 }
 

@@ -4,6 +4,8 @@
 #include <bcc/bcc_elf.h>
 #include <bcc/bcc_version.h>
 #include <bcc/libbpf.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <malloc.h>
@@ -25,6 +27,7 @@ struct nwt_link {
 
 struct nwt_bpf {
 	void *module;
+	struct btf *vmlinux_btf;	/* loaded on the first BTF tracepoint */
 	struct ring_buffer *ring;
 	struct nwt_link links[NWT_MAX_LINKS];
 	int n_links;
@@ -122,9 +125,53 @@ static int prog_type_of(enum nwt_attach_kind kind)
 	}
 }
 
-static int load_program(struct nwt_bpf *bpf, const char *name, enum nwt_attach_kind kind,
-			int verbose, char *err, size_t err_len)
+/*
+ * A BTF tracepoint program is compiled by libbcc like the others, but libbcc
+ * 0.26 cannot load it: it finds the attach type only from kfunc__/lsm__
+ * name prefixes.  The compiled instructions (map references already
+ * resolved) are loaded here as a tracing program bound to btf_trace_<event>.
+ */
+static int load_btf_tracepoint(struct nwt_bpf *bpf, const char *name, const char *target,
+			       int verbose, char *err, size_t err_len)
 {
+	char type_name[160];
+	static char log[1 << 20];
+	int id, fd;
+
+	if (!bpf->vmlinux_btf) {
+		bpf->vmlinux_btf = btf__load_vmlinux_btf();
+		if (!bpf->vmlinux_btf) {
+			snprintf(err, err_len, "prog '%s': the kernel's BTF could not be read", name);
+			return -ENOENT;
+		}
+	}
+	snprintf(type_name, sizeof(type_name), "btf_trace_%s", strchr(target, ':') + 1);
+	id = btf__find_by_name_kind(bpf->vmlinux_btf, type_name, BTF_KIND_TYPEDEF);
+	if (id < 0) {
+		snprintf(err, err_len, "prog '%s': %s not in the kernel's BTF", name, type_name);
+		return -ENOENT;
+	}
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = BPF_TRACE_RAW_TP,
+		    .attach_btf_id = (__u32)id, .log_buf = verbose ? log : NULL,
+		    .log_size = verbose ? sizeof(log) : 0, .log_level = verbose > 1 ? 2 : 0);
+	fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, name, bpf_module_license(bpf->module),
+			   bpf_function_start(bpf->module, name),
+			   bpf_function_size(bpf->module, name) / sizeof(struct bpf_insn), &opts);
+	if (fd < 0) {
+		if (verbose && log[0])
+			fprintf(stderr, "%s\n", log);
+		snprintf(err, err_len, "prog '%s': the kernel's verifier rejected it: %s%s", name,
+			 strerror(-fd), verbose ? "" : " (run with -v for the verifier log)");
+		return -EINVAL;
+	}
+	return fd;
+}
+
+static int load_program(struct nwt_bpf *bpf, const struct nwt_attach_alt *alt, int verbose,
+			char *err, size_t err_len)
+{
+	const char *name = alt->program;
+	enum nwt_attach_kind kind = alt->kind;
 	struct stderr_capture cap;
 	char first_error[400];
 	int fd;
@@ -133,6 +180,8 @@ static int load_program(struct nwt_bpf *bpf, const char *name, enum nwt_attach_k
 		snprintf(err, err_len, "prog '%s': not found in the compiled probes", name);
 		return -ENOENT;
 	}
+	if (kind == NWT_ATTACH_BTF_TRACEPOINT)
+		return load_btf_tracepoint(bpf, name, alt->target, verbose, err, err_len);
 	capture_begin(&cap, verbose);
 	fd = bcc_func_load(bpf->module, prog_type_of(kind), name,
 			   bpf_function_start(bpf->module, name),
@@ -161,6 +210,9 @@ static int attach_one(struct nwt_link *link, const struct nwt_attach_alt *alt,
 		return bpf_attach_tracepoint(link->prog_fd, category, colon + 1);
 	case NWT_ATTACH_RAW_TRACEPOINT:
 		return bpf_attach_raw_tracepoint(link->prog_fd, strchr(target, ':') + 1);
+	case NWT_ATTACH_BTF_TRACEPOINT:
+		/* The program already names its tracepoint (attach_btf_id). */
+		return bpf_raw_tracepoint_open(NULL, link->prog_fd);
 	case NWT_ATTACH_KPROBE:
 	case NWT_ATTACH_KRETPROBE:
 		snprintf(link->kprobe_event, sizeof(link->kprobe_event), "nwt_%d_%s_%s",
@@ -198,7 +250,7 @@ int nwt_bpf_attach(struct nwt_bpf *bpf, const struct nwt_plan *plan, int verbose
 		memset(link, 0, sizeof(*link));
 		link->kind = alt->kind;
 		link->target = alt->target;
-		link->prog_fd = load_program(bpf, alt->program, alt->kind, verbose, err, err_len);
+		link->prog_fd = load_program(bpf, alt, verbose, err, err_len);
 		if (link->prog_fd < 0)
 			return link->prog_fd;
 		fd = attach_one(link, alt, pp->status[pp->chosen].target);
@@ -241,7 +293,7 @@ int nwt_bpf_verify(struct nwt_bpf *bpf, const struct nwt_plan *plan, int verbose
 					nwt_attach_kind_name(alt->kind), alt->target);
 				continue;
 			}
-			fd = load_program(bpf, alt->program, alt->kind, verbose, err, sizeof(err));
+			fd = load_program(bpf, alt, verbose, err, sizeof(err));
 			if (fd < 0) {
 				failures++;
 				fprintf(report, "FAILED  %-14s %-40s %s\n", nwt_attach_kind_name(alt->kind),
@@ -277,7 +329,9 @@ int nwt_bpf_map_lookup(struct nwt_bpf *bpf, const char *map, const void *key, vo
 int nwt_bpf_load_runnable(struct nwt_bpf *bpf, const char *prog, int verbose, char *err,
 			  size_t err_len)
 {
-	return load_program(bpf, prog, NWT_ATTACH_RAW_TRACEPOINT, verbose, err, err_len);
+	const struct nwt_attach_alt alt = { .kind = NWT_ATTACH_RAW_TRACEPOINT, .program = prog };
+
+	return load_program(bpf, &alt, verbose, err, err_len);
 }
 
 int nwt_bpf_run_on_cpu(int prog_fd, int cpu)
@@ -461,5 +515,6 @@ void nwt_bpf_close(struct nwt_bpf *bpf)
 	detach_links(bpf);
 	if (bpf->module)
 		bpf_module_destroy(bpf->module);
+	btf__free(bpf->vmlinux_btf);
 	free(bpf);
 }

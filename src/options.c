@@ -46,7 +46,7 @@ const char nwt_usage[] =
 	"  -s, --stats             no per-event lines: a summary every --interval and at exit\n"
 	"  -v, --verbose           probe plan, kernel notes and compiler diagnostics on stderr\n"
 	"      --kernel-headers DIR  kernel headers to compile the probes against\n"
-	"      --prefer KIND       try KIND first: tracepoint, raw_tracepoint or kprobe\n"
+	"      --prefer KIND       try KIND first: tracepoint, raw_tracepoint, btf_tracepoint or kprobe\n"
 	"      --list-probes       print the probe plan for this kernel and exit\n"
 	"      --verify-probes     compile and load (verifier only) every attach alternative\n"
 	"                          of the selected features, attach nothing, and exit\n"
@@ -266,7 +266,7 @@ enum nwt_parse_result nwt_parse_options(int argc, char **argv, struct nwt_option
 			opts->prefer = nwt_attach_kind_from_name(optarg);
 			if (opts->prefer == NWT_ATTACH_ANY)
 				return usage_error(err, err_len,
-						   "--prefer '%s': expected tracepoint, raw_tracepoint or kprobe",
+						   "--prefer '%s': expected tracepoint, raw_tracepoint, btf_tracepoint or kprobe",
 						   optarg);
 			break;
 		case OPT_LIST_PROBES:

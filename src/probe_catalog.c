@@ -13,18 +13,23 @@
 #define SKB_OFFSETS "NWT_OFF_SKB_HEAD", "NWT_OFF_SKB_DATA", "NWT_OFF_SKB_NETWORK_HEADER", \
 		"NWT_OFF_SKB_TAIL", "NWT_OFF_SKB_DEV", "NWT_OFF_SKB_SK", "NWT_OFF_NETDEV_IFINDEX", \
 		"NWT_OFF_NETDEV_NAME"
-/* A packet point with a raw tracepoint and a kprobe alternative; prog is nwt_<stem>_{rtp,kp}. */
-#define PKT_ROW(row, tp, kp, stem, use, offs...)                                              \
-	{ .name = row, .feature_name = "packet", .features = PKT_FEATURES,                    \
-	  .source = "packet_path.bpf.c",                                                     \
-	  .alts = { { NWT_ATTACH_RAW_TRACEPOINT, tp, "nwt_" stem "_rtp", "NWT_USE_" use "_RTP", \
-		      { offs } },                                                              \
+/*
+ * A packet point: the tracepoint with BTF types (direct field loads), the
+ * same one raw, or a kprobe; prog is nwt_<stem>_{btf,rtp,kp}.
+ */
+#define PKT_TP_ALTS(tp, stem, use, offs...)                                                   \
+	{ NWT_ATTACH_BTF_TRACEPOINT, tp, "nwt_" stem "_btf", "NWT_USE_" use "_BTF", { offs } }, \
+	{ NWT_ATTACH_RAW_TRACEPOINT, tp, "nwt_" stem "_rtp", "NWT_USE_" use "_RTP", { offs } }
+#define PKT_ROW(row, tp, kp, stem, use, offs...)                                           \
+	{ .name = row, .feature_name = "packet", .features = PKT_FEATURES,                 \
+	  .source = "packet_path.bpf.c",                                                  \
+	  .alts = { PKT_TP_ALTS(tp, stem, use, offs),                                      \
 		    { NWT_ATTACH_KPROBE, kp, "nwt_" stem "_kp", "NWT_USE_" use "_KPROBE", { offs } } } }
-/* A packet point only a raw tracepoint gives; optional: the kernel may lack it. */
-#define PKT_TP_ROW(row, tp, prog, use, offs...)                                     \
+/* A packet point only a tracepoint gives; optional: the kernel may lack it. */
+#define PKT_TP_ROW(row, tp, stem, use, offs...)                                     \
 	{ .name = row, .feature_name = "packet", .features = PKT_FEATURES,          \
 	  .source = "packet_path.bpf.c",                                           \
-	  .alts = { { NWT_ATTACH_RAW_TRACEPOINT, tp, prog, use, { offs } } },       \
+	  .alts = { PKT_TP_ALTS(tp, stem, use, offs) },                             \
 	  .optional = true }
 /* What the connection table reads from tcp_sock and sock. */
 #define CONN_METRIC_OFFSETS                                                                  \
@@ -75,8 +80,8 @@ const struct nwt_probe nwt_probe_catalog[] = {
 	/* Packet path, tx: TCP -> IP -> device queue -> driver; rx: device -> IP -> TCP -> socket. */
 	{ .name = "pkt_tx_tcp", .feature_name = "packet", .features = PKT_FEATURES,
 	  .source = "packet_path.bpf.c",
-	  .alts = { { NWT_ATTACH_RAW_TRACEPOINT, "tcp:tcp_sendmsg_locked", "nwt_pkt_tx_tcp_rtp",
-		      "NWT_USE_PKT_TX_TCP_RTP", { "NWT_OFF_TCP_WRITE_SEQ", "NWT_OFF_SKB_LEN" } },
+	  .alts = { PKT_TP_ALTS("tcp:tcp_sendmsg_locked", "pkt_tx_tcp", "PKT_TX_TCP",
+				"NWT_OFF_TCP_WRITE_SEQ", "NWT_OFF_SKB_LEN"),
 		    { NWT_ATTACH_KPROBE, "tcp_sendmsg", "nwt_pkt_tx_tcp_kp", "NWT_USE_PKT_TX_TCP_KPROBE",
 		      { "NWT_OFF_TCP_WRITE_SEQ" } } },
 	  .optional = true },
@@ -92,14 +97,14 @@ const struct nwt_probe nwt_probe_catalog[] = {
 	PKT_ROW("pkt_tx_xmit", "net:net_dev_start_xmit", "dev_hard_start_xmit", "pkt_tx_xmit", "PKT_TX_XMIT", SKB_OFFSETS),
 	PKT_ROW("pkt_rx_dev", "net:netif_rx", "eth_type_trans", "pkt_rx_dev", "PKT_RX_DEV", SKB_OFFSETS),
 	/* NIC drivers hand packets over here instead of netif_rx(). */
-	PKT_TP_ROW("pkt_rx_dev_gro", "net:napi_gro_receive_entry", "nwt_pkt_rx_dev_rtp",
-		   "NWT_USE_PKT_RX_DEV_RTP", SKB_OFFSETS),
-	PKT_TP_ROW("pkt_rx_dev_frags", "net:napi_gro_frags_entry", "nwt_pkt_rx_dev_frags_rtp",
-		   "NWT_USE_PKT_RX_DEV_FRAGS_RTP", SKB_OFFSETS),
-	PKT_TP_ROW("pkt_rx_dev_skb", "net:netif_receive_skb_entry", "nwt_pkt_rx_dev_rtp",
-		   "NWT_USE_PKT_RX_DEV_RTP", SKB_OFFSETS),
-	PKT_TP_ROW("pkt_rx_dev_list", "net:netif_receive_skb_list_entry", "nwt_pkt_rx_dev_rtp",
-		   "NWT_USE_PKT_RX_DEV_RTP", SKB_OFFSETS),
+	PKT_TP_ROW("pkt_rx_dev_gro", "net:napi_gro_receive_entry", "pkt_rx_dev", "PKT_RX_DEV",
+		   SKB_OFFSETS),
+	PKT_TP_ROW("pkt_rx_dev_frags", "net:napi_gro_frags_entry", "pkt_rx_dev_frags",
+		   "PKT_RX_DEV_FRAGS", SKB_OFFSETS),
+	PKT_TP_ROW("pkt_rx_dev_skb", "net:netif_receive_skb_entry", "pkt_rx_dev", "PKT_RX_DEV",
+		   SKB_OFFSETS),
+	PKT_TP_ROW("pkt_rx_dev_list", "net:netif_receive_skb_list_entry", "pkt_rx_dev",
+		   "PKT_RX_DEV", SKB_OFFSETS),
 	PKT_ROW("pkt_rx_ip", "net:netif_receive_skb", "ip_rcv_core", "pkt_rx_ip", "PKT_RX_IP", SKB_OFFSETS),
 	{ .name = "pkt_rx_ip6", .feature_name = "packet", .features = PKT_FEATURES,
 	  .source = "packet_path.bpf.c",

@@ -8,6 +8,7 @@ static const char *const attach_kind_names[] = {
 	[NWT_ATTACH_ANY] = "any",
 	[NWT_ATTACH_TRACEPOINT] = "tracepoint",
 	[NWT_ATTACH_RAW_TRACEPOINT] = "raw_tracepoint",
+	[NWT_ATTACH_BTF_TRACEPOINT] = "btf_tracepoint",
 	[NWT_ATTACH_KPROBE] = "kprobe",
 	[NWT_ATTACH_KRETPROBE] = "kretprobe",
 	[NWT_ATTACH_ITER] = "iter",
@@ -58,6 +59,21 @@ static bool tracepoint_usable(const struct nwt_kernel_facts *facts, const char *
 	return true;
 }
 
+/* A raw tracepoint whose arguments the kernel's BTF types (tp_btf, 5.5+). */
+static bool btf_tracepoint_usable(const struct nwt_kernel_facts *facts, const char *target,
+				  struct nwt_alt_status *st)
+{
+	if (!tracepoint_usable(facts, target, st))
+		return false;
+	if (!facts->btf_tracepoint_exists ||
+	    !facts->btf_tracepoint_exists(facts->ctx, strchr(target, ':') + 1)) {
+		snprintf(st->reason, sizeof(st->reason),
+			 "no BTF types for %s's arguments (kernel without BTF or before 5.5)", target);
+		return false;
+	}
+	return true;
+}
+
 static bool kprobe_usable(const struct nwt_kernel_facts *facts, const char *target,
 			  struct nwt_alt_status *st)
 {
@@ -101,6 +117,9 @@ static void check_alternative(const struct nwt_kernel_facts *facts,
 	case NWT_ATTACH_TRACEPOINT:
 	case NWT_ATTACH_RAW_TRACEPOINT:
 		st->usable = tracepoint_usable(facts, alt->target, st);
+		break;
+	case NWT_ATTACH_BTF_TRACEPOINT:
+		st->usable = btf_tracepoint_usable(facts, alt->target, st);
 		break;
 	case NWT_ATTACH_KPROBE:
 	case NWT_ATTACH_KRETPROBE:

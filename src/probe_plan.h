@@ -28,6 +28,7 @@ enum nwt_attach_kind {
 	NWT_ATTACH_ANY = 0,	/* only meaningful for --prefer */
 	NWT_ATTACH_TRACEPOINT,
 	NWT_ATTACH_RAW_TRACEPOINT,
+	NWT_ATTACH_BTF_TRACEPOINT,	/* tp_btf: a raw tracepoint whose arguments carry BTF types */
 	NWT_ATTACH_KPROBE,
 	NWT_ATTACH_KRETPROBE,
 	NWT_ATTACH_ITER,	/* BPF iterator: target is the iterator name, e.g. "tcp" */
@@ -35,7 +36,7 @@ enum nwt_attach_kind {
 
 #define NWT_MAX_ALTERNATIVES 4
 #define NWT_MAX_OFFSETS_PER_ALT 24
-#define NWT_MAX_PLANNED 32
+#define NWT_MAX_PLANNED 48
 #define NWT_REASON_LEN 192
 #define NWT_TARGET_LEN 128
 
@@ -72,6 +73,8 @@ struct nwt_kernel_facts {
 	/* Finds fn, or fn.isra.N / fn.constprop.N, in kallsyms; writes the symbol. */
 	bool (*resolve_function)(void *ctx, const char *fn, char *symbol, size_t len);
 	bool (*has_offset)(void *ctx, const char *define);
+	/* True if the kernel's BTF types the event's arguments (btf_trace_<event>); NULL: never. */
+	bool (*btf_tracepoint_exists)(void *ctx, const char *event);
 };
 
 struct nwt_alt_status {

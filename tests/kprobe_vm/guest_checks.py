@@ -2,7 +2,9 @@
 probe that has a kprobe alternative must choose it under --prefer kprobe, every
 feature's probes must compile, load and attach in one go and see loopback
 traffic, and lifecycle records (kprobe tcp_set_state) must be right.  The
-features covered are those --help lists."""
+features covered are those --help lists.  The packet path also runs as
+planned without --prefer: on BTF tracepoints, as verified by this older
+kernel."""
 import json
 import os
 import re
@@ -70,10 +72,24 @@ def http_exchange(port):
     listener.close()
 
 
-def trace_loopback(features):
+def btf_tracepoint_plan(features):
+    """Without --prefer, the packet path's tracepoints are taken with BTF types."""
+    r = subprocess.run([nwtrace_path(), "--list-probes", "--json", *features],
+                       capture_output=True, text=True, timeout=120)
+    check(r.returncode == 0, f"--list-probes failed: {r.stderr}")
+    rows = [json.loads(line) for line in r.stdout.splitlines()][1:]
+    kinds = {row["probe"]: row.get("chosen", {}).get("kind") for row in rows
+             if row["feature"] == "packet"}
+    check(kinds.get("pkt_rx_tcp") == "btf_tracepoint" and kinds.get("pkt_tx_queue") == "btf_tracepoint",
+          f"packet rows not on BTF tracepoints: {kinds}")
+    print(f"kprobe lane: default packet plan {sorted(set(kinds.values()) - {None})}", flush=True)
+
+
+def trace_loopback(features, prefer=("--prefer", "kprobe")):
     err_path = "/tmp/nwtrace-kprobe.err"
+    on = "kprobes" if prefer else "the default plan"
     with open(err_path, "w") as err, open("/tmp/nwtrace-kprobe.out", "w") as out:
-        tracer = subprocess.Popen([nwtrace_path(), "--prefer", "kprobe", "--json", "-R", "0",
+        tracer = subprocess.Popen([nwtrace_path(), *prefer, "--json", "-R", "0",
                                    "-p", str(PORT), *features], stdout=out, stderr=err)
         started = time.time()
         while "tracing, Ctrl-C to stop" not in open(err_path).read():
@@ -96,25 +112,25 @@ def trace_loopback(features):
         check(tracer.wait(timeout=60) == 0, "nwtrace did not exit 0 on SIGINT")
     with open("/tmp/nwtrace-kprobe.out") as f:
         events = [json.loads(line) for line in f if line.strip()]
-    print(f"kprobe lane: {features or ['lifecycle']}: record types "
+    print(f"kprobe lane: {features or ['lifecycle']} on {on}: record types "
           f"{sorted({e.get('type') for e in events})}", flush=True)
     if features:
         packets = [e for e in events if e.get("type") == "packet" and sport in
                    (e.get("sport"), e.get("dport"))]
         if "-t" in features:
             check({e.get("dir") for e in packets} == {"tx", "rx"},
-                  f"-t on kprobes: no tx and rx packet records: {packets[:4]}")
+                  f"-t on {on}: no tx and rx packet records: {packets[:4]}")
             # "ping\n" both ways: each side's read (skb_copy_datagram_iter) joins its rx record
             read = [e for e in packets if e["dir"] == "rx" and e["len"] > 0 and "tcp_us" in e]
             check({e["dport"] for e in read} == {PORT, sport} and
                   any(e.get("pid") == server.pid for e in read if e["dport"] == PORT),
-                  f"-t on kprobes: rx data not joined to both readers: {packets}")
+                  f"-t on {on}: rx data not joined to both readers: {packets}")
         if "-H" in features:
             lines = {(e.get("dir"), e.get("http")) for e in events if e.get("http")}
             for line in (HTTP_REQUEST, HTTP_STATUS):
                 for direction in ("tx", "rx"):
                     check((direction, line) in lines,
-                          f"-H on kprobes: no {direction} record with {line!r}: {sorted(lines)}")
+                          f"-H on {on}: no {direction} record with {line!r}: {sorted(lines)}")
             print(f"kprobe lane: -H lines {sorted(lines)}", flush=True)
         return
     lifecycle = [e for e in events if e.get("type") in ("connect", "accept", "state", "close")]
@@ -135,6 +151,8 @@ def main():
     plan(features)
     trace_loopback([])
     trace_loopback(features)
+    btf_tracepoint_plan(["-t"])
+    trace_loopback(["-t", "-H"], prefer=())
     print("PASS: kprobe alternatives plan, compile, attach and trace on the stock kernel")
 
 

@@ -284,7 +284,8 @@ static const char *chosen(const struct nwt_plan *plan, const char *probe)
 static void catalog_rows_fall_back_in_order(void **state)
 {
 	struct fake_kernel k = { .tracepoints = true };
-	struct nwt_kernel_facts facts = { &k, fake_tp, fake_kprobes, fake_resolve, fake_offset };
+	struct nwt_kernel_facts facts = { &k, fake_tp, fake_kprobes, fake_resolve, fake_offset,
+					  NULL };
 	struct nwt_plan plan;
 
 	(void)state;

@@ -14,6 +14,7 @@ struct fake_kernel {
 	bool has_kprobes;
 	const char *symbol;		/* what kallsyms holds for the kprobe target */
 	const char *missing_offset;
+	bool has_btf_types;		/* btf_trace_<event> typedefs */
 };
 
 static bool fake_tp(void *ctx, const char *category, const char *event)
@@ -46,6 +47,12 @@ static bool fake_offset(void *ctx, const char *define)
 	return !k->missing_offset || strcmp(define, k->missing_offset);
 }
 
+static bool fake_btf_tp(void *ctx, const char *event)
+{
+	(void)event;
+	return ((struct fake_kernel *)ctx)->has_btf_types;
+}
+
 static const struct nwt_probe catalog[] = {
 	{
 		.name = "tcp_state",
@@ -59,15 +66,20 @@ static const struct nwt_probe catalog[] = {
 	},
 	{ .name = "other", .feature_name = "other", .features = 2, .source = "y.bpf.c",
 	  .alts = { { NWT_ATTACH_TRACEPOINT, "a:b", "p", "D", { NULL } } } },
+	{ .name = "pkt", .feature_name = "packet", .features = 4, .source = "z.bpf.c",
+	  .alts = { { NWT_ATTACH_BTF_TRACEPOINT, "net:net_dev_queue", "q_btf", "Q_BTF", { NULL } },
+		    { NWT_ATTACH_RAW_TRACEPOINT, "net:net_dev_queue", "q_rtp", "Q_RTP", { NULL } } } },
 };
 
 static struct nwt_plan plan_for(struct fake_kernel *k, unsigned int features,
 				enum nwt_attach_kind prefer)
 {
-	struct nwt_kernel_facts facts = { k, fake_tp, fake_kprobes, fake_resolve, fake_offset };
+	struct nwt_kernel_facts facts = { k, fake_tp, fake_kprobes, fake_resolve, fake_offset,
+					  fake_btf_tp };
 	struct nwt_plan plan;
 
-	nwt_plan_build(&plan, catalog, 2, features, prefer, &facts);
+	nwt_plan_build(&plan, catalog, sizeof(catalog) / sizeof(catalog[0]), features, prefer,
+		       &facts);
 	return plan;
 }
 
@@ -121,6 +133,25 @@ static void prefer_reorders_alternatives(void **state)
 	assert_int_equal(plan.probes[0].chosen, 0);
 }
 
+static void btf_tracepoint_when_the_kernel_types_its_arguments(void **state)
+{
+	struct fake_kernel k = { .has_tracepoint = true, .has_btf_types = true };
+	struct nwt_plan plan = plan_for(&k, 4, NWT_ATTACH_ANY);
+
+	(void)state;
+	assert_int_equal(plan.probes[0].chosen, 0);
+	assert_string_equal(plan.probes[0].status[0].target, "net:net_dev_queue");
+	/* without BTF types the same tracepoint is attached raw, and the plan says why */
+	k.has_btf_types = false;
+	plan = plan_for(&k, 4, NWT_ATTACH_ANY);
+	assert_int_equal(plan.probes[0].chosen, 1);
+	assert_non_null(strstr(plan.probes[0].status[0].reason, "no BTF types"));
+	/* --prefer raw_tracepoint skips the typed one */
+	k.has_btf_types = true;
+	plan = plan_for(&k, 4, NWT_ATTACH_RAW_TRACEPOINT);
+	assert_int_equal(plan.probes[0].chosen, 1);
+}
+
 static void missing_btf_field_disqualifies_and_nothing_left_is_reported(void **state)
 {
 	struct fake_kernel k = { .has_tracepoint = false, .has_kprobes = true,
@@ -148,6 +179,7 @@ int main(void)
 		cmocka_unit_test(tracepoint_first_and_says_why_kprobe_is_not_used),
 		cmocka_unit_test(falls_back_to_kprobe_clone),
 		cmocka_unit_test(prefer_reorders_alternatives),
+		cmocka_unit_test(btf_tracepoint_when_the_kernel_types_its_arguments),
 		cmocka_unit_test(missing_btf_field_disqualifies_and_nothing_left_is_reported),
 	};
 
