@@ -143,10 +143,11 @@ static __always_inline struct nwt_rx_stamp *nwt_rx_stamp_of(u32 cpu, u64 skb)
 }
 
 /*
- * Fills slot for skb (skb_id: its address as a number) with skb's device;
- * the skb word goes last, so a reader on another CPU never takes half a stamp.
+ * Fills slot for skb with its device (skb_arg: the skb as the point got it,
+ * typed with btf); the skb word goes last, so a reader on another CPU never
+ * takes half a stamp.
  */
-static __always_inline void nwt_rx_stamp_set(struct nwt_rx_stamp *slot, u64 skb, u64 skb_id,
+static __always_inline void nwt_rx_stamp_set(struct nwt_rx_stamp *slot, u64 skb_arg, u64 skb,
 					     u64 ts_dev, u64 ts_ip, bool btf)
 {
 	u64 dev = 0;
@@ -155,10 +156,10 @@ static __always_inline void nwt_rx_stamp_set(struct nwt_rx_stamp *slot, u64 skb,
 	asm volatile("" ::: "memory");
 	slot->ts[0] = ts_dev;
 	slot->ts[1] = ts_ip;
-	NWT_LOAD(btf, dev, skb, NWT_OFF_SKB_DEV);
+	NWT_LOAD(btf, dev, skb_arg, NWT_OFF_SKB_DEV);
 	slot->dev = btf ? nwt_scalar(dev) : dev;
 	asm volatile("" ::: "memory");
-	slot->skb = skb_id;
+	slot->skb = skb;
 }
 
 /* Does a stamp taken at ts (0: none) belong to a packet that reached a later layer at now? */
@@ -521,8 +522,8 @@ static __always_inline void nwt_pkt_emit_read(u64 sk, u32 seq, u32 len, const st
 	nwt_pkt_record_close(e, stage, false);
 }
 
-/* --hops: one record for this point, headers read here (skb_id: skb as a number; sk: one). */
-static __always_inline void nwt_pkt_hop(u64 skb, u64 skb_id, u64 sk, u8 dir, u8 point,
+/* --hops: one record for this point, headers read here (skb_arg as the point got it; sk: a number). */
+static __always_inline void nwt_pkt_hop(u64 skb_arg, u64 skb, u64 sk, u8 dir, u8 point,
 					bool l3_from_data, u32 l3_skip, bool btf)
 {
 	NWT_PKT_POINT_ENTRY();
@@ -532,10 +533,10 @@ static __always_inline void nwt_pkt_hop(u64 skb, u64 skb_id, u64 sk, u8 dir, u8 
 	struct nwt_skb_fields f;
 	u64 l3;
 
-	if (!nwt_skb_fields_read(skb, &f, btf))
+	if (!nwt_skb_fields_read(skb_arg, &f, btf))
 		return;
-	l3 = l3_from_data ? nwt_skb_data(skb, btf) : nwt_skb_l3(&f);
-	if (!l3 || !nwt_pkt_parse(skb_id, l3 + l3_skip, &st))
+	l3 = l3_from_data ? nwt_skb_data(skb_arg, btf) : nwt_skb_l3(&f);
+	if (!l3 || !nwt_pkt_parse(skb, l3 + l3_skip, &st))
 		return;
 	if (!sk)
 		sk = f.sk;
