@@ -178,7 +178,9 @@ class Tracer:
     def __init__(self, *args, json_output=True):
         self.out = tempfile.NamedTemporaryFile("w+", prefix="nwtrace-out-", delete=False)
         self.err = tempfile.NamedTemporaryFile("w+", prefix="nwtrace-err-", delete=False)
-        argv = [nwtrace_path()] + (["--json"] if json_output else []) + list(args)
+        # NWTRACE_PREFER: the attach kind to try first (ctest runs some tests on each)
+        prefer = ["--prefer", os.environ["NWTRACE_PREFER"]] if os.environ.get("NWTRACE_PREFER") else []
+        argv = [nwtrace_path()] + prefer + (["--json"] if json_output else []) + list(args)
         self.argv = argv
         self.proc = subprocess.Popen(argv, stdout=self.out, stderr=self.err, text=True)
         _running_tracers.append(self)
