@@ -28,6 +28,7 @@ struct nwt_link {
 struct nwt_bpf {
 	void *module;
 	struct btf *vmlinux_btf;	/* loaded on the first BTF tracepoint */
+	enum nwt_attach_kind failed_kind;	/* what nwt_bpf_attach() failed on */
 	struct ring_buffer *ring;
 	struct nwt_link links[NWT_MAX_LINKS];
 	int n_links;
@@ -250,6 +251,7 @@ int nwt_bpf_attach(struct nwt_bpf *bpf, const struct nwt_plan *plan, int verbose
 		memset(link, 0, sizeof(*link));
 		link->kind = alt->kind;
 		link->target = alt->target;
+		bpf->failed_kind = alt->kind;
 		link->prog_fd = load_program(bpf, alt, verbose, err, err_len);
 		if (link->prog_fd < 0)
 			return link->prog_fd;
@@ -267,6 +269,7 @@ int nwt_bpf_attach(struct nwt_bpf *bpf, const struct nwt_plan *plan, int verbose
 		link->attach_fd = fd;
 		bpf->n_links++;
 	}
+	bpf->failed_kind = NWT_ATTACH_ANY;
 	/*
 	 * Compiled code and LLVM state are no longer needed once loaded; hand
 	 * the freed heap back to the system so the tracer runs small.
@@ -361,6 +364,11 @@ int nwt_bpf_run_once(struct nwt_bpf *bpf, const char *prog, int verbose, char *e
 		snprintf(err, err_len, "prog '%s': test run failed: %s", prog, strerror(-rc));
 	close(fd);
 	return rc;
+}
+
+enum nwt_attach_kind nwt_bpf_failed_kind(const struct nwt_bpf *bpf)
+{
+	return bpf ? bpf->failed_kind : NWT_ATTACH_ANY;
 }
 
 int nwt_bpf_attached(const struct nwt_bpf *bpf)

@@ -72,6 +72,8 @@ int nwt_bpf_iter_open(struct nwt_bpf *bpf, const char *target);
 
 /* Number of attached programs. */
 int nwt_bpf_attached(const struct nwt_bpf *bpf);
+/* After nwt_bpf_attach() failed: the kind of attachment that failed. */
+enum nwt_attach_kind nwt_bpf_failed_kind(const struct nwt_bpf *bpf);
 
 /* Detaches the programs; maps and the ring buffer stay readable. */
 void nwt_bpf_detach(struct nwt_bpf *bpf);

@@ -65,6 +65,14 @@ void nwt_kernel_env_init(struct nwt_kernel_env *env, const struct nwt_options *o
 		snprintf(env->dm.reason, sizeof(env->dm.reason), "not needed without -H");
 }
 
+void nwt_kernel_env_replan_without_btf_tracepoints(struct nwt_kernel_env *env,
+						   const struct nwt_options *opts)
+{
+	env->facts.btf_tracepoint_exists = NULL;
+	nwt_plan_build(&env->plan, nwt_probe_catalog, nwt_probe_catalog_len, opts->features,
+		       opts->prefer, &env->facts);
+}
+
 void nwt_kernel_env_free(struct nwt_kernel_env *env)
 {
 	btf__free(env->btf);

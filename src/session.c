@@ -195,6 +195,31 @@ static int compile_probes(const struct nwt_options *opts, const struct nwt_kerne
 	return rc ? fail(err) : 0;
 }
 
+/*
+ * A kernel may type a tracepoint's arguments yet refuse what a BTF tracepoint
+ * program does with them (an older verifier): then the probes are planned
+ * and compiled again on raw tracepoints, and the user is told why.
+ */
+static int attach_probes(const struct nwt_options *opts, struct nwt_kernel_env *env,
+			 const struct nwt_faults *faults, struct nwt_bpf **bpf)
+{
+	char err[600];
+
+	if (!nwt_bpf_attach(*bpf, &env->plan, opts->verbose, err, sizeof(err)))
+		return 0;
+	if (nwt_bpf_failed_kind(*bpf) != NWT_ATTACH_BTF_TRACEPOINT)
+		return fail(err);
+	fprintf(stderr, "nwtrace: %s; using raw tracepoints instead\n", err);
+	nwt_bpf_close(*bpf);
+	*bpf = NULL;
+	nwt_kernel_env_replan_without_btf_tracepoints(env, opts);
+	if (compile_probes(opts, env, faults, bpf))
+		return 1;
+	if (nwt_bpf_attach(*bpf, &env->plan, opts->verbose, err, sizeof(err)))
+		return fail(err);
+	return 0;
+}
+
 /* Owners of listeners that were already open when tracing started. */
 static void seed_listeners(struct nwt_bpf *bpf, int verbose)
 {
@@ -340,8 +365,10 @@ int nwt_session_run(const struct nwt_options *opts, struct nwt_kernel_env *env)
 		goto cleanup;
 	}
 	install_signal_handlers();
-	if (nwt_bpf_attach(bpf, &env->plan, opts->verbose, err, sizeof(err)) ||
-	    nwt_bpf_open_events(bpf, on_event, &s, err, sizeof(err))) {
+	rc = attach_probes(opts, env, &s.faults, &bpf);
+	if (rc)
+		goto cleanup;
+	if (nwt_bpf_open_events(bpf, on_event, &s, err, sizeof(err))) {
 		rc = fail(err);
 		goto cleanup;
 	}
