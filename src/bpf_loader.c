@@ -5,7 +5,6 @@
 #include <bcc/bcc_version.h>
 #include <bcc/libbpf.h>
 #include <bpf/bpf.h>
-#include <bpf/btf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <malloc.h>
@@ -27,7 +26,6 @@ struct nwt_link {
 
 struct nwt_bpf {
 	void *module;
-	struct btf *vmlinux_btf;	/* loaded on the first BTF tracepoint */
 	enum nwt_attach_kind failed_kind;	/* what nwt_bpf_attach() failed on */
 	struct ring_buffer *ring;
 	struct nwt_link links[NWT_MAX_LINKS];
@@ -132,28 +130,18 @@ static int prog_type_of(enum nwt_attach_kind kind)
  * name prefixes.  The compiled instructions (map references already
  * resolved) are loaded here as a tracing program bound to btf_trace_<event>.
  */
-static int load_btf_tracepoint(struct nwt_bpf *bpf, const char *name, const char *target,
-			       int verbose, char *err, size_t err_len)
+static int load_btf_tracepoint(struct nwt_bpf *bpf, const char *name, int btf_type, int verbose,
+			       char *err, size_t err_len)
 {
-	char type_name[160];
 	static char log[1 << 20];
-	int id, fd;
+	int fd;
 
-	if (!bpf->vmlinux_btf) {
-		bpf->vmlinux_btf = btf__load_vmlinux_btf();
-		if (!bpf->vmlinux_btf) {
-			snprintf(err, err_len, "prog '%s': the kernel's BTF could not be read", name);
-			return -ENOENT;
-		}
-	}
-	snprintf(type_name, sizeof(type_name), "btf_trace_%s", strchr(target, ':') + 1);
-	id = btf__find_by_name_kind(bpf->vmlinux_btf, type_name, BTF_KIND_TYPEDEF);
-	if (id < 0) {
-		snprintf(err, err_len, "prog '%s': %s not in the kernel's BTF", name, type_name);
+	if (btf_type <= 0) {
+		snprintf(err, err_len, "prog '%s': no BTF type for its tracepoint", name);
 		return -ENOENT;
 	}
 	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = BPF_TRACE_RAW_TP,
-		    .attach_btf_id = (__u32)id, .log_buf = verbose ? log : NULL,
+		    .attach_btf_id = (__u32)btf_type, .log_buf = verbose ? log : NULL,
 		    .log_size = verbose ? sizeof(log) : 0, .log_level = verbose > 1 ? 2 : 0);
 	fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, name, bpf_module_license(bpf->module),
 			   bpf_function_start(bpf->module, name),
@@ -168,8 +156,9 @@ static int load_btf_tracepoint(struct nwt_bpf *bpf, const char *name, const char
 	return fd;
 }
 
-static int load_program(struct nwt_bpf *bpf, const struct nwt_attach_alt *alt, int verbose,
-			char *err, size_t err_len)
+/* Loads alt's program; st: its plan status (NULL for programs that are only run). */
+static int load_program(struct nwt_bpf *bpf, const struct nwt_attach_alt *alt,
+			const struct nwt_alt_status *st, int verbose, char *err, size_t err_len)
 {
 	const char *name = alt->program;
 	enum nwt_attach_kind kind = alt->kind;
@@ -182,7 +171,7 @@ static int load_program(struct nwt_bpf *bpf, const struct nwt_attach_alt *alt, i
 		return -ENOENT;
 	}
 	if (kind == NWT_ATTACH_BTF_TRACEPOINT)
-		return load_btf_tracepoint(bpf, name, alt->target, verbose, err, err_len);
+		return load_btf_tracepoint(bpf, name, st ? st->btf_type : -1, verbose, err, err_len);
 	capture_begin(&cap, verbose);
 	fd = bcc_func_load(bpf->module, prog_type_of(kind), name,
 			   bpf_function_start(bpf->module, name),
@@ -252,7 +241,8 @@ int nwt_bpf_attach(struct nwt_bpf *bpf, const struct nwt_plan *plan, int verbose
 		link->kind = alt->kind;
 		link->target = alt->target;
 		bpf->failed_kind = alt->kind;
-		link->prog_fd = load_program(bpf, alt, verbose, err, err_len);
+		link->prog_fd = load_program(bpf, alt, &pp->status[pp->chosen], verbose, err,
+					     err_len);
 		if (link->prog_fd < 0)
 			return link->prog_fd;
 		fd = attach_one(link, alt, pp->status[pp->chosen].target);
@@ -296,7 +286,8 @@ int nwt_bpf_verify(struct nwt_bpf *bpf, const struct nwt_plan *plan, int verbose
 					nwt_attach_kind_name(alt->kind), alt->target);
 				continue;
 			}
-			fd = load_program(bpf, alt, verbose, err, sizeof(err));
+			fd = load_program(bpf, alt, &plan->probes[i].status[a], verbose, err,
+					  sizeof(err));
 			if (fd < 0) {
 				failures++;
 				fprintf(report, "FAILED  %-14s %-40s %s\n", nwt_attach_kind_name(alt->kind),
@@ -334,7 +325,7 @@ int nwt_bpf_load_runnable(struct nwt_bpf *bpf, const char *prog, int verbose, ch
 {
 	const struct nwt_attach_alt alt = { .kind = NWT_ATTACH_RAW_TRACEPOINT, .program = prog };
 
-	return load_program(bpf, &alt, verbose, err, err_len);
+	return load_program(bpf, &alt, NULL, verbose, err, err_len);
 }
 
 int nwt_bpf_run_on_cpu(int prog_fd, int cpu)
@@ -523,6 +514,5 @@ void nwt_bpf_close(struct nwt_bpf *bpf)
 	detach_links(bpf);
 	if (bpf->module)
 		bpf_module_destroy(bpf->module);
-	btf__free(bpf->vmlinux_btf);
 	free(bpf);
 }

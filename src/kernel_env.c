@@ -68,7 +68,7 @@ void nwt_kernel_env_init(struct nwt_kernel_env *env, const struct nwt_options *o
 void nwt_kernel_env_replan_without_btf_tracepoints(struct nwt_kernel_env *env,
 						   const struct nwt_options *opts)
 {
-	env->facts.btf_tracepoint_exists = NULL;
+	env->facts.btf_tracepoint_type = NULL;
 	nwt_plan_build(&env->plan, nwt_probe_catalog, nwt_probe_catalog_len, opts->features,
 		       opts->prefer, &env->facts);
 }

@@ -20,13 +20,13 @@ static bool running_tracepoint_exists(void *ctx, const char *category, const cha
 	return k->btf && btf__find_by_name_kind(k->btf, path, BTF_KIND_TYPEDEF) >= 0;
 }
 
-static bool running_btf_tracepoint_exists(void *ctx, const char *event)
+static int running_btf_tracepoint_type(void *ctx, const char *event)
 {
 	struct nwt_running_kernel *k = ctx;
 	char name[160];
 
 	snprintf(name, sizeof(name), "btf_trace_%s", event);
-	return k->btf && btf__find_by_name_kind(k->btf, name, BTF_KIND_TYPEDEF) >= 0;
+	return k->btf ? btf__find_by_name_kind(k->btf, name, BTF_KIND_TYPEDEF) : -1;
 }
 
 static bool running_kprobes_supported(void *ctx, char *reason, size_t len)
@@ -63,7 +63,7 @@ void nwt_kernel_facts_init(struct nwt_kernel_facts *facts, struct nwt_running_ke
 {
 	facts->ctx = kernel;
 	facts->tracepoint_exists = running_tracepoint_exists;
-	facts->btf_tracepoint_exists = running_btf_tracepoint_exists;
+	facts->btf_tracepoint_type = running_btf_tracepoint_type;
 	facts->kprobes_supported = running_kprobes_supported;
 	facts->resolve_function = running_resolve_function;
 	facts->has_offset = running_has_offset;

@@ -65,8 +65,10 @@ static bool btf_tracepoint_usable(const struct nwt_kernel_facts *facts, const ch
 {
 	if (!tracepoint_usable(facts, target, st))
 		return false;
-	if (!facts->btf_tracepoint_exists ||
-	    !facts->btf_tracepoint_exists(facts->ctx, strchr(target, ':') + 1)) {
+	st->btf_type = facts->btf_tracepoint_type
+			       ? facts->btf_tracepoint_type(facts->ctx, strchr(target, ':') + 1)
+			       : -1;
+	if (st->btf_type <= 0) {
 		snprintf(st->reason, sizeof(st->reason),
 			 "no BTF types for %s's arguments (kernel without BTF or before 5.5)", target);
 		return false;

@@ -73,13 +73,14 @@ struct nwt_kernel_facts {
 	/* Finds fn, or fn.isra.N / fn.constprop.N, in kallsyms; writes the symbol. */
 	bool (*resolve_function)(void *ctx, const char *fn, char *symbol, size_t len);
 	bool (*has_offset)(void *ctx, const char *define);
-	/* True if the kernel's BTF types the event's arguments (btf_trace_<event>); NULL: never. */
-	bool (*btf_tracepoint_exists)(void *ctx, const char *event);
+	/* The BTF type id of btf_trace_<event> (its arguments' types), or -1; NULL: never. */
+	int (*btf_tracepoint_type)(void *ctx, const char *event);
 };
 
 struct nwt_alt_status {
 	bool usable;
 	char target[NWT_TARGET_LEN];	/* resolved symbol for kprobes */
+	int btf_type;			/* btf_tracepoint: what the program is bound to */
 	char reason[NWT_REASON_LEN];	/* why not, when !usable */
 };
 

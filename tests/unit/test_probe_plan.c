@@ -47,10 +47,10 @@ static bool fake_offset(void *ctx, const char *define)
 	return !k->missing_offset || strcmp(define, k->missing_offset);
 }
 
-static bool fake_btf_tp(void *ctx, const char *event)
+static int fake_btf_tp(void *ctx, const char *event)
 {
 	(void)event;
-	return ((struct fake_kernel *)ctx)->has_btf_types;
+	return ((struct fake_kernel *)ctx)->has_btf_types ? 38176 : -1;
 }
 
 static const struct nwt_probe catalog[] = {
@@ -141,6 +141,7 @@ static void btf_tracepoint_when_the_kernel_types_its_arguments(void **state)
 	(void)state;
 	assert_int_equal(plan.probes[0].chosen, 0);
 	assert_string_equal(plan.probes[0].status[0].target, "net:net_dev_queue");
+	assert_int_equal(plan.probes[0].status[0].btf_type, 38176);
 	/* without BTF types the same tracepoint is attached raw, and the plan says why */
 	k.has_btf_types = false;
 	plan = plan_for(&k, 4, NWT_ATTACH_ANY);
