@@ -31,6 +31,7 @@ enum nwt_counter {
 	NWT_COUNTER_SUPPRESSED,	/* dropped by the --rate limit */
 	NWT_COUNTER_LOST,	/* ring buffer full */
 	NWT_COUNTER_FILTERED,	/* rejected by an address/port/pid/family filter */
+	NWT_COUNTER_READS_LOST,	/* -t socket-read records the full ring dropped (not events) */
 	NWT_COUNTER_MAX,
 };
 

@@ -353,7 +353,8 @@ static __always_inline bool nwt_pkt_wanted(const struct nwt_pkt_state *st, u8 di
  *
  * A read record (NWT_EVENT_PKT_READ) travels the same way but is not an
  * event of its own: it completes one already counted, so it passes no rate
- * limit and no counter sees it.
+ * limit and is not in the event counts; one the full ring drops is counted
+ * apart (NWT_COUNTER_READS_LOST): its data then shows no read time.
  */
 #ifdef NWT_PKT_HTTP
 #define NWT_PKT_RECORD_SIZE sizeof(struct nwt_packet_event)
@@ -384,9 +385,10 @@ static __always_inline void nwt_pkt_stage_commit(struct nwt_pkt_stage *stage)
 	stage->batch.count = n;
 	stage->batch.record_size = NWT_PKT_RECORD_SIZE;
 	size = sizeof(stage->batch) + n * NWT_PKT_RECORD_SIZE;
-	if (events.ringbuf_output(&stage->batch, size, nwt_wakeup_flags(n)))
+	if (events.ringbuf_output(&stage->batch, size, nwt_wakeup_flags(n))) {
 		nwt_count_add(NWT_COUNTER_LOST, stage->events);
-	else
+		nwt_count_add(NWT_COUNTER_READS_LOST, n - stage->events);
+	} else
 		nwt_count_add(NWT_COUNTER_DELIVERED, stage->events);
 	stage->batch.count = 0;
 	stage->events = 0;
@@ -406,8 +408,8 @@ static __always_inline struct nwt_packet_event *nwt_pkt_record_open(struct nwt_p
 		return NULL;
 	if (!stage || stage->busy) {
 		e = events.ringbuf_reserve(NWT_PKT_RECORD_SIZE);
-		if (!e && event)
-			nwt_count(NWT_COUNTER_LOST);
+		if (!e)
+			nwt_count(event ? NWT_COUNTER_LOST : NWT_COUNTER_READS_LOST);
 		return e;
 	}
 	stage->busy = 1;

@@ -252,6 +252,7 @@ static void read_counts(struct nwt_bpf *bpf, bool detached, struct nwt_counts *o
 	out->suppressed = c[NWT_COUNTER_SUPPRESSED];
 	out->lost = c[NWT_COUNTER_LOST];
 	out->filtered = c[NWT_COUNTER_FILTERED];
+	out->reads_lost = c[NWT_COUNTER_READS_LOST];
 	out->generated = detached ? c[NWT_COUNTER_GENERATED]
 				  : out->delivered + out->suppressed + out->lost;
 	if (detached && out->generated != out->delivered + out->suppressed + out->lost)
@@ -293,6 +294,9 @@ static void print_summary(const struct session *s, struct nwt_bpf *bpf)
 		(unsigned long long)c[NWT_COUNTER_LOST], (unsigned long long)c[NWT_COUNTER_FILTERED]);
 	if (s->undecodable)
 		fprintf(stderr, ", %llu undecodable", s->undecodable);
+	if (c[NWT_COUNTER_READS_LOST])
+		fprintf(stderr, "; %llu socket reads lost (ring buffer full: their data shows no tcp_us)",
+			(unsigned long long)c[NWT_COUNTER_READS_LOST]);
 	fputc('\n', stderr);
 }
 

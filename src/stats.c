@@ -128,6 +128,7 @@ static void print_json(FILE *out, const struct nwt_stats_window *w, bool final, 
 	json_object_set_new(obj, "suppressed", json_integer((json_int_t)c->suppressed));
 	json_object_set_new(obj, "lost", json_integer((json_int_t)c->lost));
 	json_object_set_new(obj, "filtered", json_integer((json_int_t)c->filtered));
+	json_object_set_new(obj, "reads_lost", json_integer((json_int_t)c->reads_lost));
 	json_dumpf(obj, out, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	fputc('\n', out);
 	json_decref(obj);
@@ -162,10 +163,13 @@ static void print_table(FILE *out, const struct nwt_stats_window *w, bool final,
 					(unsigned long long)w->hist[l][k]);
 		fputc('\n', out);
 	}
-	fprintf(out, "events    generated %llu = delivered %llu + suppressed %llu + lost %llu (filtered %llu)\n",
+	fprintf(out, "events    generated %llu = delivered %llu + suppressed %llu + lost %llu (filtered %llu)",
 		(unsigned long long)c->generated, (unsigned long long)c->delivered,
 		(unsigned long long)c->suppressed, (unsigned long long)c->lost,
 		(unsigned long long)c->filtered);
+	if (c->reads_lost)
+		fprintf(out, "; %llu socket reads lost", (unsigned long long)c->reads_lost);
+	fputc('\n', out);
 }
 
 void nwt_stats_print(FILE *out, struct nwt_stats *s, bool json, bool final, double seconds,

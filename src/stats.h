@@ -17,6 +17,7 @@
 
 struct nwt_counts {
 	uint64_t generated, delivered, suppressed, lost, filtered;
+	uint64_t reads_lost;	/* -t socket-read records lost: data without tcp_us */
 };
 
 struct nwt_stats_window {
