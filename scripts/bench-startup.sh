@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-5}
+[[ "$runs" =~ ^[0-9]+$ ]] || { echo "bench-startup: RUNS '$runs' must be a number; usage: $0 [RUNS] [-- nwtrace args]" >&2; exit 2; }
 shift || true
 [[ "${1:-}" == "--" ]] && shift
 nwtrace=${NWTRACE:-build/nwtrace}
