@@ -726,11 +726,10 @@ static __always_inline void nwt_pkt_tx_xmit(u64 skb_arg, bool btf)
 }
 
 /* rx, device receive: stamp, nothing parsed yet (most packets are not wanted). */
-static __always_inline void nwt_pkt_rx_dev_stamp(u64 skb_arg, bool btf)
+static __always_inline void nwt_pkt_rx_dev_stamp(u64 skb_arg, u64 skb, bool btf)
 {
 	NWT_PKT_POINT_ENTRY();
 #ifdef NWT_PKT_RECORDS
-	u64 skb = btf ? nwt_scalar(skb_arg) : skb_arg;
 	struct nwt_rx_stamp *slot = nwt_rx_stamp_of(bpf_get_smp_processor_id(), skb);
 
 	if (slot)
@@ -740,9 +739,10 @@ static __always_inline void nwt_pkt_rx_dev_stamp(u64 skb_arg, bool btf)
 
 static __always_inline void nwt_pkt_rx_dev(u64 skb_arg, u32 l3_skip, bool btf)
 {
-	nwt_pkt_hop(skb_arg, btf ? nwt_scalar(skb_arg) : skb_arg, 0, NWT_DIR_RX, NWT_PT_RX_DEV, true,
-		    l3_skip, btf);
-	nwt_pkt_rx_dev_stamp(skb_arg, btf);
+	u64 skb = btf ? nwt_scalar(skb_arg) : skb_arg;
+
+	nwt_pkt_hop(skb_arg, skb, 0, NWT_DIR_RX, NWT_PT_RX_DEV, true, l3_skip, btf);
+	nwt_pkt_rx_dev_stamp(skb_arg, skb, btf);
 }
 
 BPF_PERCPU_ARRAY(pkt_rx_ip_hint, u32, 1);	/* +1: the CPU whose stamps IP last took over */
@@ -773,7 +773,7 @@ static __always_inline void nwt_pkt_rx_ip(u64 skb_arg, bool btf)
 	}
 	if (*hint && *hint - 1 != cpu && nwt_rx_stamp_peek(*hint - 1, skb, now, ts, &dev)) {
 		moved = true;
-	} else if (nwt_rx_stamps_scan(cpu, cpu, cpu, skb, now, ts, &dev, &from)) {
+	} else if (nwt_rx_stamps_scan(cpu, *hint - 1, *hint - 1, skb, now, ts, &dev, &from)) {
 		*hint = from + 1;
 		moved = true;
 	}
@@ -1006,14 +1006,14 @@ int nwt_pkt_rx_dev_rtp(struct bpf_raw_tracepoint_args *ctx)
 #ifdef NWT_USE_PKT_RX_DEV_FRAGS_BTF
 int nwt_pkt_rx_dev_frags_btf(struct bpf_raw_tracepoint_args *ctx)
 {
-	nwt_pkt_rx_dev_stamp(ctx->args[0], true);
+	nwt_pkt_rx_dev_stamp(ctx->args[0], nwt_scalar(ctx->args[0]), true);
 	return 0;
 }
 #endif
 #ifdef NWT_USE_PKT_RX_DEV_FRAGS_RTP
 int nwt_pkt_rx_dev_frags_rtp(struct bpf_raw_tracepoint_args *ctx)
 {
-	nwt_pkt_rx_dev_stamp(ctx->args[0], false);
+	nwt_pkt_rx_dev_stamp(ctx->args[0], ctx->args[0], false);
 	return 0;
 }
 #endif

@@ -6,6 +6,16 @@
 
 #include "kallsyms.h"
 
+/* The BTF type of a tracepoint's arguments: the typedef btf_trace_<event>, or -1. */
+static int running_btf_tracepoint_type(void *ctx, const char *event)
+{
+	struct nwt_running_kernel *k = ctx;
+	char name[160];
+
+	snprintf(name, sizeof(name), "btf_trace_%s", event);
+	return k->btf ? btf__find_by_name_kind(k->btf, name, BTF_KIND_TYPEDEF) : -1;
+}
+
 static bool running_tracepoint_exists(void *ctx, const char *category, const char *event)
 {
 	struct nwt_running_kernel *k = ctx;
@@ -16,17 +26,7 @@ static bool running_tracepoint_exists(void *ctx, const char *category, const cha
 		return access(path, F_OK) == 0;
 	}
 	/* No tracefs (e.g. not root): every tracepoint has a btf_trace_ typedef. */
-	snprintf(path, sizeof(path), "btf_trace_%s", event);
-	return k->btf && btf__find_by_name_kind(k->btf, path, BTF_KIND_TYPEDEF) >= 0;
-}
-
-static int running_btf_tracepoint_type(void *ctx, const char *event)
-{
-	struct nwt_running_kernel *k = ctx;
-	char name[160];
-
-	snprintf(name, sizeof(name), "btf_trace_%s", event);
-	return k->btf ? btf__find_by_name_kind(k->btf, name, BTF_KIND_TYPEDEF) : -1;
+	return running_btf_tracepoint_type(ctx, event) > 0;
 }
 
 static bool running_kprobes_supported(void *ctx, char *reason, size_t len)
