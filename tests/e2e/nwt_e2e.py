@@ -8,6 +8,7 @@ namespaces.  Exit code 77 means "skipped" unless NWTRACE_REQUIRE_E2E=1.
 import atexit
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -249,6 +250,18 @@ def start_tcpdump(pair, ns, dev, port):
     return subprocess.Popen(pair.exec_args(ns) + ["tcpdump", "-S", "-n", "-l", "-i", dev, "tcp",
                                                   "port", str(port)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def tcpdump_data_segments(text, ip, port):
+    """(seq, len, ack) of each data segment `tcpdump -S -n` output shows ip:port sending;
+    ack is None when the line has none."""
+    pat = re.compile(rf"IP6? {re.escape(ip)}\.{port} > .*?seq (\d+):(\d+)(?:, ack (\d+))?")
+    segs = []
+    for m in map(pat.search, text.splitlines()):
+        if m:
+            seq, end = int(m.group(1)), int(m.group(2))
+            segs.append((seq, (end - seq) & 0xffffffff, int(m.group(3)) if m.group(3) else None))
+    return segs
 
 
 def stats_lines(tracer):

@@ -7,11 +7,11 @@ tracepoint lacks.  bpftool shows which kind of programs nwtrace then holds;
 tcpdump -S on the client's veth is the truth for the records."""
 import json
 import os
-import re
 import subprocess
 import time
 
-from nwt_e2e import NetnsPair, Tracer, bulk_transfer, check, require_bpf, start_tcpdump
+from nwt_e2e import (NetnsPair, Tracer, bulk_transfer, check, require_bpf, start_tcpdump,
+                     tcpdump_data_segments)
 
 PORT = 18105
 NBYTES = 64 * 1024
@@ -48,9 +48,8 @@ def main():
               "using raw tracepoints instead" in tracer.stderr,
               f"no word of the refused BTF tracepoint program: {tracer.stderr}")
         check(types == {"raw_tracepoint"}, f"programs held after the fallback: {types}")
-        pat = re.compile(rf"IP {re.escape(net.ip4_a)}\.{sport} > .*?seq (\d+):(\d+), ack (\d+)")
-        dumped = {(int(m.group(1)), int(m.group(3))) for m in map(pat.search, dump_out.splitlines())
-                  if m}
+        dumped = {(seq, ack) for seq, _, ack in tcpdump_data_segments(dump_out, net.ip4_a, sport)
+                  if ack is not None}
         seen = {(e["seq"], e.get("ack")) for e in tracer.events()
                 if e.get("type") == "packet" and e["saddr"] == net.ip4_a and
                 e["sport"] == sport and e["len"] > 0}

@@ -13,7 +13,7 @@ import time
 from datetime import datetime
 
 from nwt_e2e import (NetnsPair, Tracer, bulk_transfer, check, require_bpf, start_tcpdump,
-                     stats_lines)
+                     stats_lines, tcpdump_data_segments)
 
 PORT = 18103
 NBYTES = 150 * 1024
@@ -23,17 +23,6 @@ ONCE_PER_PACKET = ("tx_queue", "tx_xmit", "rx_dev", "rx_ip")
 
 def tcpdump_lines(text, port):
     return [l for l in text.splitlines() if re.search(rf"\.{port}[ :]", l)]
-
-
-def client_data_segments(lines, client_ip, client_port):
-    """(seq, ack, len) of the client's data segments in `tcpdump -S -n` lines."""
-    pat = re.compile(rf"IP {re.escape(client_ip)}\.{client_port} > .*?seq (\d+):(\d+), ack (\d+)")
-    segs = set()
-    for m in map(pat.search, lines):
-        if m:
-            seq, end = int(m.group(1)), int(m.group(2))
-            segs.add((seq, int(m.group(3)), (end - seq) & 0xffffffff))
-    return segs
 
 
 def traced(net, *args):
@@ -63,7 +52,8 @@ def main():
         for e in hops:
             for key in ("point", "ts", "seq", "len", "dir", "saddr", "sport"):
                 check(key in e, f"hop record without {key}: {e}")
-        dumped = client_data_segments(lines, net.ip4_a, sport)
+        dumped = {(seq, ack, length) for seq, length, ack in
+                  tcpdump_data_segments("\n".join(lines), net.ip4_a, sport) if ack is not None}
         check(dumped, f"tcpdump captured no data segments: {lines[:5]}")
 
         by_segment = {}

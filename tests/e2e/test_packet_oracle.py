@@ -1,25 +1,14 @@
 """-t against tcpdump -S: every data packet nwtrace reports from the client
 carries a (seq, ack) that tcpdump captured on the client's veth, nwtrace sees
 at least 90 % of tcpdump's data segments, and every layer time is >= 0."""
-import re
 import time
 
-from nwt_e2e import NetnsPair, Tracer, bulk_transfer, check, require_bpf, start_tcpdump
+from nwt_e2e import (NetnsPair, Tracer, bulk_transfer, check, require_bpf, start_tcpdump,
+                     tcpdump_data_segments)
 
 PORT = 18091
 NBYTES = 400 * 1024
 LAYERS = ("tcp_us", "ip_us", "qdisc_us", "mac_us")
-
-
-def tcpdump_segments(text, client_ip, client_port):
-    """(seq, ack) of the client's data segments in `tcpdump -S -n` output."""
-    segs = set()
-    pat = re.compile(rf"IP6? {re.escape(client_ip)}\.{client_port} > .*?seq (\d+):(\d+), ack (\d+)")
-    for line in text.splitlines():
-        m = pat.search(line)
-        if m:
-            segs.add((int(m.group(1)), int(m.group(3))))
-    return segs
 
 
 def main():
@@ -49,7 +38,8 @@ def main():
                 and e["len"] > 0]
         check(ours, "no data packets from the client")
         seen = {(e["seq"], e["ack"]) for e in ours if "ack" in e}
-        dumped = tcpdump_segments(dump_out, net.ip4_a, sport)
+        dumped = {(seq, ack) for seq, _, ack in tcpdump_data_segments(dump_out, net.ip4_a, sport)
+                  if ack is not None}
         check(dumped, f"tcpdump captured no data segments: {dump_out[:500]}")
         unknown = seen - dumped
         check(not unknown, f"{len(unknown)} (seq, ack) pairs not in tcpdump, e.g. {sorted(unknown)[:5]}")

@@ -10,25 +10,15 @@ kernel's own evidence that each path was taken: tcpdump sees segments
 larger than one MSS (GRO merged them), and /proc/net/softnet_stat counts the
 packets CPU 0 received from other CPUs (RPS)."""
 import os
-import re
 import subprocess
 import time
 
-from nwt_e2e import NetnsPair, Tracer, bulk_transfer, check, require_bpf, skip_or_fail, start_tcpdump
+from nwt_e2e import (NetnsPair, Tracer, bulk_transfer, check, require_bpf, skip_or_fail,
+                     start_tcpdump, tcpdump_data_segments)
 
 PORT = 18101
 NBYTES = 300 * 1024
 MSS = 1448
-
-
-def tcpdump_data_segments(text, client_ip, client_port):
-    """{seq: length} of the client's data segments in `tcpdump -S -n` output."""
-    pat = re.compile(rf"IP {re.escape(client_ip)}\.{client_port} > .*?seq (\d+):(\d+),")
-    segs = {}
-    for m in map(pat.search, text.splitlines()):
-        if m:
-            segs[int(m.group(1))] = (int(m.group(2)) - int(m.group(1))) & 0xffffffff
-    return segs
 
 
 def rps_received_on_cpu0():
@@ -50,7 +40,7 @@ def traced_transfer(net, what, client_cpu=None):
 
     rx = [e for e in tracer.events() if e.get("type") == "packet" and e["dir"] == "rx" and
           e["saddr"] == net.ip4_a and e["sport"] == sport and e["len"] > 0]
-    dumped = tcpdump_data_segments(dump_out, net.ip4_a, sport)
+    dumped = {seq: length for seq, length, _ in tcpdump_data_segments(dump_out, net.ip4_a, sport)}
     check(dumped, f"{what}: tcpdump captured no data segments: {dump_out[:500]}")
     seen = {e["seq"]: e["len"] for e in rx}
     unknown = {s: n for s, n in seen.items() if dumped.get(s) != n}

@@ -4,20 +4,14 @@ one rx record per data segment tcpdump captured on its veth, printed while
 nwtrace runs, with no socket-read time (nothing read it, so that layer
 is absent, not 0)."""
 import json
-import re
 import time
 
-from nwt_e2e import NetnsPair, Tracer, bulk_transfer, check, require_bpf, start_tcpdump
+from nwt_e2e import (NetnsPair, Tracer, bulk_transfer, check, require_bpf, start_tcpdump,
+                     tcpdump_data_segments)
 
 PORT = 18098
 NBYTES = 200 * 1024
 WAIT_S = 2.5  # nwtrace waits 1 s for a read before it reports data without one
-
-
-def tcpdump_data_seqs(text, client_ip, client_port):
-    """Start sequence numbers of the client's data segments in `tcpdump -S -n` output."""
-    pat = re.compile(rf"IP {re.escape(client_ip)}\.{client_port} > .*?seq (\d+):(\d+),")
-    return {int(m.group(1)) for m in map(pat.search, text.splitlines()) if m}
 
 
 def main():
@@ -38,7 +32,7 @@ def main():
 
         rx = [e for e in live if e.get("type") == "packet" and e["dir"] == "rx" and
               e["saddr"] == net.ip4_a and e["sport"] == sport and e["len"] > 0]
-        dumped = tcpdump_data_seqs(dump_out, net.ip4_a, sport)
+        dumped = {seq for seq, _, _ in tcpdump_data_segments(dump_out, net.ip4_a, sport)}
         check(dumped, f"tcpdump captured no data segments: {dump_out[:500]}")
         seen = {e["seq"] for e in rx}
         unknown = seen - dumped
