@@ -171,6 +171,40 @@ static void plan_one(struct nwt_planned_probe *pp, const struct nwt_probe *probe
 	}
 }
 
+static const struct nwt_planned_probe *plan_find(const struct nwt_plan *plan, const char *name)
+{
+	for (size_t i = 0; i < plan->n_probes; i++)
+		if (!strcmp(plan->probes[i].probe->name, name))
+			return &plan->probes[i];
+	return NULL;
+}
+
+/* A row that fills another's gap is left out where that row is not a tracepoint. */
+static void drop_unneeded_gap_fillers(struct nwt_plan *plan)
+{
+	for (size_t i = 0; i < plan->n_probes; i++) {
+		struct nwt_planned_probe *pp = &plan->probes[i];
+		const struct nwt_planned_probe *other;
+		enum nwt_attach_kind kind;
+
+		if (!pp->probe->fills_gap_of || pp->chosen < 0)
+			continue;
+		other = plan_find(plan, pp->probe->fills_gap_of);
+		if (!other || other->chosen < 0) {
+			snprintf(pp->not_needed, sizeof(pp->not_needed), "not needed: %s is not attached",
+				 pp->probe->fills_gap_of);
+		} else {
+			kind = other->probe->alts[other->chosen].kind;
+			if (kind != NWT_ATTACH_KPROBE && kind != NWT_ATTACH_KRETPROBE)
+				continue;
+			snprintf(pp->not_needed, sizeof(pp->not_needed),
+				 "not needed: %s is a kprobe, which sees everything this makes up for",
+				 pp->probe->fills_gap_of);
+		}
+		pp->chosen = -1;
+	}
+}
+
 void nwt_plan_build(struct nwt_plan *plan, const struct nwt_probe *catalog, size_t catalog_len,
 		    unsigned int features, enum nwt_attach_kind prefer,
 		    const struct nwt_kernel_facts *facts)
@@ -181,12 +215,14 @@ void nwt_plan_build(struct nwt_plan *plan, const struct nwt_probe *catalog, size
 			continue;
 		plan_one(&plan->probes[plan->n_probes++], &catalog[i], prefer, facts);
 	}
+	drop_unneeded_gap_fillers(plan);
 }
 
 const struct nwt_planned_probe *nwt_plan_first_unavailable(const struct nwt_plan *plan)
 {
 	for (size_t i = 0; i < plan->n_probes; i++)
-		if (plan->probes[i].chosen < 0 && !plan->probes[i].probe->optional)
+		if (plan->probes[i].chosen < 0 && !plan->probes[i].probe->optional &&
+		    !plan->probes[i].not_needed[0])
 			return &plan->probes[i];
 	return NULL;
 }
@@ -246,7 +282,10 @@ void nwt_plan_print(FILE *out, const struct nwt_plan *plan)
 			fprintf(out, "%-10s %-*s %-6s %-*s %s\n", k ? "" : pp->probe->feature_name, pw,
 				k ? "" : pp->probe->name, i == pp->chosen ? "*" : "", aw, attach, status);
 		}
-		if (pp->chosen < 0)
+		if (pp->not_needed[0])
+			fprintf(out, "%-10s %-*s %-6s %-*s => %s\n", "", pw, "", "", aw, "",
+				pp->not_needed);
+		else if (pp->chosen < 0)
 			fprintf(out, "%-10s %-*s %-6s %-*s %s\n", "", pw, "", "", aw, "",
 				pp->probe->optional ? "=> not used on this kernel (optional)"
 						    : "=> unavailable on this kernel");
@@ -284,6 +323,8 @@ void nwt_plan_print_json(FILE *out, const struct nwt_plan *plan)
 			json_array_append_new(alts, alternative_json(&pp->probe->alts[i], &pp->status[i]));
 		}
 		json_object_set_new(obj, "alternatives", alts);
+		if (pp->not_needed[0])
+			json_object_set_new(obj, "not_needed", json_string(pp->not_needed));
 		json_dumpf(obj, out, JSON_COMPACT | JSON_PRESERVE_ORDER);
 		fputc('\n', out);
 		json_decref(obj);

@@ -59,6 +59,12 @@ struct nwt_probe {
 	const char *source;	/* file under probes/ */
 	struct nwt_attach_alt alts[NWT_MAX_ALTERNATIVES];
 	bool optional;		/* the feature works without it (e.g. a kprobe-only extra point) */
+	/*
+	 * The name of a row whose tracepoint misses what this row makes up
+	 * for: planned only while that row is attached at a tracepoint (at a
+	 * kprobe it sees everything itself).  NULL: no such condition.
+	 */
+	const char *fills_gap_of;
 };
 
 extern const struct nwt_probe nwt_probe_catalog[];
@@ -90,6 +96,7 @@ struct nwt_planned_probe {
 	int order[NWT_MAX_ALTERNATIVES];	/* alternatives in the order tried */
 	int n_alts;
 	struct nwt_alt_status status[NWT_MAX_ALTERNATIVES];
+	char not_needed[NWT_REASON_LEN];	/* why a usable row is left out; "" otherwise */
 };
 
 struct nwt_plan {

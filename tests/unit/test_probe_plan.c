@@ -69,6 +69,9 @@ static const struct nwt_probe catalog[] = {
 	{ .name = "pkt", .feature_name = "packet", .features = 4, .source = "z.bpf.c",
 	  .alts = { { NWT_ATTACH_BTF_TRACEPOINT, "net:net_dev_queue", "q_btf", "Q_BTF", { NULL } },
 		    { NWT_ATTACH_RAW_TRACEPOINT, "net:net_dev_queue", "q_rtp", "Q_RTP", { NULL } } } },
+	{ .name = "state_gap", .feature_name = "packet", .features = 8, .source = "z.bpf.c",
+	  .alts = { { NWT_ATTACH_RAW_TRACEPOINT, "c:d", "g_rtp", "G_RTP", { NULL } } },
+	  .optional = true, .fills_gap_of = "tcp_state" },
 };
 
 static struct nwt_plan plan_for(struct fake_kernel *k, unsigned int features,
@@ -153,6 +156,29 @@ static void btf_tracepoint_when_the_kernel_types_its_arguments(void **state)
 	assert_int_equal(plan.probes[0].chosen, 1);
 }
 
+static void gap_filler_only_beside_a_tracepoint(void **state)
+{
+	struct fake_kernel k = { .has_tracepoint = true, .has_kprobes = true,
+				 .symbol = "tcp_set_state" };
+	struct nwt_plan plan = plan_for(&k, 1 | 8, NWT_ATTACH_ANY);
+
+	(void)state;
+	assert_int_equal(plan.n_probes, 2);
+	assert_int_equal(plan.probes[0].chosen, 0);
+	assert_int_equal(plan.probes[1].chosen, 0);
+	assert_string_equal(plan.probes[1].not_needed, "");
+	/* the row it fills in for at a kprobe: left out, and the plan says why */
+	plan = plan_for(&k, 1 | 8, NWT_ATTACH_KPROBE);
+	assert_int_equal(plan.probes[0].chosen, 1);
+	assert_int_equal(plan.probes[1].chosen, -1);
+	assert_non_null(strstr(plan.probes[1].not_needed, "tcp_state is a kprobe"));
+	assert_null(nwt_plan_first_unavailable(&plan));
+	/* that row not planned at all */
+	plan = plan_for(&k, 8, NWT_ATTACH_ANY);
+	assert_int_equal(plan.probes[0].chosen, -1);
+	assert_non_null(strstr(plan.probes[0].not_needed, "not attached"));
+}
+
 static void missing_btf_field_disqualifies_and_nothing_left_is_reported(void **state)
 {
 	struct fake_kernel k = { .has_tracepoint = false, .has_kprobes = true,
@@ -181,6 +207,7 @@ int main(void)
 		cmocka_unit_test(falls_back_to_kprobe_clone),
 		cmocka_unit_test(prefer_reorders_alternatives),
 		cmocka_unit_test(btf_tracepoint_when_the_kernel_types_its_arguments),
+		cmocka_unit_test(gap_filler_only_beside_a_tracepoint),
 		cmocka_unit_test(missing_btf_field_disqualifies_and_nothing_left_is_reported),
 	};
 
