@@ -192,8 +192,7 @@ static __always_inline bool nwt_addr_matches(const u8 *addr, u16 family)
 	if (family == AF_INET)
 		return (w[0] & NWT_FILTER_MASK_W0) == NWT_FILTER_ADDR_W0;
 	/* An IPv4 peer of a dual-stack socket shows up as ::ffff:a.b.c.d. */
-	return family == AF_INET6 && w[0] == 0 && w[1] == 0 &&
-	       w[2] == bpf_htonl(0xffff) &&
+	return family == AF_INET6 && nwt_v4_mapped(addr) &&
 	       (w[3] & NWT_FILTER_MASK_W0) == NWT_FILTER_ADDR_W0;
 #else
 	return family == AF_INET6 &&

@@ -179,6 +179,13 @@ enum nwt_pkt_point {
 #define NWT_PKT_F_OWNER_KNOWN (1u << 0)
 #define NWT_PKT_F_HAS_ACK     (1u << 1)	/* ACK flag set: ack is meaningful */
 #define NWT_PKT_F_AWAITS_READ (1u << 2)	/* rx data: its read follows as an NWT_EVENT_PKT_READ */
+/*
+ * rx reported at IP because TCP's point (tcp:tcp_probe) does not see the
+ * receiving socket's state: that TCP state (TCP_LISTEN, TCP_SYN_SENT, ...)
+ * in these bits; 0 for everything else.
+ */
+#define NWT_PKT_F_STATE_SHIFT 24
+#define NWT_PKT_F_STATE_MASK  (0xfu << NWT_PKT_F_STATE_SHIFT)
 
 #define NWT_HTTP_LEN 96		/* bytes of payload kept for -H */
 

@@ -238,6 +238,57 @@ static __always_inline void nwt_rx_stamps_find(struct nwt_pkt_sock *s, u32 cpu, 
 	}
 }
 
+/*
+ * rx outside the established state.  TCP's receive tracepoint (tcp:tcp_probe)
+ * fires only in tcp_rcv_established(): what a socket receives in any other
+ * state -- the handshake's SYN, SYN-ACK and last ACK, a refused connect's
+ * reset, and everything after either side's FIN -- never reaches TCP's
+ * point.  IP reports those segments itself, with the layers it saw (device
+ * receive, IP): a peer's SYN always, other segments while their flow is in
+ * pkt_rx_unestablished.  A flow enters that map when its socket sends a SYN
+ * (device queue) or moves to a closing state, and leaves it when the socket
+ * becomes ESTABLISHED or CLOSE (pkt_rx_state, on sock:inet_sock_set_state).
+ * Keys are flows as received (saddr: the peer); values the socket, if known.
+ * Should TCP's point see such a segment after all, it leaves it: a peer's
+ * SYN at an established socket, or a segment that waited between IP and TCP
+ * (a batch, a socket's backlog) while its socket became established.  For
+ * the latter IP marks its stamp (skb | 1, with the segment's seq and ack:
+ * another packet may reuse the address).  In the opposite case, a socket
+ * that leaves ESTABLISHED while segments wait in its backlog (close() holds
+ * the socket), those segments are reported when it leaves.
+ * Only with the kprobe chain (tcp_v4_do_rcv) does TCP's point see all states;
+ * the probe plan then leaves pkt_rx_state out.
+ */
+#if defined(NWT_PKT_RECORDS) && defined(NWT_USE_PKT_RX_STATE_RTP)
+#define NWT_PKT_RX_OUTSIDE
+#define NWT_TCP_ESTABLISHED 1
+#define NWT_TCP_SYN_SENT 2
+#define NWT_TCP_SYN_RECV 3
+#define NWT_TCP_CLOSE 7
+#define NWT_TCP_LISTEN 10
+#define NWT_RX_REPORTED_AT_IP 1ULL	/* or'ed into a stamp's skb: skb addresses are aligned */
+
+struct nwt_rx_unestablished {
+	u64 sk;			/* 0 if not known */
+	u32 state;		/* the socket's TCP state */
+	u32 pad;
+};
+
+BPF_TABLE("lru_hash", struct nwt_flow, struct nwt_rx_unestablished, pkt_rx_unestablished,
+	  NWT_MAX_CONNS);
+
+/* The flow of the packets that answer f's. */
+static __always_inline void nwt_flow_reply(const struct nwt_flow *f, struct nwt_flow *r)
+{
+	__builtin_memcpy(r->saddr, f->daddr, sizeof(r->saddr));
+	__builtin_memcpy(r->daddr, f->saddr, sizeof(r->daddr));
+	r->sport = f->dport;
+	r->dport = f->sport;
+	r->family = f->family;
+	r->pad = 0;
+}
+#endif
+
 BPF_TABLE("lru_hash", u64, struct nwt_pkt_sock, pkt_socks, NWT_MAX_CONNS);
 BPF_ARRAY(pkt_sock_blank, struct nwt_pkt_sock, 1);	/* never written: a new entry, off the stack */
 
@@ -666,6 +717,18 @@ static __always_inline void nwt_pkt_tx_queue(u64 skb_arg, bool btf)
 		goto forget;
 	if (owner && st.payload_len)
 		st.ts[NWT_PT_TX_TCP] = nwt_pkt_sent_at(owner, st.seq);
+#ifdef NWT_PKT_RX_OUTSIDE
+	if (st.tcp_flags & NWT_TCP_FLAG_SYN) {	/* the reply arrives before ESTABLISHED */
+		struct nwt_rx_unestablished u = {
+			.sk = sk,
+			.state = st.tcp_flags & NWT_TCP_FLAG_ACK ? NWT_TCP_SYN_RECV : NWT_TCP_SYN_SENT,
+		};
+		struct nwt_flow reply;
+
+		nwt_flow_reply(&st.flow, &reply);
+		pkt_rx_unestablished.update(&reply, &u);
+	}
+#endif
 	now = bpf_ktime_get_ns();
 	st.ts[NWT_PT_TX_QUEUE] = now;
 	direct = nwt_pkt_dev(f.dev, f.queue_mapping, true, now, &st);
@@ -750,26 +813,23 @@ BPF_PERCPU_ARRAY(pkt_rx_ip_hint, u32, 1);	/* +1: the CPU whose stamps IP last to
 /*
  * rx, IP: add the IP stamp to the device's, which is in this CPU's part or,
  * after RPS, in another's (taken over into this CPU's part, for TCP).  A
- * stamp left by an earlier life of this skb address is replaced.
+ * stamp left by an earlier life of this skb address is replaced.  Returns
+ * the slot that now holds skb's stamps, or NULL.
  */
-static __always_inline void nwt_pkt_rx_ip(u64 skb_arg, bool btf)
+static __always_inline struct nwt_rx_stamp *nwt_pkt_rx_ip_stamp(u64 skb_arg, u64 skb, u64 now,
+								bool btf)
 {
-	NWT_PKT_POINT_ENTRY();
-	u64 skb = btf ? nwt_scalar(skb_arg) : skb_arg;
-
-	nwt_pkt_hop(skb_arg, skb, 0, NWT_DIR_RX, NWT_PT_RX_IP, true, 0, btf);
-#ifdef NWT_PKT_RECORDS
 	u32 cpu = bpf_get_smp_processor_id(), zero = 0, from = cpu;
 	struct nwt_rx_stamp *slot = nwt_rx_stamp_of(cpu, skb);
 	u32 *hint = pkt_rx_ip_hint.lookup(&zero);
-	u64 now = bpf_ktime_get_ns(), ts[2] = {}, dev = 0;
+	u64 ts[2] = {}, dev = 0;
 	bool moved = false;
 
 	if (!slot || !hint)
-		return;
+		return NULL;
 	if (slot->skb == skb && !slot->ts[1] && nwt_rx_stamp_fresh(slot->ts[0], now)) {
 		slot->ts[1] = now;
-		return;
+		return slot;
 	}
 	if (*hint && *hint - 1 != cpu && nwt_rx_stamp_peek(*hint - 1, skb, now, ts, &dev)) {
 		moved = true;
@@ -785,9 +845,81 @@ static __always_inline void nwt_pkt_rx_ip(u64 skb_arg, bool btf)
 		slot->dev = dev;
 		asm volatile("" ::: "memory");
 		slot->skb = skb;
-		return;
+		return slot;
 	}
 	nwt_rx_stamp_set(slot, skb_arg, skb, 0, now, btf);
+	return slot;
+}
+
+#ifdef NWT_PKT_RX_OUTSIDE
+/* What tells a segment IP reported from a later one at the same skb address. */
+static __always_inline u64 nwt_rx_segment_id(const struct nwt_pkt_state *st)
+{
+	return (u64)st->seq << 32 | st->ack;
+}
+
+/* A peer's SYN, which IP always reports. */
+static __always_inline bool nwt_rx_is_syn(const struct nwt_pkt_state *st)
+{
+	return (st->tcp_flags & (NWT_TCP_FLAG_SYN | NWT_TCP_FLAG_ACK)) == NWT_TCP_FLAG_SYN;
+}
+
+/*
+ * rx, IP, for a segment TCP's point will not see: a peer's SYN, or one of a
+ * flow outside the established state (see pkt_rx_unestablished).  The
+ * record carries the device and IP stamps (slot: skb's, or NULL).
+ */
+static __always_inline void nwt_pkt_rx_outside(u64 skb_arg, u64 skb, struct nwt_rx_stamp *slot,
+					       u64 now, bool btf)
+{
+	struct nwt_pkt_state st = {};
+	struct nwt_pkt_sock *owner = NULL;
+	struct nwt_rx_unestablished *u;
+	u32 state = NWT_TCP_LISTEN;	/* a peer's SYN, not known: for a listener */
+	u64 payload;
+
+	if (!nwt_pkt_parse_headers(nwt_skb_data(skb_arg, btf), &st, &payload))
+		return;
+	u = pkt_rx_unestablished.lookup(&st.flow);
+	if (!u && !nwt_rx_is_syn(&st))
+		return;
+	if (u) {
+		st.sk = u->sk;
+		state = u->state;
+	}
+	if (st.sk)
+		owner = pkt_socks.lookup(&st.sk);
+	if (!nwt_pkt_wanted(&st, NWT_DIR_RX, owner && owner->has_owner ? owner->pid : 0))
+		return;
+	if (slot && slot->skb == skb) {
+		st.ts[NWT_PT_RX_DEV - NWT_PT_RX_DEV] = slot->ts[0];
+		st.dev = slot->dev;
+		slot->ts[0] = nwt_rx_segment_id(&st);
+		slot->skb = skb | NWT_RX_REPORTED_AT_IP;
+	}
+	st.ts[NWT_PT_RX_IP - NWT_PT_RX_DEV] = now;
+	nwt_pkt_dev(st.dev, 0, false, now, &st);
+#ifdef NWT_PKT_HTTP
+	nwt_pkt_http(skb, payload, &st);
+#endif
+	nwt_pkt_emit(NWT_EVENT_PACKET, NWT_DIR_RX, NWT_PT_RX_IP, &st, owner,
+		     (state & 0xf) << NWT_PKT_F_STATE_SHIFT);
+}
+#endif
+
+static __always_inline void nwt_pkt_rx_ip(u64 skb_arg, bool btf)
+{
+	NWT_PKT_POINT_ENTRY();
+	u64 skb = btf ? nwt_scalar(skb_arg) : skb_arg;
+
+	nwt_pkt_hop(skb_arg, skb, 0, NWT_DIR_RX, NWT_PT_RX_IP, true, 0, btf);
+#ifdef NWT_PKT_RECORDS
+	u64 now = bpf_ktime_get_ns();
+	struct nwt_rx_stamp *slot = nwt_pkt_rx_ip_stamp(skb_arg, skb, now, btf);
+
+#ifdef NWT_PKT_RX_OUTSIDE
+	nwt_pkt_rx_outside(skb_arg, skb, slot, now, btf);
+#endif
 #endif
 }
 
@@ -813,6 +945,14 @@ static __always_inline void nwt_pkt_rx_tcp(u64 sk_arg, u64 skb_arg, bool btf)
 	bool stamped_here = false;
 	u32 end;
 
+#ifdef NWT_PKT_RX_OUTSIDE
+	u64 reported_at_ip = 0;
+
+	if (slot && slot->skb == (skb | NWT_RX_REPORTED_AT_IP)) {
+		reported_at_ip = slot->ts[0];
+		slot->skb = 0;
+	}
+#endif
 	if (slot && slot->skb == skb) {
 		if (nwt_rx_stamp_fresh(slot->ts[0], now) && nwt_rx_stamp_fresh(slot->ts[1], now)) {
 			st.ts[0] = slot->ts[0];
@@ -824,6 +964,10 @@ static __always_inline void nwt_pkt_rx_tcp(u64 sk_arg, u64 skb_arg, bool btf)
 	}
 	if (!nwt_skb_fields_read(skb_arg, &f, btf) || !nwt_pkt_parse(skb, nwt_skb_l3(&f), &st))
 		return;
+#ifdef NWT_PKT_RX_OUTSIDE
+	if (nwt_rx_is_syn(&st) || (reported_at_ip && reported_at_ip == nwt_rx_segment_id(&st)))
+		return;		/* IP reported it */
+#endif
 	st.sk = sk;
 	owner = pkt_socks.lookup(&sk);
 	if (!nwt_pkt_wanted(&st, NWT_DIR_RX, owner && owner->has_owner ? owner->pid : 0))
@@ -895,6 +1039,87 @@ static __always_inline void nwt_pkt_rx_sock(u64 skb_arg, u32 len, bool btf)
 		nwt_pkt_emit_read(sk, copied_seq, len, s);
 #endif
 }
+
+#ifdef NWT_PKT_RX_OUTSIDE
+#define NWT_RX_BACKLOG_WALK 8	/* backlog segments reported at most */
+
+/* The state of the segment being reported, off the stack: the walk has no room for it. */
+BPF_PERCPU_ARRAY(pkt_rx_backlog_state, struct nwt_pkt_state, 1);
+
+/*
+ * Socket sk leaves ESTABLISHED with segments in its backlog: IP saw them
+ * while it was established, but TCP will process them in the new state,
+ * where its point does not see them.  They are reported now, as IP would
+ * have, with the stamps they left.
+ */
+static __always_inline void nwt_pkt_rx_backlog(u64 sk, u32 state, u64 now)
+{
+	u32 cpu = bpf_get_smp_processor_id(), zero = 0, found;
+	struct nwt_pkt_state *st = pkt_rx_backlog_state.lookup(&zero);
+	struct nwt_pkt_sock *owner;
+	u64 skb = 0;
+
+	if (!st)
+		return;
+	NWT_READ_FIELD(skb, sk, NWT_OFF_SOCK_BACKLOG_HEAD);
+#pragma clang loop unroll(disable)
+	for (int i = 0; i < NWT_RX_BACKLOG_WALK && skb; i++) {
+		u64 head = 0;
+		u16 nh = 0xffff;
+
+		__builtin_memset(st, 0, sizeof(*st));
+		owner = pkt_socks.lookup(&sk);	/* here: the compiler moves a pointer's uses before its check */
+		/* Two fields, not nwt_skb_fields_read()'s span: the stack has no room for it. */
+		NWT_READ_FIELD(head, skb, NWT_OFF_SKB_HEAD);
+		NWT_READ_FIELD(nh, skb, NWT_OFF_SKB_NETWORK_HEADER);
+		if (head && nh != 0xffff && nwt_pkt_parse(skb, head + nh, st) &&
+		    nwt_pkt_wanted(st, NWT_DIR_RX, owner && owner->has_owner ? owner->pid : 0)) {
+			if (!nwt_rx_stamp_peek(cpu, skb, now, st->ts, &st->dev))
+				nwt_rx_stamps_scan(cpu, cpu, cpu, skb, now, st->ts, &st->dev, &found);
+			st->sk = sk;
+			nwt_pkt_dev(st->dev, 0, false, now, st);
+			nwt_pkt_emit(NWT_EVENT_PACKET, NWT_DIR_RX, NWT_PT_RX_IP, st, owner,
+				     (state & 0xf) << NWT_PKT_F_STATE_SHIFT);
+		}
+		if (NWT_READ_FIELD(skb, skb, NWT_OFF_SKB_NEXT))
+			break;
+	}
+}
+
+/*
+ * A TCP socket changed state: its flow enters pkt_rx_unestablished when it
+ * leaves ESTABLISHED and leaves the map when it is ESTABLISHED or closed.
+ * At SYN_SENT the local port may not be chosen yet: the SYN the socket
+ * sends puts the flow in (nwt_pkt_tx_queue).
+ */
+static __always_inline void nwt_pkt_rx_state(u64 sk, int oldstate, int newstate)
+{
+	struct nwt_flow local = {}, reply = {};
+	u8 state = 0;
+
+	if (newstate == NWT_TCP_LISTEN || newstate == NWT_TCP_SYN_SENT ||
+	    !nwt_sock_flow(sk, &local, &state))
+		return;
+	/* A dual-stack socket's IPv4 peer: its packets are IPv4. */
+	if (local.family == AF_INET6 && nwt_v4_mapped(local.daddr)) {
+		local.family = AF_INET;
+		__builtin_memcpy(local.saddr, local.saddr + 12, 4);
+		__builtin_memcpy(local.daddr, local.daddr + 12, 4);
+		__builtin_memset(local.saddr + 4, 0, 12);
+		__builtin_memset(local.daddr + 4, 0, 12);
+	}
+	nwt_flow_reply(&local, &reply);
+	if (newstate == NWT_TCP_ESTABLISHED || newstate == NWT_TCP_CLOSE) {
+		pkt_rx_unestablished.delete(&reply);
+	} else {
+		struct nwt_rx_unestablished u = { .sk = sk, .state = newstate };
+
+		pkt_rx_unestablished.update(&reply, &u);
+	}
+	if (oldstate == NWT_TCP_ESTABLISHED)
+		nwt_pkt_rx_backlog(sk, newstate, bpf_ktime_get_ns());
+}
+#endif
 
 /*
  * ---- attach alternatives: thin wrappers that find the arguments ----
@@ -1098,6 +1323,16 @@ int nwt_pkt_rx_sock_rtp(struct bpf_raw_tracepoint_args *ctx)
 int nwt_pkt_rx_sock_kp(struct pt_regs *ctx)
 {
 	nwt_pkt_rx_sock(PT_REGS_PARM1(ctx), (u32)PT_REGS_PARM4(ctx), false);
+	return 0;
+}
+#endif
+/* sock:inet_sock_set_state(sk, oldstate, newstate) */
+#ifdef NWT_USE_PKT_RX_STATE_RTP
+int nwt_pkt_rx_state_rtp(struct bpf_raw_tracepoint_args *ctx)
+{
+#ifdef NWT_PKT_RX_OUTSIDE
+	nwt_pkt_rx_state(ctx->args[0], (int)ctx->args[1], (int)ctx->args[2]);
+#endif
 	return 0;
 }
 #endif

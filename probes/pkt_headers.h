@@ -24,6 +24,9 @@ struct nwt_skb_fields {
 	u16 queue_mapping;	/* 0 where the kernel's BTF does not name it */
 };
 
+#define NWT_TCP_FLAG_SYN 0x02
+#define NWT_TCP_FLAG_ACK 0x10
+
 #define NWT_MIN(a, b) ((a) < (b) ? (a) : (b))
 #define NWT_MAX(a, b) ((a) > (b) ? (a) : (b))
 #ifdef NWT_OFF_SKB_QUEUE_MAPPING
@@ -185,11 +188,11 @@ static __always_inline void nwt_dev_iface_read(u64 dev, u32 *ifindex, char *name
 }
 
 /*
- * Reads the IPv4/IPv6 and TCP headers at l3 into st (and, with -H, the
- * payload's first bytes).  False for anything but TCP or for headers whose
+ * Reads the IPv4/IPv6 and TCP headers at l3 into st; *payload: where the
+ * TCP payload starts.  False for anything but TCP or for headers whose
  * lengths make no sense.
  */
-static __always_inline bool nwt_pkt_parse(u64 skb, u64 l3, struct nwt_pkt_state *st)
+static __always_inline bool nwt_pkt_parse_headers(u64 l3, struct nwt_pkt_state *st, u64 *payload)
 {
 	u8 ip[60];	/* IP header and, when it is 20 or 40 bytes, the TCP header */
 	u8 th[20];
@@ -241,8 +244,19 @@ static __always_inline bool nwt_pkt_parse(u64 skb, u64 l3, struct nwt_pkt_state 
 	st->ack = ((u32)th[8] << 24) | ((u32)th[9] << 16) | ((u32)th[10] << 8) | th[11];
 	st->tcp_flags = th[13];
 	st->payload_len = l3_payload > hlen ? l3_payload - hlen : 0;
+	*payload = l4 + hlen;
+	return true;
+}
+
+/* The headers, and with -H the payload's first bytes. */
+static __always_inline bool nwt_pkt_parse(u64 skb, u64 l3, struct nwt_pkt_state *st)
+{
+	u64 payload;
+
+	if (!nwt_pkt_parse_headers(l3, st, &payload))
+		return false;
 #ifdef NWT_PKT_HTTP
-	nwt_pkt_http(skb, l4 + hlen, st);
+	nwt_pkt_http(skb, payload, st);
 #endif
 	return true;
 }

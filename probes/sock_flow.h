@@ -37,6 +37,17 @@ static __always_inline bool nwt_sock_flow(u64 sk, struct nwt_flow *flow, u8 *sta
 }
 #endif
 
+/* ::ffff:a.b.c.d, an IPv4 address in an IPv6 socket */
+static __always_inline bool nwt_v4_mapped(const u8 *a)
+{
+	u32 w0, w1, w2;
+
+	__builtin_memcpy(&w0, a, 4);
+	__builtin_memcpy(&w1, a + 4, 4);
+	__builtin_memcpy(&w2, a + 8, 4);
+	return !w0 && !w1 && w2 == bpf_htonl(0xffff);
+}
+
 /*
  * From a tracepoint with family, sport, dport, saddr[4], daddr[4], saddr_v6[16]
  * and daddr_v6[16].  Addresses are copied with probe reads: plain copies let

@@ -26,6 +26,8 @@ const struct nwt_kernel_field nwt_kernel_fields[] = {
 	{ "NWT_OFF_NETDEV_NAME", "net_device", "name" },
 	{ "NWT_OFF_TCP_WRITE_SEQ", "tcp_sock", "write_seq" },
 	{ "NWT_OFF_TCP_COPIED_SEQ", "tcp_sock", "copied_seq" },
+	{ "NWT_OFF_SOCK_BACKLOG_HEAD", "sock", "sk_backlog.head" },
+	{ "NWT_OFF_SKB_NEXT", "sk_buff", "next" },
 	/* connection metrics (-x) and retransmissions (-r) */
 	{ "NWT_OFF_SOCK_SNDBUF", "sock", "sk_sndbuf" },
 	{ "NWT_OFF_SOCK_WMEM_QUEUED", "sock", "sk_wmem_queued" },

@@ -14,6 +14,7 @@
 #include "addr.h"
 #include "output.h"
 #include "packet_record.h"
+#include "tcp_state.h"
 
 struct jbuf {
 	char *p;
@@ -298,6 +299,10 @@ size_t nwt_packet_json_format(const struct nwt_record *rec, char *out, size_t le
 	put_u64(&b, p->payload_len);
 	PUT_KEY(&b, "flags");
 	put_json_string(&b, nwt_tcp_flags_text(p->tcp_flags, tmp, sizeof(tmp)));
+	if (p->tcp_state) {
+		PUT_KEY(&b, "tcp_state");
+		put_json_string(&b, nwt_tcp_state_name(p->tcp_state));
+	}
 	if (p->ifindex) {
 		memset(key, 0, sizeof(key));
 		memcpy(key, &p->ifindex, sizeof(p->ifindex));
@@ -378,6 +383,8 @@ void nwt_packet_table_print(FILE *out, const struct nwt_record *rec)
 				n += snprintf(last + n, sizeof(last) - n, "%s%.*s=-", i ? " " : "",
 					      len, name);
 		}
+		if (p->tcp_state && n < sizeof(last))
+			n += snprintf(last + n, sizeof(last) - n, " %s", nwt_tcp_state_name(p->tcp_state));
 		if (p->http[0] && n < sizeof(last))
 			snprintf(last + n, sizeof(last) - n, " \"%s\"", p->http);
 	}

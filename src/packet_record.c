@@ -116,6 +116,7 @@ int nwt_decode_packet(const void *data, size_t size, struct nwt_record *rec)
 	p->payload_len = e.payload_len;
 	p->ifindex = e.ifindex;
 	p->tcp_flags = e.tcp_flags;
+	p->tcp_state = (e.flags & NWT_PKT_F_STATE_MASK) >> NWT_PKT_F_STATE_SHIFT;
 	memcpy(p->ifname, e.ifname, sizeof(e.ifname));
 	p->ifname[sizeof(e.ifname)] = '\0';
 	if (rec->kind == NWT_REC_HOP) {

@@ -127,6 +127,19 @@ const struct nwt_probe nwt_probe_catalog[] = {
 	  .alts = { { NWT_ATTACH_KPROBE, "tcp_v6_do_rcv", "nwt_pkt_rx_tcp_kp", "NWT_USE_PKT_RX_TCP_KPROBE",
 		      { SKB_OFFSETS } } },
 	  .optional = true },
+	/*
+	 * tcp:tcp_probe fires only on the established-state receive path: IP
+	 * reports the handshake, resets and what arrives after a FIN itself,
+	 * for the flows this row learns are in another state.
+	 */
+	{ .name = "pkt_rx_state", .feature_name = "packet",
+	  .features = NWT_FEATURE_PACKET | NWT_FEATURE_HTTP, .source = "packet_path.bpf.c",
+	  .alts = { { NWT_ATTACH_RAW_TRACEPOINT, "sock:inet_sock_set_state", "nwt_pkt_rx_state_rtp",
+		      "NWT_USE_PKT_RX_STATE_RTP",
+		      { SOCK_ADDRESS_OFFSETS, SKB_OFFSETS, "NWT_OFF_SOCK_BACKLOG_HEAD",
+			"NWT_OFF_SKB_NEXT" } } },
+	  .optional = true,
+	  .fills_gap_of = "pkt_rx_tcp" },
 	PKT_ROW("pkt_rx_sock", "skb:skb_copy_datagram_iovec", "skb_copy_datagram_iter", "pkt_rx_sock", "PKT_RX_SOCK", SKB_OFFSETS, "NWT_OFF_TCP_COPIED_SEQ"),
 	{
 		.name = "conn_iter",

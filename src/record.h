@@ -60,6 +60,8 @@ struct nwt_packet_record {
 	uint32_t seq, ack, payload_len, ifindex;
 	bool has_ack;
 	uint8_t tcp_flags;
+	/* rx outside the established state, reported at IP: the socket's TCP state; else 0 */
+	uint8_t tcp_state;
 	char ifname[17];
 	/*
 	 * Time between adjacent observed boundaries.  Span i covers layers

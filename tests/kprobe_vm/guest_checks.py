@@ -39,6 +39,10 @@ def plan(features):
             check(chosen.get("kind") in ("kprobe", "kretprobe"),
                   f"probe {row['probe']}: kprobe alternative not chosen: {row}")
     check(kprobe_rows > 0, "no probe with a kprobe alternative was planned")
+    gap = [row for row in records[1:] if row["probe"] == "pkt_rx_state"]
+    if "-t" in features:
+        check(gap and "chosen" not in gap[0] and "kprobe" in gap[0].get("not_needed", ""),
+              f"pkt_rx_state planned beside a kprobe on TCP's receive point: {gap}")
     print(f"kprobe lane: {kprobe_rows} probes on kprobes", flush=True)
 
 
@@ -82,6 +86,8 @@ def btf_tracepoint_plan(features):
              if row["feature"] == "packet"}
     check(kinds.get("pkt_rx_tcp") == "btf_tracepoint" and kinds.get("pkt_tx_queue") == "btf_tracepoint",
           f"packet rows not on BTF tracepoints: {kinds}")
+    check(kinds.get("pkt_rx_state") == "raw_tracepoint",
+          f"pkt_rx_state not planned beside tcp:tcp_probe: {kinds}")
     print(f"kprobe lane: default packet plan {sorted(set(kinds.values()) - {None})}", flush=True)
 
 
@@ -125,6 +131,14 @@ def trace_loopback(features, prefer=("--prefer", "kprobe")):
             check({e["dport"] for e in read} == {PORT, sport} and
                   any(e.get("pid") == server.pid for e in read if e["dport"] == PORT),
                   f"-t on {on}: rx data not joined to both readers: {packets}")
+            # The handshake on rx: seen by tcp_v4_do_rcv on kprobes; reported at IP
+            # with the receiving socket's state where TCP's point is tcp:tcp_probe.
+            syn = [e for e in packets if e["dir"] == "rx" and e["flags"] == "S"]
+            syn_ack = [e for e in packets if e["dir"] == "rx" and e["flags"] == "SA"]
+            want = (None, None) if prefer else ("LISTEN", "SYN_SENT")
+            check(len(syn) == 1 and len(syn_ack) == 1 and
+                  (syn[0].get("tcp_state"), syn_ack[0].get("tcp_state")) == want,
+                  f"-t on {on}: SYN and SYN-ACK on rx, states {want} expected: {syn + syn_ack}")
         if "-H" in features:
             lines = {(e.get("dir"), e.get("http")) for e in events if e.get("http")}
             for line in (HTTP_REQUEST, HTTP_STATUS):

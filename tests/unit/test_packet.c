@@ -110,6 +110,38 @@ static void no_ack_flag_no_ack_field(void **state)
 	assert_non_null(strstr(json, "\"flags\":\"S\""));
 }
 
+/* A SYN-ACK reported at IP: the receiving socket's state in JSON and the table, no TCP layer. */
+static void state_outside_established(void **state)
+{
+	struct nwt_packet_event e = tx_event();
+	struct nwt_record rec;
+	char json[1024], row[512] = "";
+	FILE *out = fmemopen(row, sizeof(row) - 1, "w");
+
+	(void)state;
+	memset(e.point_ns, 0, sizeof(e.point_ns));
+	e.direction = NWT_DIR_RX;
+	e.tcp_flags = 0x12;
+	e.payload_len = 0;
+	e.point_ns[NWT_PT_RX_DEV - NWT_PT_RX_DEV] = 3000;
+	e.point_ns[NWT_PT_RX_IP - NWT_PT_RX_DEV] = 4000;
+	e.flags |= 2u << NWT_PKT_F_STATE_SHIFT;	/* TCP_SYN_SENT */
+	assert_int_equal(nwt_decode_event(&e, sizeof(e) - NWT_HTTP_LEN, 0, &rec), 0);
+	assert_int_equal(rec.packet.tcp_state, 2);
+	nwt_packet_json_format(&rec, json, sizeof(json));
+	assert_non_null(strstr(json, "\"flags\":\"SA\",\"tcp_state\":\"SYN_SENT\","));
+	assert_non_null(strstr(json, "\"mac_us\":1.000"));
+	assert_null(strstr(json, "\"ip_us\""));
+	nwt_packet_table_print(out, &rec);
+	fclose(out);
+	assert_non_null(strstr(row, "mac=1.0 ip=- tcp=- SYN_SENT\n"));
+	/* established: no state */
+	e.flags &= ~NWT_PKT_F_STATE_MASK;
+	assert_int_equal(nwt_decode_event(&e, sizeof(e) - NWT_HTTP_LEN, 0, &rec), 0);
+	nwt_packet_json_format(&rec, json, sizeof(json));
+	assert_null(strstr(json, "tcp_state"));
+}
+
 static void http_lines(void **state)
 {
 	char line[NWT_HTTP_LEN + 1];
@@ -236,6 +268,7 @@ int main(void)
 		cmocka_unit_test(unobserved_boundary_merges_layers),
 		cmocka_unit_test(json_line_is_exact),
 		cmocka_unit_test(no_ack_flag_no_ack_field),
+		cmocka_unit_test(state_outside_established),
 		cmocka_unit_test(http_lines),
 		cmocka_unit_test(repeated_fields_format_the_same),
 		cmocka_unit_test(batches_split_into_records),
