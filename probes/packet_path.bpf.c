@@ -907,6 +907,7 @@ static __always_inline void nwt_pkt_rx_outside(u64 skb_arg, u64 skb, struct nwt_
 }
 #endif
 
+/* rx, IP: stamp; beside tcp:tcp_probe, also report what TCP's point will not see. */
 static __always_inline void nwt_pkt_rx_ip(u64 skb_arg, bool btf)
 {
 	NWT_PKT_POINT_ENTRY();
@@ -1068,7 +1069,12 @@ static __always_inline void nwt_pkt_rx_backlog(u64 sk, u32 state, u64 now)
 		u16 nh = 0xffff;
 
 		__builtin_memset(st, 0, sizeof(*st));
-		owner = pkt_socks.lookup(&sk);	/* here: the compiler moves a pointer's uses before its check */
+		/*
+		 * Looked up each time round: with one look-up before the loop the
+		 * compiler computes &owner->comm ahead of the NULL check, which
+		 * the verifier refuses.
+		 */
+		owner = pkt_socks.lookup(&sk);
 		/* Two fields, not nwt_skb_fields_read()'s span: the stack has no room for it. */
 		NWT_READ_FIELD(head, skb, NWT_OFF_SKB_HEAD);
 		NWT_READ_FIELD(nh, skb, NWT_OFF_SKB_NETWORK_HEADER);
