@@ -1,8 +1,9 @@
 #!/bin/sh
 # Throughput cost of tracing every packet: iperf3 between two namespaces,
 # untraced vs `nwtrace -t --json -R 0 -o FILE`, alternating, RUNS runs each.
-# Prints each run, both medians, their ratio, nwtrace's events/s, peak RSS (which
-# includes compiling the probes with LLVM) and RSS while tracing.
+# Prints each run, both medians, their ratio, the per-run ratios with an interval
+# for their median, nwtrace's events/s, peak RSS (which includes compiling the
+# probes with LLVM) and RSS while tracing.
 # Usage: scripts/bench-overhead.sh [NWTRACE] [RUNS] [SECONDS]   (root)
 # NWT_BENCH_CC=cubic (say) picks iperf3's congestion control; by default the
 # namespaces' own (bbr on kernels built with it as default: its pacing without
@@ -110,6 +111,13 @@ echo "median untraced: $mb Gbit/s"
 echo "median traced:   $mt Gbit/s"
 echo "ratio traced/untraced: $(echo "$mt $mb" | awk '{printf "%.3f", $1 / $2}')"
 echo "per-run ratios: $(sort -n "$OUT/ratios" | tr '\n' ' ')(median $(median <"$OUT/ratios"))"
+# How far the host's noise leaves the per-run median uncertain: the middle 90 % of
+# the medians of 2000 resamples (with replacement) of the per-run ratios.
+python3 -c 'import random, statistics, sys
+r = [float(x) for x in open(sys.argv[1])]
+random.seed(1)
+m = sorted(statistics.median(random.choices(r, k=len(r))) for _ in range(2000))
+print("per-run ratio median, 90%% bootstrap interval: %.3f-%.3f" % (m[100], m[1899]))' "$OUT/ratios"
 if [ -n "${NWT_BENCH_FLOOR:-}" ]; then
 	mf=$(median <"$OUT/floor")
 	echo "median with programs returning at once: $mf Gbit/s, ratio $(echo "$mf $mb" | awk '{printf "%.3f", $1 / $2}') (the floor)"
