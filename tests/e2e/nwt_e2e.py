@@ -264,6 +264,39 @@ def tcpdump_data_segments(text, ip, port):
     return segs
 
 
+TCPDUMP_FLAGS = {"S": "S", "F": "F", "R": "R", "P": "P", ".": "A", "U": "U", "E": "E", "W": "C"}
+TCPDUMP_SEGMENT = re.compile(r"IP6? (\S+)\.(\d+) > (\S+)\.(\d+): Flags \[([^\]]+)\]"
+                             r"(?:, seq (\d+)(?::\d+)?)?(?:, ack (\d+))?.*?, length (\d+)")
+
+
+def segment_key(saddr, sport, daddr, dport, flags, seq, ack, length):
+    """What identifies a segment in tcpdump's output and nwtrace's alike: addresses,
+    ports, flags (nwtrace's letters), seq, ack and length.  tcpdump prints seq only
+    for segments with data, SYN, FIN or RST."""
+    flags = frozenset(flags)
+    shows_seq = length > 0 or flags & {"S", "F", "R"}
+    return (saddr, int(sport), daddr, int(dport), flags, seq if shows_seq else None, ack, length)
+
+
+def tcpdump_segments(text):
+    """segment_key() of every TCP segment in `tcpdump -S -n` output."""
+    keys = []
+    for m in map(TCPDUMP_SEGMENT.search, text.splitlines()):
+        if m:
+            saddr, sport, daddr, dport, flags, seq, ack, length = m.groups()
+            letters = {TCPDUMP_FLAGS[c] for c in flags if c in TCPDUMP_FLAGS}
+            keys.append(segment_key(saddr, sport, daddr, dport, letters,
+                                    int(seq) if seq else None, int(ack) if ack else None,
+                                    int(length)))
+    return keys
+
+
+def record_segment_key(e):
+    """segment_key() of an nwtrace packet record."""
+    return segment_key(e["saddr"], e["sport"], e["daddr"], e["dport"], set(e["flags"]) - {"."},
+                       e["seq"], e.get("ack"), e["len"])
+
+
 def stats_lines(tracer):
     """The -s --json summaries nwtrace printed: (periodic, final)."""
     lines = [json.loads(l) for l in tracer.stdout.splitlines() if l.strip()]

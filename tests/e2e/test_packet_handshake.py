@@ -10,46 +10,15 @@ a refused connect's reset, over IPv4 and IPv6.
   SYN_RECV, FIN_WAIT1/2, LAST_ACK) and the device layer (mac_us); the segments
   of the established connection are not, and carry ip_us."""
 import collections
-import re
 import subprocess
 import sys
 import time
 
-from nwt_e2e import NetnsPair, Server, Tracer, check, require_bpf, start_tcpdump
+from nwt_e2e import (NetnsPair, Server, Tracer, check, record_segment_key, require_bpf,
+                     start_tcpdump, tcpdump_segments)
 
 PORT = 18109          # a tcp_peer.py server: one connection, echo, the server closes first
 CLOSED_PORT = 18110   # nothing listens: the connect is refused with a reset
-TCPDUMP_FLAGS = {"S": "S", "F": "F", "R": "R", "P": "P", ".": "A", "U": "U", "E": "E", "W": "C"}
-LINE = re.compile(r"IP6? (\S+)\.(\d+) > (\S+)\.(\d+): Flags \[([^\]]+)\]"
-                  r"(?:, seq (\d+)(?::\d+)?)?(?:, ack (\d+))?.*?, length (\d+)")
-
-
-def segment_key(saddr, sport, daddr, dport, flags, seq, ack, length):
-    """What identifies a segment in tcpdump's output and nwtrace's alike.  tcpdump
-    prints seq only for segments with data, SYN, FIN or RST."""
-    flags = frozenset(flags)
-    shows_seq = length > 0 or flags & {"S", "F", "R"}
-    return (saddr, int(sport), daddr, int(dport), flags, seq if shows_seq else None, ack, length)
-
-
-def tcpdump_segments(text):
-    keys = []
-    for m in map(LINE.search, text.splitlines()):
-        if m:
-            saddr, sport, daddr, dport, flags, seq, ack, length = m.groups()
-            letters = {TCPDUMP_FLAGS[c] for c in flags if c in TCPDUMP_FLAGS}
-            keys.append(segment_key(saddr, sport, daddr, dport, letters,
-                                    int(seq) if seq else None, int(ack) if ack else None,
-                                    int(length)))
-    return keys
-
-
-def record_key(e):
-    flags = set(e["flags"]) - {"."}
-    return segment_key(e["saddr"], e["sport"], e["daddr"], e["dport"], flags, e["seq"],
-                       e.get("ack"), e["len"])
-
-
 def exchange(net, addr):
     """Connect, send a line, read the echo until the server's FIN, then close: the
     client closes only once the FIN has arrived (an application that closes while
@@ -101,7 +70,8 @@ def main():
             check(len(segments) >= 10, f"{family}: tcpdump captured only {dict(segments)}")
             records = [e for e in t.events() if e.get("type") == "packet"]
             for direction in ("tx", "rx"):
-                got = collections.Counter(record_key(e) for e in records if e["dir"] == direction)
+                got = collections.Counter(record_segment_key(e) for e in records
+                                          if e["dir"] == direction)
                 missing, extra = segments - got, got - segments
                 check(not missing and not extra,
                       f"{family}: segments tcpdump captured without a {direction} record: "
