@@ -267,7 +267,10 @@ static __always_inline void nwt_rx_stamps_find(struct nwt_pkt_sock *s, u32 cpu, 
  * the latter IP marks its stamp (skb | 1, with the segment's seq and ack:
  * another packet may reuse the address).  In the opposite case, a socket
  * that leaves ESTABLISHED while segments wait in its backlog (close() holds
- * the socket), those segments are reported when it leaves.
+ * the socket), those segments are reported when it leaves; a FIN that IP
+ * saw while the flow was established is held (pkt_rx_fin_held) until TCP's
+ * point reports it or, if it reaches the backlog only after the socket left
+ * that state, until the socket's next change of state reports it.
  * Only with the kprobe chain (tcp_v4_do_rcv) does TCP's point see all states;
  * the probe plan then leaves pkt_rx_state out.
  */
@@ -288,6 +291,12 @@ struct nwt_rx_unestablished {
 
 BPF_TABLE("lru_hash", struct nwt_flow, struct nwt_rx_unestablished, pkt_rx_unestablished,
 	  NWT_MAX_CONNS);
+
+/*
+ * FINs IP saw while their flow was established, by flow as received: the
+ * close() that races them to the socket would otherwise leave them unseen.
+ */
+BPF_TABLE("lru_hash", struct nwt_flow, struct nwt_pkt_state, pkt_rx_fin_held, 4096);
 
 /* The flow of the packets that answer f's. */
 static __always_inline void nwt_flow_reply(const struct nwt_flow *f, struct nwt_flow *r)
@@ -876,6 +885,21 @@ static __always_inline bool nwt_rx_is_syn(const struct nwt_pkt_state *st)
 	return (st->tcp_flags & (NWT_TCP_FLAG_SYN | NWT_TCP_FLAG_ACK)) == NWT_TCP_FLAG_SYN;
 }
 
+/* A FIN of an established flow: held with its stamps until TCP's point or a state change reports it. */
+static __always_inline void nwt_rx_fin_hold(struct nwt_pkt_state *st, u64 skb, u64 payload,
+					    struct nwt_rx_stamp *slot, u64 now)
+{
+	if (slot && slot->skb == skb) {
+		st->ts[NWT_PT_RX_DEV - NWT_PT_RX_DEV] = slot->ts[0];
+		st->dev = slot->dev;
+	}
+	st->ts[NWT_PT_RX_IP - NWT_PT_RX_DEV] = now;
+#ifdef NWT_PKT_HTTP
+	nwt_pkt_http(skb, payload, st);	/* its payload may be gone by then */
+#endif
+	pkt_rx_fin_held.update(&st->flow, st);
+}
+
 /*
  * rx, IP, for a segment TCP's point will not see: a peer's SYN, or one of a
  * flow outside the established state (see pkt_rx_unestablished).  The
@@ -893,8 +917,11 @@ static __always_inline void nwt_pkt_rx_outside(u64 skb_arg, u64 skb, struct nwt_
 	if (!nwt_pkt_parse_headers(nwt_skb_data(skb_arg, btf), &st, &payload))
 		return;
 	u = pkt_rx_unestablished.lookup(&st.flow);
-	if (!u && !nwt_rx_is_syn(&st))
+	if (!u && !nwt_rx_is_syn(&st)) {
+		if (st.tcp_flags & NWT_TCP_FLAG_FIN)
+			nwt_rx_fin_hold(&st, skb, payload, slot, now);
 		return;
+	}
 	if (u) {
 		st.sk = u->sk;
 		state = u->state;
@@ -980,6 +1007,8 @@ static __always_inline void nwt_pkt_rx_tcp(u64 sk_arg, u64 skb_arg, bool btf)
 #ifdef NWT_PKT_RX_OUTSIDE
 	if (nwt_rx_is_syn(&st) || (reported_at_ip && reported_at_ip == nwt_rx_segment_id(&st)))
 		return;		/* IP reported it */
+	if (st.tcp_flags & NWT_TCP_FLAG_FIN)
+		pkt_rx_fin_held.delete(&st.flow);	/* reported here */
 #endif
 	st.sk = sk;
 	owner = pkt_socks.lookup(&sk);
@@ -1094,6 +1123,8 @@ static __always_inline void nwt_pkt_rx_backlog(u64 sk, u32 state, u64 now)
 		    nwt_pkt_wanted(st, NWT_DIR_RX, owner && owner->has_owner ? owner->pid : 0)) {
 			if (!nwt_rx_stamp_peek(cpu, skb, now, st->ts, &st->dev))
 				nwt_rx_stamps_scan(cpu, cpu, cpu, skb, now, st->ts, &st->dev, &found);
+			if (st->tcp_flags & NWT_TCP_FLAG_FIN)
+				pkt_rx_fin_held.delete(&st->flow);	/* reported here */
 			st->sk = sk;
 			nwt_pkt_dev(st->dev, 0, false, now, st);
 			nwt_pkt_emit(NWT_EVENT_PACKET, NWT_DIR_RX, NWT_PT_RX_IP, st, owner,
@@ -1102,6 +1133,28 @@ static __always_inline void nwt_pkt_rx_backlog(u64 sk, u32 state, u64 now)
 		if (NWT_READ_FIELD(skb, skb, NWT_OFF_SKB_NEXT))
 			break;
 	}
+}
+
+/*
+ * A held FIN of socket sk's flow (reply: as received) that TCP's point did
+ * not report: TCP meets it, or met it, outside the established state.
+ * state: the socket's state then.
+ */
+static __always_inline void nwt_rx_fin_release(u64 sk, struct nwt_flow *reply, u32 state)
+{
+	struct nwt_pkt_state *st = pkt_rx_fin_held.lookup(reply);
+	struct nwt_pkt_sock *owner;
+
+	if (!st)
+		return;
+	owner = pkt_socks.lookup(&sk);
+	if (nwt_pkt_wanted(st, NWT_DIR_RX, owner && owner->has_owner ? owner->pid : 0)) {
+		st->sk = sk;
+		nwt_pkt_dev(st->dev, 0, false, st->ts[NWT_PT_RX_IP - NWT_PT_RX_DEV], st);
+		nwt_pkt_emit(NWT_EVENT_PACKET, NWT_DIR_RX, NWT_PT_RX_IP, st, owner,
+			     (state & 0xf) << NWT_PKT_F_STATE_SHIFT);
+	}
+	pkt_rx_fin_held.delete(reply);
 }
 
 /*
@@ -1136,6 +1189,8 @@ static __always_inline void nwt_pkt_rx_state(u64 sk, int oldstate, int newstate)
 	}
 	if (oldstate == NWT_TCP_ESTABLISHED)
 		nwt_pkt_rx_backlog(sk, newstate, bpf_ktime_get_ns());
+	if (newstate != NWT_TCP_ESTABLISHED)
+		nwt_rx_fin_release(sk, &reply, oldstate == NWT_TCP_ESTABLISHED ? newstate : oldstate);
 }
 #endif
 

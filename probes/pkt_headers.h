@@ -24,6 +24,7 @@ struct nwt_skb_fields {
 	u16 queue_mapping;	/* 0 where the kernel's BTF does not name it */
 };
 
+#define NWT_TCP_FLAG_FIN 0x01
 #define NWT_TCP_FLAG_SYN 0x02
 #define NWT_TCP_FLAG_ACK 0x10
 

@@ -20,9 +20,9 @@ from nwt_e2e import (NetnsPair, Server, Tracer, check, record_segment_key, requi
 PORT = 18109          # a tcp_peer.py server: one connection, echo, the server closes first
 CLOSED_PORT = 18110   # nothing listens: the connect is refused with a reset
 def exchange(net, addr):
-    """Connect, send a line, read the echo until the server's FIN, then close: the
-    client closes only once the FIN has arrived (an application that closes while
-    a segment waits in its socket's backlog can lose that segment's record: README)."""
+    """Connect, send a line, read the echo until the server's FIN, then close: one
+    side closes first, so the states each segment meets are known (the two sides
+    closing at once: test_packet_churn)."""
     code = ("import socket\n"
             f"conn = socket.create_connection(('{addr}', {PORT}), timeout=10)\n"
             "conn.sendall(b'ping\\n')\n"
