@@ -885,15 +885,23 @@ static __always_inline bool nwt_rx_is_syn(const struct nwt_pkt_state *st)
 	return (st->tcp_flags & (NWT_TCP_FLAG_SYN | NWT_TCP_FLAG_ACK)) == NWT_TCP_FLAG_SYN;
 }
 
+/* IP's time now, and skb's device stamp and device from slot if it still holds them (true). */
+static __always_inline bool nwt_rx_stamps_take(struct nwt_pkt_state *st, struct nwt_rx_stamp *slot,
+					       u64 skb, u64 now)
+{
+	st->ts[NWT_PT_RX_IP - NWT_PT_RX_DEV] = now;
+	if (!slot || slot->skb != skb)
+		return false;
+	st->ts[NWT_PT_RX_DEV - NWT_PT_RX_DEV] = slot->ts[0];
+	st->dev = slot->dev;
+	return true;
+}
+
 /* A FIN of an established flow: held with its stamps until TCP's point or a state change reports it. */
 static __always_inline void nwt_rx_fin_hold(struct nwt_pkt_state *st, u64 skb, u64 payload,
 					    struct nwt_rx_stamp *slot, u64 now)
 {
-	if (slot && slot->skb == skb) {
-		st->ts[NWT_PT_RX_DEV - NWT_PT_RX_DEV] = slot->ts[0];
-		st->dev = slot->dev;
-	}
-	st->ts[NWT_PT_RX_IP - NWT_PT_RX_DEV] = now;
+	nwt_rx_stamps_take(st, slot, skb, now);
 #ifdef NWT_PKT_HTTP
 	nwt_pkt_http(skb, payload, st);	/* its payload may be gone by then */
 #endif
@@ -930,13 +938,10 @@ static __always_inline void nwt_pkt_rx_outside(u64 skb_arg, u64 skb, struct nwt_
 		owner = pkt_socks.lookup(&st.sk);
 	if (!nwt_pkt_wanted(&st, NWT_DIR_RX, owner && owner->has_owner ? owner->pid : 0))
 		return;
-	if (slot && slot->skb == skb) {
-		st.ts[NWT_PT_RX_DEV - NWT_PT_RX_DEV] = slot->ts[0];
-		st.dev = slot->dev;
+	if (nwt_rx_stamps_take(&st, slot, skb, now)) {
 		slot->ts[0] = nwt_rx_segment_id(&st);
 		slot->skb = skb | NWT_RX_REPORTED_AT_IP;
 	}
-	st.ts[NWT_PT_RX_IP - NWT_PT_RX_DEV] = now;
 	nwt_pkt_dev(st.dev, 0, false, now, &st);
 #ifdef NWT_PKT_HTTP
 	nwt_pkt_http(skb, payload, &st);
