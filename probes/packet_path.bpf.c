@@ -293,6 +293,58 @@ BPF_TABLE("lru_hash", struct nwt_flow, struct nwt_rx_unestablished, pkt_rx_unest
 	  NWT_MAX_CONNS);
 
 /*
+ * How many flows pkt_rx_unestablished holds, never fewer (an LRU eviction
+ * goes uncounted): at 0, IP spares every received packet the look-up.  A
+ * flow is counted before it is inserted and uncounted after it is deleted,
+ * with fully ordered atomics, so IP never reads 0 while a flow is there.
+ */
+BPF_ARRAY(pkt_rx_unestablished_n, u64, 1);
+
+static __always_inline void nwt_rx_unestablished_count(s64 delta)
+{
+	u32 zero = 0;
+	u64 *n = pkt_rx_unestablished_n.lookup(&zero);
+	volatile u64 before;
+
+	if (n)
+		before = __sync_fetch_and_add(n, delta);	/* used: the fetching, ordered form */
+}
+
+/* Flow `reply` (as received) belongs to a socket in state `state`. */
+static __always_inline void nwt_rx_unestablished_put(struct nwt_flow *reply, u64 sk, u32 state)
+{
+	struct nwt_rx_unestablished u = { .sk = sk, .state = state };
+	struct nwt_rx_unestablished *known = pkt_rx_unestablished.lookup(reply);
+
+	if (!known) {
+		nwt_rx_unestablished_count(1);
+		if (!pkt_rx_unestablished.insert(reply, &u))
+			return;
+		nwt_rx_unestablished_count(-1);	/* another CPU inserted it meanwhile */
+		known = pkt_rx_unestablished.lookup(reply);
+		if (!known)
+			return;
+	}
+	known->sk = sk;		/* in place: an update could bring back a flow just deleted */
+	known->state = state;
+}
+
+static __always_inline void nwt_rx_unestablished_drop(struct nwt_flow *reply)
+{
+	if (!pkt_rx_unestablished.delete(reply))
+		nwt_rx_unestablished_count(-1);
+}
+
+/* The flow's entry, if any: no look-up while there is none at all. */
+static __always_inline struct nwt_rx_unestablished *nwt_rx_unestablished_find(struct nwt_flow *flow)
+{
+	u32 zero = 0;
+	u64 *n = pkt_rx_unestablished_n.lookup(&zero);
+
+	return n && *n ? pkt_rx_unestablished.lookup(flow) : NULL;
+}
+
+/*
  * FINs IP saw while their flow was established, by flow as received: the
  * close() that races them to the socket would otherwise leave them unseen.
  */
@@ -740,14 +792,11 @@ static __always_inline void nwt_pkt_tx_queue(u64 skb_arg, bool btf)
 		st.ts[NWT_PT_TX_TCP] = nwt_pkt_sent_at(owner, st.seq);
 #ifdef NWT_PKT_RX_OUTSIDE
 	if (st.tcp_flags & NWT_TCP_FLAG_SYN) {	/* the reply arrives before ESTABLISHED */
-		struct nwt_rx_unestablished u = {
-			.sk = sk,
-			.state = st.tcp_flags & NWT_TCP_FLAG_ACK ? NWT_TCP_SYN_RECV : NWT_TCP_SYN_SENT,
-		};
 		struct nwt_flow reply;
 
 		nwt_flow_reply(&st.flow, &reply);
-		pkt_rx_unestablished.update(&reply, &u);
+		nwt_rx_unestablished_put(&reply, sk, st.tcp_flags & NWT_TCP_FLAG_ACK ?
+							     NWT_TCP_SYN_RECV : NWT_TCP_SYN_SENT);
 	}
 #endif
 	now = bpf_ktime_get_ns();
@@ -924,7 +973,7 @@ static __always_inline void nwt_pkt_rx_outside(u64 skb_arg, u64 skb, struct nwt_
 
 	if (!nwt_pkt_parse_headers(nwt_skb_data(skb_arg, btf), &st, &payload))
 		return;
-	u = pkt_rx_unestablished.lookup(&st.flow);
+	u = nwt_rx_unestablished_find(&st.flow);
 	if (!u && !nwt_rx_is_syn(&st)) {
 		if (st.tcp_flags & NWT_TCP_FLAG_FIN)
 			nwt_rx_fin_hold(&st, skb, payload, slot, now);
@@ -1185,13 +1234,10 @@ static __always_inline void nwt_pkt_rx_state(u64 sk, int oldstate, int newstate)
 		__builtin_memset(local.daddr + 4, 0, 12);
 	}
 	nwt_flow_reply(&local, &reply);
-	if (newstate == NWT_TCP_ESTABLISHED || newstate == NWT_TCP_CLOSE) {
-		pkt_rx_unestablished.delete(&reply);
-	} else {
-		struct nwt_rx_unestablished u = { .sk = sk, .state = newstate };
-
-		pkt_rx_unestablished.update(&reply, &u);
-	}
+	if (newstate == NWT_TCP_ESTABLISHED || newstate == NWT_TCP_CLOSE)
+		nwt_rx_unestablished_drop(&reply);
+	else
+		nwt_rx_unestablished_put(&reply, sk, newstate);
 	if (oldstate == NWT_TCP_ESTABLISHED)
 		nwt_pkt_rx_backlog(sk, newstate, bpf_ktime_get_ns());
 	if (newstate != NWT_TCP_ESTABLISHED)
