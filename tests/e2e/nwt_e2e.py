@@ -252,18 +252,6 @@ def start_tcpdump(pair, ns, dev, port):
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def tcpdump_data_segments(text, ip, port):
-    """(seq, len, ack) of each data segment `tcpdump -S -n` output shows ip:port sending;
-    ack is None when the line has none."""
-    pat = re.compile(rf"IP6? {re.escape(ip)}\.{port} > .*?seq (\d+):(\d+)(?:, ack (\d+))?")
-    segs = []
-    for m in map(pat.search, text.splitlines()):
-        if m:
-            seq, end = int(m.group(1)), int(m.group(2))
-            segs.append((seq, (end - seq) & 0xffffffff, int(m.group(3)) if m.group(3) else None))
-    return segs
-
-
 TCPDUMP_FLAGS = {"S": "S", "F": "F", "R": "R", "P": "P", ".": "A", "U": "U", "E": "E", "W": "C"}
 TCPDUMP_SEGMENT = re.compile(r"IP6? (\S+)\.(\d+) > (\S+)\.(\d+): Flags \[([^\]]+)\]"
                              r"(?:, seq (\d+)(?::\d+)?)?(?:, ack (\d+))?.*?, length (\d+)")
@@ -289,6 +277,13 @@ def tcpdump_segments(text):
                                     int(seq) if seq else None, int(ack) if ack else None,
                                     int(length)))
     return keys
+
+
+def tcpdump_data_segments(text, ip, port):
+    """(seq, len, ack) of each data segment `tcpdump -S -n` output shows ip:port sending;
+    ack is None when the line has none."""
+    return [(seq, length, ack) for saddr, sport, _, _, _, seq, ack, length in tcpdump_segments(text)
+            if saddr == ip and sport == port and length > 0]
 
 
 def record_segment_key(e):
