@@ -934,6 +934,16 @@ static __always_inline bool nwt_rx_is_syn(const struct nwt_pkt_state *st)
 	return (st->tcp_flags & (NWT_TCP_FLAG_SYN | NWT_TCP_FLAG_ACK)) == NWT_TCP_FLAG_SYN;
 }
 
+/* A record that leaves at IP for TCP's point: the receiving socket was in `state`. */
+static __always_inline void nwt_rx_report_at_ip(struct nwt_pkt_state *st,
+						const struct nwt_pkt_sock *owner, u32 state,
+						u64 now)
+{
+	nwt_pkt_dev(st->dev, 0, false, now, st);
+	nwt_pkt_emit(NWT_EVENT_PACKET, NWT_DIR_RX, NWT_PT_RX_IP, st, owner,
+		     (state & 0xf) << NWT_PKT_F_STATE_SHIFT);
+}
+
 /* IP's time now, and skb's device stamp and device from slot if it still holds them (true). */
 static __always_inline bool nwt_rx_stamps_take(struct nwt_pkt_state *st, struct nwt_rx_stamp *slot,
 					       u64 skb, u64 now)
@@ -991,12 +1001,10 @@ static __always_inline void nwt_pkt_rx_outside(u64 skb_arg, u64 skb, struct nwt_
 		slot->ts[0] = nwt_rx_segment_id(&st);
 		slot->skb = skb | NWT_RX_REPORTED_AT_IP;
 	}
-	nwt_pkt_dev(st.dev, 0, false, now, &st);
 #ifdef NWT_PKT_HTTP
 	nwt_pkt_http(skb, payload, &st);
 #endif
-	nwt_pkt_emit(NWT_EVENT_PACKET, NWT_DIR_RX, NWT_PT_RX_IP, &st, owner,
-		     (state & 0xf) << NWT_PKT_F_STATE_SHIFT);
+	nwt_rx_report_at_ip(&st, owner, state, now);
 }
 #endif
 
@@ -1180,9 +1188,7 @@ static __always_inline void nwt_pkt_rx_backlog(u64 sk, u32 state, u64 now)
 			if (st->tcp_flags & NWT_TCP_FLAG_FIN)
 				pkt_rx_fin_held.delete(&st->flow);	/* reported here */
 			st->sk = sk;
-			nwt_pkt_dev(st->dev, 0, false, now, st);
-			nwt_pkt_emit(NWT_EVENT_PACKET, NWT_DIR_RX, NWT_PT_RX_IP, st, owner,
-				     (state & 0xf) << NWT_PKT_F_STATE_SHIFT);
+			nwt_rx_report_at_ip(st, owner, state, now);
 		}
 		if (NWT_READ_FIELD(skb, skb, NWT_OFF_SKB_NEXT))
 			break;
@@ -1204,9 +1210,7 @@ static __always_inline void nwt_rx_fin_release(u64 sk, struct nwt_flow *reply, u
 	owner = pkt_socks.lookup(&sk);
 	if (nwt_pkt_wanted(st, NWT_DIR_RX, owner && owner->has_owner ? owner->pid : 0)) {
 		st->sk = sk;
-		nwt_pkt_dev(st->dev, 0, false, st->ts[NWT_PT_RX_IP - NWT_PT_RX_DEV], st);
-		nwt_pkt_emit(NWT_EVENT_PACKET, NWT_DIR_RX, NWT_PT_RX_IP, st, owner,
-			     (state & 0xf) << NWT_PKT_F_STATE_SHIFT);
+		nwt_rx_report_at_ip(st, owner, state, st->ts[NWT_PT_RX_IP - NWT_PT_RX_DEV]);
 	}
 	pkt_rx_fin_held.delete(reply);
 }
