@@ -69,7 +69,7 @@ struct nwt_event_header {
  * NWT_EVENT_BATCH: `count` records of `record_size` bytes each follow,
  * committed to the ring buffer at once (see probes/packet_path.bpf.c).
  */
-#define NWT_BATCH_RECORDS 8
+#define NWT_BATCH_RECORDS 32
 struct nwt_batch_header {
 	struct nwt_event_header hdr;	/* only hdr.type is set */
 	__u32 count;
