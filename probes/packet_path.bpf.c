@@ -28,10 +28,10 @@
 #define NWT_SEND_HISTORY_LOG2 6
 #define NWT_SEND_HISTORY (1 << NWT_SEND_HISTORY_LOG2)
 /*
- * Sockets with packet-path state (owner, send history: 816 bytes each): a
- * quarter of NWT_MAX_CONNS, 13 MB of kernel memory; the least recently used
- * give way, and their packets then show no owner or TCP layer time until
- * they are seen again.
+ * Sockets with packet-path state (owner, send history: 816 bytes each), in
+ * a hash table (see nwt_pkt_sock_find): a quarter of NWT_MAX_CONNS, 13 MB of
+ * kernel memory; the least recently used give way, and their packets then
+ * show no owner or TCP layer time until they are seen again.
  */
 #define NWT_PKT_SOCKS (NWT_MAX_CONNS / 4)
 
@@ -274,7 +274,8 @@ static __always_inline void nwt_rx_stamps_find(struct nwt_pkt_sock *s, u32 cpu, 
  * Only with the kprobe chain (tcp_v4_do_rcv) does TCP's point see all states;
  * the probe plan then leaves pkt_rx_state out.
  */
-#if defined(NWT_PKT_RECORDS) && defined(NWT_USE_PKT_RX_STATE_RTP)
+#if defined(NWT_PKT_RECORDS) && \
+	(defined(NWT_USE_PKT_RX_STATE_BTF) || defined(NWT_USE_PKT_RX_STATE_RTP))
 #define NWT_PKT_RX_OUTSIDE
 #define NWT_TCP_ESTABLISHED 1
 #define NWT_TCP_SYN_SENT 2
@@ -283,10 +284,14 @@ static __always_inline void nwt_rx_stamps_find(struct nwt_pkt_sock *s, u32 cpu, 
 #define NWT_TCP_LISTEN 10
 #define NWT_RX_REPORTED_AT_IP 1ULL	/* or'ed into a stamp's skb: skb addresses are aligned */
 
+/* The owner travels with the flow: IP has the socket only as a number. */
 struct nwt_rx_unestablished {
 	u64 sk;			/* 0 if not known */
 	u32 state;		/* the socket's TCP state */
-	u32 pad;
+	u32 pid;
+	u8 has_owner;
+	u8 pad[7];
+	char comm[NWT_COMM_LEN];
 };
 
 BPF_TABLE("lru_hash", struct nwt_flow, struct nwt_rx_unestablished, pkt_rx_unestablished,
@@ -310,12 +315,21 @@ static __always_inline void nwt_rx_unestablished_count(s64 delta)
 		before = __sync_fetch_and_add(n, delta);	/* used: the fetching, ordered form */
 }
 
-/* Flow `reply` (as received) belongs to a socket in state `state`. */
-static __always_inline void nwt_rx_unestablished_put(struct nwt_flow *reply, u64 sk, u32 state)
+/*
+ * Flow `reply` (as received) belongs to socket sk, in state `state`; its
+ * owner, if owner knows it (an owner learnt earlier stays otherwise).
+ */
+static __always_inline void nwt_rx_unestablished_put(struct nwt_flow *reply, u64 sk, u32 state,
+						     const struct nwt_pkt_sock *owner)
 {
 	struct nwt_rx_unestablished u = { .sk = sk, .state = state };
 	struct nwt_rx_unestablished *known = pkt_rx_unestablished.lookup(reply);
 
+	if (owner && owner->has_owner) {
+		u.pid = owner->pid;
+		__builtin_memcpy(u.comm, owner->comm, sizeof(u.comm));
+		u.has_owner = 1;
+	}
 	if (!known) {
 		nwt_rx_unestablished_count(1);
 		if (!pkt_rx_unestablished.insert(reply, &u))
@@ -327,6 +341,11 @@ static __always_inline void nwt_rx_unestablished_put(struct nwt_flow *reply, u64
 	}
 	known->sk = sk;		/* in place: an update could bring back a flow just deleted */
 	known->state = state;
+	if (u.has_owner) {
+		known->pid = u.pid;
+		__builtin_memcpy(known->comm, u.comm, sizeof(known->comm));
+		known->has_owner = 1;
+	}
 }
 
 static __always_inline void nwt_rx_unestablished_drop(struct nwt_flow *reply)
@@ -362,15 +381,53 @@ static __always_inline void nwt_flow_reply(const struct nwt_flow *f, struct nwt_
 }
 #endif
 
+/*
+ * The socket table.  Where every point that uses it is a BTF tracepoint and
+ * the kernel lets tracing programs use socket-local storage (5.11+), an
+ * entry hangs off its socket: finding it is a walk from the socket instead
+ * of a hash look-up (~60 ns less at each of four points per packet), and it
+ * goes when the socket goes, so a new socket at a freed one's address starts
+ * blank.  Otherwise, and with --hops (some of its points are kprobes only)
+ * or --verify-probes (every alternative at once), it is an LRU hash keyed by
+ * the socket's address.
+ */
+#if defined(NWT_SK_STORAGE_TRACING) && !defined(NWT_EVERY_ALTERNATIVE) && \
+	!defined(NWT_PKT_HOPS) && defined(NWT_USE_PKT_TX_TCP_BTF) && \
+	defined(NWT_USE_PKT_TX_QUEUE_BTF) && defined(NWT_USE_PKT_TX_XMIT_BTF) && \
+	defined(NWT_USE_PKT_RX_TCP_BTF) && defined(NWT_USE_PKT_RX_SOCK_BTF) && \
+	!defined(NWT_USE_PKT_RX_STATE_RTP)
+#define NWT_PKT_SOCK_STORAGE
+BPF_SK_STORAGE(pkt_sock_store, struct nwt_pkt_sock);
+#else
 BPF_TABLE("lru_hash", u64, struct nwt_pkt_sock, pkt_socks, NWT_PKT_SOCKS);
 BPF_ARRAY(pkt_sock_blank, struct nwt_pkt_sock, 1);	/* never written: a new entry, off the stack */
+#endif
 
-static __always_inline struct nwt_pkt_sock *nwt_pkt_sock_get(u64 sk)
+/*
+ * Socket sk's entry, or NULL.  sk_arg is the socket as the point got it
+ * (typed, with btf: what socket-local storage needs), sk the same as a number.
+ */
+static __always_inline struct nwt_pkt_sock *nwt_pkt_sock_find(u64 sk_arg, u64 sk, bool btf)
 {
+#ifdef NWT_PKT_SOCK_STORAGE
+	return btf ? pkt_sock_store.sk_storage_get((void *)sk_arg, 0, 0) : NULL;
+#else
+	return pkt_socks.lookup(&sk);
+#endif
+}
+
+/* The same, made if there is none yet. */
+static __always_inline struct nwt_pkt_sock *nwt_pkt_sock_get(u64 sk_arg, u64 sk, bool btf)
+{
+#ifdef NWT_PKT_SOCK_STORAGE
+	return btf ? pkt_sock_store.sk_storage_get((void *)sk_arg, 0, BPF_SK_STORAGE_GET_F_CREATE)
+		   : NULL;
+#else
 	u32 zero = 0;
 	struct nwt_pkt_sock *blank = pkt_sock_blank.lookup(&zero);
 
 	return blank ? pkt_socks.lookup_or_try_init(&sk, blank) : NULL;
+#endif
 }
 
 static __always_inline bool nwt_seq_before(u32 a, u32 b)
@@ -681,12 +738,12 @@ static __always_inline void nwt_pkt_hop(u64 skb_arg, u64 skb, u64 sk, u8 dir, u8
  * that appends to a tail with room starts no segment: the stamp of the step
  * that started the tail stands, and the history reaches further back.
  */
-static __always_inline void nwt_pkt_tx_tcp(u64 sk, u64 tail, u32 size_goal, bool btf)
+static __always_inline void nwt_pkt_tx_tcp(u64 sk_arg, u64 tail, u32 size_goal, bool btf)
 {
 	NWT_PKT_POINT_ENTRY();
 	struct nwt_pkt_sock *s;
 	u32 write_seq = 0, i, tail_len = 0;
-	u64 task, tp = sk;
+	u64 task, tp = sk_arg, sk;
 
 #ifdef NWT_OFF_SKB_LEN
 	if (tail && !NWT_LOAD(btf, tail_len, tail, NWT_OFF_SKB_LEN) &&
@@ -694,14 +751,13 @@ static __always_inline void nwt_pkt_tx_tcp(u64 sk, u64 tail, u32 size_goal, bool
 		return;
 #endif
 	if (btf) {	/* write_seq is past struct sock: the verifier needs the tcp_sock type */
-		tp = (u64)bpf_skc_to_tcp_sock((void *)sk);
+		tp = (u64)bpf_skc_to_tcp_sock((void *)sk_arg);
 		if (!tp)
 			return;
 	}
 	NWT_LOAD(btf, write_seq, tp, NWT_OFF_TCP_WRITE_SEQ);
-	if (btf)
-		sk = nwt_scalar(sk);
-	s = nwt_pkt_sock_get(sk);
+	sk = btf ? nwt_scalar(sk_arg) : sk_arg;
+	s = nwt_pkt_sock_get(sk_arg, sk, btf);
 	if (!s)
 		return;
 	i = s->send_next & (NWT_SEND_HISTORY - 1);
@@ -785,7 +841,7 @@ static __always_inline void nwt_pkt_tx_queue(u64 skb_arg, bool btf)
 	sk = f.sk;
 	st.sk = sk;
 	if (sk)
-		owner = pkt_socks.lookup(&sk);
+		owner = nwt_pkt_sock_find(f.sk_arg, sk, btf);
 	if (!nwt_pkt_wanted(&st, NWT_DIR_TX, owner && owner->has_owner ? owner->pid : 0))
 		goto forget;
 	if (owner && st.payload_len)
@@ -795,8 +851,10 @@ static __always_inline void nwt_pkt_tx_queue(u64 skb_arg, bool btf)
 		struct nwt_flow reply;
 
 		nwt_flow_reply(&st.flow, &reply);
-		nwt_rx_unestablished_put(&reply, sk, st.tcp_flags & NWT_TCP_FLAG_ACK ?
-							     NWT_TCP_SYN_RECV : NWT_TCP_SYN_SENT);
+		nwt_rx_unestablished_put(&reply, sk,
+					 st.tcp_flags & NWT_TCP_FLAG_ACK ? NWT_TCP_SYN_RECV
+									 : NWT_TCP_SYN_SENT,
+					 owner);
 	}
 #endif
 	now = bpf_ktime_get_ns();
@@ -848,8 +906,12 @@ static __always_inline void nwt_pkt_tx_xmit(u64 skb_arg, bool btf)
 	st->ts[NWT_PT_TX_XMIT] = bpf_ktime_get_ns();
 	sk = st->sk;
 	owner = NULL;		/* in a slot: the state carries the owner */
-	if (!in_slot && sk)	/* a qdisc was in between: the owner as of now */
-		owner = pkt_socks.lookup(&sk);
+	if (!in_slot && sk) {	/* a qdisc was in between: the owner as of now */
+		u64 sk_arg = sk;
+
+		NWT_LOAD(btf, sk_arg, skb_arg, NWT_OFF_SKB_SK);
+		owner = nwt_pkt_sock_find(sk_arg, sk, btf);
+	}
 	nwt_pkt_emit(NWT_EVENT_PACKET, NWT_DIR_TX, NWT_PT_TX_XMIT, st, owner, 0);
 	if (in_slot)
 		slot->skb = 0;
@@ -976,7 +1038,6 @@ static __always_inline void nwt_pkt_rx_outside(u64 skb_arg, u64 skb, struct nwt_
 					       u64 now, bool btf)
 {
 	struct nwt_pkt_state st = {};
-	struct nwt_pkt_sock *owner = NULL;
 	struct nwt_rx_unestablished *u;
 	u32 state = NWT_TCP_LISTEN;	/* a peer's SYN, not known: for a listener */
 	u64 payload;
@@ -992,10 +1053,11 @@ static __always_inline void nwt_pkt_rx_outside(u64 skb_arg, u64 skb, struct nwt_
 	if (u) {
 		st.sk = u->sk;
 		state = u->state;
+		st.has_owner = u->has_owner;
+		st.owner_pid = u->pid;
+		__builtin_memcpy(st.owner_comm, u->comm, sizeof(st.owner_comm));
 	}
-	if (st.sk)
-		owner = pkt_socks.lookup(&st.sk);
-	if (!nwt_pkt_wanted(&st, NWT_DIR_RX, owner && owner->has_owner ? owner->pid : 0))
+	if (!nwt_pkt_wanted(&st, NWT_DIR_RX, st.has_owner ? st.owner_pid : 0))
 		return;
 	if (nwt_rx_stamps_take(&st, slot, skb, now)) {
 		slot->ts[0] = nwt_rx_segment_id(&st);
@@ -1004,7 +1066,7 @@ static __always_inline void nwt_pkt_rx_outside(u64 skb_arg, u64 skb, struct nwt_
 #ifdef NWT_PKT_HTTP
 	nwt_pkt_http(skb, payload, &st);
 #endif
-	nwt_rx_report_at_ip(&st, owner, state, now);
+	nwt_rx_report_at_ip(&st, NULL, state, now);	/* the owner: st's copy */
 }
 #endif
 
@@ -1073,12 +1135,12 @@ static __always_inline void nwt_pkt_rx_tcp(u64 sk_arg, u64 skb_arg, bool btf)
 		pkt_rx_fin_held.delete(&st.flow);	/* reported here */
 #endif
 	st.sk = sk;
-	owner = pkt_socks.lookup(&sk);
+	owner = nwt_pkt_sock_find(sk_arg, sk, btf);
 	if (!nwt_pkt_wanted(&st, NWT_DIR_RX, owner && owner->has_owner ? owner->pid : 0))
 		return;
 	/* Data needs an entry: reads are reported only while reported data is ahead of them. */
 	if (!owner && st.payload_len)
-		owner = nwt_pkt_sock_get(sk);
+		owner = nwt_pkt_sock_get(sk_arg, sk, btf);
 	st.ts[tcp] = now;
 	if (owner)
 		nwt_rx_stamps_find(owner, cpu, stamped_here, skb, now, st.ts, &st.dev);
@@ -1108,16 +1170,15 @@ static __always_inline void nwt_pkt_rx_sock(u64 skb_arg, u32 len, bool btf)
 {
 	NWT_PKT_POINT_ENTRY();
 	u64 skb = btf ? nwt_scalar(skb_arg) : skb_arg;
-	u64 sk = 0;
+	u64 sk_arg = 0, sk;
 
-	NWT_LOAD(btf, sk, skb_arg, NWT_OFF_SKB_SK);
-	if (!sk)
+	NWT_LOAD(btf, sk_arg, skb_arg, NWT_OFF_SKB_SK);
+	if (!sk_arg)
 		return;
-	if (btf)
-		sk = nwt_scalar(sk);
+	sk = btf ? nwt_scalar(sk_arg) : sk_arg;
 	nwt_pkt_hop(skb_arg, skb, sk, NWT_DIR_RX, NWT_PT_RX_SOCK, false, 0, btf);
 #ifdef NWT_PKT_RECORDS
-	struct nwt_pkt_sock *s = pkt_socks.lookup(&sk);
+	struct nwt_pkt_sock *s = nwt_pkt_sock_find(sk_arg, sk, btf);
 	u32 copied_seq = 0;
 	u64 task;
 
@@ -1156,7 +1217,7 @@ BPF_PERCPU_ARRAY(pkt_rx_backlog_state, struct nwt_pkt_state, 1);
  * where its point does not see them.  They are reported now, as IP would
  * have, with the stamps they left.
  */
-static __always_inline void nwt_pkt_rx_backlog(u64 sk, u32 state, u64 now)
+static __always_inline void nwt_pkt_rx_backlog(u64 sk_arg, u64 sk, bool btf, u32 state, u64 now)
 {
 	u32 cpu = bpf_get_smp_processor_id(), zero = 0, found;
 	struct nwt_pkt_state *st = pkt_rx_backlog_state.lookup(&zero);
@@ -1177,7 +1238,7 @@ static __always_inline void nwt_pkt_rx_backlog(u64 sk, u32 state, u64 now)
 		 * compiler computes &owner->comm ahead of the NULL check, which
 		 * the verifier refuses.
 		 */
-		owner = pkt_socks.lookup(&sk);
+		owner = nwt_pkt_sock_find(sk_arg, sk, btf);
 		/* Two fields, not nwt_skb_fields_read()'s span: the stack has no room for it. */
 		NWT_READ_FIELD(head, skb, NWT_OFF_SKB_HEAD);
 		NWT_READ_FIELD(nh, skb, NWT_OFF_SKB_NETWORK_HEADER);
@@ -1200,14 +1261,13 @@ static __always_inline void nwt_pkt_rx_backlog(u64 sk, u32 state, u64 now)
  * not report: TCP meets it, or met it, outside the established state.
  * state: the socket's state then.
  */
-static __always_inline void nwt_rx_fin_release(u64 sk, struct nwt_flow *reply, u32 state)
+static __always_inline void nwt_rx_fin_release(u64 sk, const struct nwt_pkt_sock *owner,
+					       struct nwt_flow *reply, u32 state)
 {
 	struct nwt_pkt_state *st = pkt_rx_fin_held.lookup(reply);
-	struct nwt_pkt_sock *owner;
 
 	if (!st)
 		return;
-	owner = pkt_socks.lookup(&sk);
 	if (nwt_pkt_wanted(st, NWT_DIR_RX, owner && owner->has_owner ? owner->pid : 0)) {
 		st->sk = sk;
 		nwt_rx_report_at_ip(st, owner, state, st->ts[NWT_PT_RX_IP - NWT_PT_RX_DEV]);
@@ -1221,9 +1281,11 @@ static __always_inline void nwt_rx_fin_release(u64 sk, struct nwt_flow *reply, u
  * At SYN_SENT the local port may not be chosen yet: the SYN the socket
  * sends puts the flow in (nwt_pkt_tx_queue).
  */
-static __always_inline void nwt_pkt_rx_state(u64 sk, int oldstate, int newstate)
+static __always_inline void nwt_pkt_rx_state(u64 sk_arg, int oldstate, int newstate, bool btf)
 {
 	struct nwt_flow local = {}, reply = {};
+	struct nwt_pkt_sock *owner;
+	u64 sk = btf ? nwt_scalar(sk_arg) : sk_arg;
 	u8 state = 0;
 
 	if (newstate == NWT_TCP_LISTEN || newstate == NWT_TCP_SYN_SENT ||
@@ -1238,14 +1300,16 @@ static __always_inline void nwt_pkt_rx_state(u64 sk, int oldstate, int newstate)
 		__builtin_memset(local.daddr + 4, 0, 12);
 	}
 	nwt_flow_reply(&local, &reply);
+	owner = nwt_pkt_sock_find(sk_arg, sk, btf);
 	if (newstate == NWT_TCP_ESTABLISHED || newstate == NWT_TCP_CLOSE)
 		nwt_rx_unestablished_drop(&reply);
 	else
-		nwt_rx_unestablished_put(&reply, sk, newstate);
+		nwt_rx_unestablished_put(&reply, sk, newstate, owner);
 	if (oldstate == NWT_TCP_ESTABLISHED)
-		nwt_pkt_rx_backlog(sk, newstate, bpf_ktime_get_ns());
+		nwt_pkt_rx_backlog(sk_arg, sk, btf, newstate, bpf_ktime_get_ns());
 	if (newstate != NWT_TCP_ESTABLISHED)
-		nwt_rx_fin_release(sk, &reply, oldstate == NWT_TCP_ESTABLISHED ? newstate : oldstate);
+		nwt_rx_fin_release(sk, owner, &reply,
+				   oldstate == NWT_TCP_ESTABLISHED ? newstate : oldstate);
 }
 #endif
 
@@ -1455,11 +1519,20 @@ int nwt_pkt_rx_sock_kp(struct pt_regs *ctx)
 }
 #endif
 /* sock:inet_sock_set_state(sk, oldstate, newstate) */
+#ifdef NWT_USE_PKT_RX_STATE_BTF
+int nwt_pkt_rx_state_btf(struct bpf_raw_tracepoint_args *ctx)
+{
+#ifdef NWT_PKT_RX_OUTSIDE
+	nwt_pkt_rx_state(ctx->args[0], (int)ctx->args[1], (int)ctx->args[2], true);
+#endif
+	return 0;
+}
+#endif
 #ifdef NWT_USE_PKT_RX_STATE_RTP
 int nwt_pkt_rx_state_rtp(struct bpf_raw_tracepoint_args *ctx)
 {
 #ifdef NWT_PKT_RX_OUTSIDE
-	nwt_pkt_rx_state(ctx->args[0], (int)ctx->args[1], (int)ctx->args[2]);
+	nwt_pkt_rx_state(ctx->args[0], (int)ctx->args[1], (int)ctx->args[2], false);
 #endif
 	return 0;
 }

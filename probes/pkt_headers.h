@@ -19,6 +19,7 @@
 struct nwt_skb_fields {
 	u64 dev;
 	u64 sk;
+	u64 sk_arg;		/* sk as loaded: with btf, typed (what socket-local storage needs) */
 	u64 head;
 	u16 network_header;
 	u16 queue_mapping;	/* 0 where the kernel's BTF does not name it */
@@ -71,6 +72,7 @@ static __always_inline bool nwt_skb_fields_read(u64 skb, struct nwt_skb_fields *
 #endif
 		f->dev = nwt_scalar(dev);
 		f->sk = nwt_scalar(sk);
+		f->sk_arg = sk;
 		return true;
 	}
 #ifdef NWT_SKB_SPAN
@@ -88,6 +90,7 @@ static __always_inline bool nwt_skb_fields_read(u64 skb, struct nwt_skb_fields *
 	NWT_SPAN_GET(f->queue_mapping, NWT_OFF_SKB_QUEUE_MAPPING);
 #endif
 #undef NWT_SPAN_GET
+	f->sk_arg = f->sk;
 #else
 	__builtin_memset(f, 0, sizeof(*f));
 #ifdef NWT_SKB_NH_HEAD_PAIR
@@ -112,6 +115,7 @@ static __always_inline bool nwt_skb_fields_read(u64 skb, struct nwt_skb_fields *
 #ifdef NWT_OFF_SKB_QUEUE_MAPPING
 	NWT_READ_FIELD(f->queue_mapping, skb, NWT_OFF_SKB_QUEUE_MAPPING);
 #endif
+	f->sk_arg = f->sk;
 #endif
 	return true;
 }

@@ -99,6 +99,9 @@ static int add_offsets(struct nwt_cflags *cf, const struct nwt_kernel_offsets *o
 		else if (offs->offset[i] != NWT_OFFSET_UNKNOWN)
 			err = nwt_cflags_add(cf, "-D%s=%ld", f->define, offs->offset[i]);
 	}
+	for (size_t i = 0; !err && i < nwt_kernel_functions_len; i++)
+		if (offs->has_function[i])
+			err = nwt_cflags_add(cf, "-D%s", nwt_kernel_functions[i].define);
 	return err;
 }
 
@@ -145,6 +148,9 @@ static int add_alternatives(struct nwt_cflags *cf, const struct nwt_plan *plan,
 				err = nwt_cflags_add(cf, "-D%s", define);
 		}
 	}
+	/* Several alternatives of one point at once: the probes then share no kind-specific state. */
+	if (every_alternative)
+		err = err ?: nwt_cflags_add(cf, "-DNWT_EVERY_ALTERNATIVE");
 	return err;
 }
 

@@ -98,3 +98,8 @@ int nwt_btf_struct_size(const struct btf *btf, const char *struct_name, unsigned
 	*size = t->size;
 	return 0;
 }
+
+bool nwt_btf_has_function(const struct btf *btf, const char *name)
+{
+	return btf__find_by_name_kind(btf, name, BTF_KIND_FUNC) > 0;
+}

@@ -1,6 +1,11 @@
-/* Struct member offsets from BTF, descending into anonymous unions and structs. */
+/*
+ * Struct member offsets from BTF, descending into anonymous unions and
+ * structs, and whether the kernel has a function.
+ */
 #ifndef NWT_BTF_OFFSETS_H
 #define NWT_BTF_OFFSETS_H
+
+#include <stdbool.h>
 
 struct btf;
 
@@ -14,5 +19,8 @@ int nwt_btf_member_offset(const struct btf *btf, const char *struct_name,
 
 /* sizeof(struct_name): 0 or -ENOENT. */
 int nwt_btf_struct_size(const struct btf *btf, const char *struct_name, unsigned int *size);
+
+/* Does btf describe a function called name? */
+bool nwt_btf_has_function(const struct btf *btf, const char *name);
 
 #endif

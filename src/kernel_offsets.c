@@ -66,6 +66,17 @@ _Static_assert(sizeof(nwt_kernel_fields) / sizeof(nwt_kernel_fields[0]) <=
 		       sizeof(((struct nwt_kernel_offsets *)0)->offset) / sizeof(long),
 	       "nwt_kernel_offsets.offset too small");
 
+const struct nwt_kernel_function nwt_kernel_functions[] = {
+	/* 5.11+: tracing programs may use socket-local storage */
+	{ "NWT_SK_STORAGE_TRACING", "bpf_sk_storage_get_tracing" },
+};
+const size_t nwt_kernel_functions_len =
+	sizeof(nwt_kernel_functions) / sizeof(nwt_kernel_functions[0]);
+
+_Static_assert(sizeof(nwt_kernel_functions) / sizeof(nwt_kernel_functions[0]) <=
+		       sizeof(((struct nwt_kernel_offsets *)0)->has_function) / sizeof(bool),
+	       "nwt_kernel_offsets.has_function too small");
+
 /* The n-th '|'-separated alternative of list, copied into buf; false past the last. */
 static bool alternative(const char *list, int n, char *buf, size_t len)
 {
@@ -116,6 +127,9 @@ void nwt_kernel_offsets_resolve(struct nwt_kernel_offsets *offs, const struct bt
 	for (size_t i = 0; i < nwt_kernel_fields_len; i++)
 		offs->offset[i] = btf ? nwt_kernel_field_resolve(&nwt_kernel_fields[i], btf)
 				      : NWT_OFFSET_UNKNOWN;
+	for (size_t i = 0; i < nwt_kernel_functions_len; i++)
+		offs->has_function[i] =
+			btf && nwt_btf_has_function(btf, nwt_kernel_functions[i].name);
 }
 
 bool nwt_kernel_offsets_has(const struct nwt_kernel_offsets *offs, const char *define)

@@ -29,10 +29,23 @@ extern const size_t nwt_kernel_fields_len;
 
 #define NWT_OFFSET_UNKNOWN (-1L)
 
-/* Resolved offsets, indexed like nwt_kernel_fields. */
+/*
+ * Kernel functions whose presence in BTF tells what BPF programs may do on
+ * this kernel: the define is set where the running kernel has the function.
+ */
+struct nwt_kernel_function {
+	const char *define;	/* NWT_... */
+	const char *name;	/* "bpf_sk_storage_get_tracing" */
+};
+
+extern const struct nwt_kernel_function nwt_kernel_functions[];
+extern const size_t nwt_kernel_functions_len;
+
+/* Resolved offsets, indexed like nwt_kernel_fields, and functions, like nwt_kernel_functions. */
 struct nwt_kernel_offsets {
 	bool from_btf;		/* false: offsetof() against headers */
 	long offset[64];	/* NWT_OFFSET_UNKNOWN when the field is missing */
+	bool has_function[4];	/* false without BTF: headers cannot tell */
 };
 
 /* Offset (or size) of one field in btf; NWT_OFFSET_UNKNOWN if no alternative matches. */

@@ -134,10 +134,9 @@ const struct nwt_probe nwt_probe_catalog[] = {
 	 */
 	{ .name = "pkt_rx_state", .feature_name = "packet",
 	  .features = NWT_FEATURE_PACKET | NWT_FEATURE_HTTP, .source = "packet_path.bpf.c",
-	  .alts = { { NWT_ATTACH_RAW_TRACEPOINT, "sock:inet_sock_set_state", "nwt_pkt_rx_state_rtp",
-		      "NWT_USE_PKT_RX_STATE_RTP",
-		      { SOCK_ADDRESS_OFFSETS, SKB_OFFSETS, "NWT_OFF_SOCK_BACKLOG_HEAD",
-			"NWT_OFF_SKB_NEXT" } } },
+	  .alts = { PKT_TP_ALTS("sock:inet_sock_set_state", "pkt_rx_state", "PKT_RX_STATE",
+				SOCK_ADDRESS_OFFSETS, SKB_OFFSETS, "NWT_OFF_SOCK_BACKLOG_HEAD",
+				"NWT_OFF_SKB_NEXT") },
 	  .optional = true,
 	  .fills_gap_of = "pkt_rx_tcp" },
 	PKT_ROW("pkt_rx_sock", "skb:skb_copy_datagram_iovec", "skb_copy_datagram_iter", "pkt_rx_sock", "PKT_RX_SOCK", SKB_OFFSETS, "NWT_OFF_TCP_COPIED_SEQ"),

@@ -134,6 +134,26 @@ static void resolves_every_field_on_this_kernel(void **state)
 	btf__free(btf);
 }
 
+/* A kernel function in BTF switches its define on; a struct of that name does not. */
+static void kernel_functions_are_found_by_kind(void **state)
+{
+	struct btf *btf = make_btf();
+	struct nwt_kernel_offsets offs;
+	int int_id = btf__find_by_name_kind(btf, "int", BTF_KIND_INT);
+	int proto;
+
+	(void)state;
+	btf__add_struct(btf, nwt_kernel_functions[0].name, 4);
+	nwt_kernel_offsets_resolve(&offs, btf);
+	assert_false(offs.has_function[0]);
+	proto = btf__add_func_proto(btf, int_id);
+	btf__add_func(btf, nwt_kernel_functions[0].name, BTF_FUNC_STATIC, proto);
+	assert_true(nwt_btf_has_function(btf, nwt_kernel_functions[0].name));
+	nwt_kernel_offsets_resolve(&offs, btf);
+	assert_true(offs.has_function[0]);
+	btf__free(btf);
+}
+
 static void without_btf_every_field_is_trusted_to_headers(void **state)
 {
 	struct nwt_kernel_offsets offs;
@@ -141,6 +161,7 @@ static void without_btf_every_field_is_trusted_to_headers(void **state)
 	(void)state;
 	nwt_kernel_offsets_resolve(&offs, NULL);
 	assert_false(offs.from_btf);
+	assert_false(offs.has_function[0]);	/* nothing tells: the probes assume the least */
 	assert_true(nwt_kernel_offsets_has(&offs, "NWT_OFF_SOCK_NET"));
 	assert_false(nwt_kernel_offsets_has(&offs, "NWT_OFF_NO_SUCH_FIELD"));
 	/* Renamed between kernels: headers cannot say which name applies. */
@@ -155,6 +176,7 @@ int main(void)
 		cmocka_unit_test(reports_missing_and_unreadable_members),
 		cmocka_unit_test(tries_struct_and_member_alternatives_in_order),
 		cmocka_unit_test(resolves_every_field_on_this_kernel),
+		cmocka_unit_test(kernel_functions_are_found_by_kind),
 		cmocka_unit_test(without_btf_every_field_is_trusted_to_headers),
 	};
 

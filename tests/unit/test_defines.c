@@ -102,6 +102,31 @@ static void without_btf_offsets_come_from_headers(void **state)
 	nwt_cflags_free(&cf);
 }
 
+/* What the kernel lets BPF programs do, and --verify-probes's every alternative, reach the probes. */
+static void kernel_abilities_and_every_alternative_become_defines(void **state)
+{
+	char *argv[] = { "nwtrace", NULL };
+	char *verify_argv[] = { "nwtrace", "--verify-probes", NULL };
+	struct nwt_options o = parse(1, argv), verify = parse(2, verify_argv);
+	struct nwt_plan plan = one_probe_plan(0);
+	struct nwt_kernel_offsets offs = { .from_btf = true };
+	struct nwt_cflags cf = { 0 };
+
+	(void)state;
+	for (size_t i = 0; i < nwt_kernel_fields_len; i++)
+		offs.offset[i] = 100 + (long)i;
+	assert_int_equal(nwt_cflags_build(&cf, &o, &plan, &offs), 0);
+	assert_null(nwt_cflags_define(&cf, nwt_kernel_functions[0].define));
+	assert_null(nwt_cflags_define(&cf, "NWT_EVERY_ALTERNATIVE"));
+	nwt_cflags_free(&cf);
+
+	offs.has_function[0] = true;
+	assert_int_equal(nwt_cflags_build(&cf, &verify, &plan, &offs), 0);
+	assert_non_null(nwt_cflags_define(&cf, nwt_kernel_functions[0].define));
+	assert_non_null(nwt_cflags_define(&cf, "NWT_EVERY_ALTERNATIVE"));
+	nwt_cflags_free(&cf);
+}
+
 static void ring_grows_with_cpus(void **state)
 {
 	(void)state;
@@ -119,6 +144,7 @@ int main(void)
 		cmocka_unit_test(filters_become_defines),
 		cmocka_unit_test(address_prefix_becomes_masked_words),
 		cmocka_unit_test(without_btf_offsets_come_from_headers),
+		cmocka_unit_test(kernel_abilities_and_every_alternative_become_defines),
 		cmocka_unit_test(ring_grows_with_cpus),
 	};
 
