@@ -86,7 +86,7 @@ def btf_tracepoint_plan(features):
              if row["feature"] == "packet"}
     check(kinds.get("pkt_rx_tcp") == "btf_tracepoint" and kinds.get("pkt_tx_queue") == "btf_tracepoint",
           f"packet rows not on BTF tracepoints: {kinds}")
-    check(kinds.get("pkt_rx_state") == "raw_tracepoint",
+    check(kinds.get("pkt_rx_state") == "btf_tracepoint",
           f"pkt_rx_state not planned beside tcp:tcp_probe: {kinds}")
     print(f"kprobe lane: default packet plan {sorted(set(kinds.values()) - {None})}", flush=True)
 

@@ -24,18 +24,26 @@ static struct nwt_options parse(int argc, char **argv)
 	return o;
 }
 
+/* BTF offsets for every field: 100, 101, ... */
+static struct nwt_kernel_offsets every_offset_known(void)
+{
+	struct nwt_kernel_offsets offs = { .from_btf = true };
+
+	for (size_t i = 0; i < nwt_kernel_fields_len; i++)
+		offs.offset[i] = 100 + (long)i;
+	return offs;
+}
+
 static void filters_become_defines(void **state)
 {
 	char *argv[] = { "nwtrace", "-p", "443", "--sport", "80", "--dport", "8080", "-P", "77",
 			 "-6", "-R", "500", NULL };
 	struct nwt_options o = parse(12, argv);
 	struct nwt_plan plan = one_probe_plan(0);
-	struct nwt_kernel_offsets offs = { .from_btf = true };
+	struct nwt_kernel_offsets offs = every_offset_known();
 	struct nwt_cflags cf = { 0 };
 
 	(void)state;
-	for (size_t i = 0; i < nwt_kernel_fields_len; i++)
-		offs.offset[i] = 100 + (long)i;
 	assert_int_equal(nwt_cflags_build(&cf, &o, &plan, &offs), 0);
 	assert_string_equal(nwt_cflags_define(&cf, "NWT_FILTER_PORT"), "443");
 	assert_string_equal(nwt_cflags_define(&cf, "NWT_FILTER_SPORT"), "80");
@@ -109,12 +117,10 @@ static void kernel_abilities_and_every_alternative_become_defines(void **state)
 	char *verify_argv[] = { "nwtrace", "--verify-probes", NULL };
 	struct nwt_options o = parse(1, argv), verify = parse(2, verify_argv);
 	struct nwt_plan plan = one_probe_plan(0);
-	struct nwt_kernel_offsets offs = { .from_btf = true };
+	struct nwt_kernel_offsets offs = every_offset_known();
 	struct nwt_cflags cf = { 0 };
 
 	(void)state;
-	for (size_t i = 0; i < nwt_kernel_fields_len; i++)
-		offs.offset[i] = 100 + (long)i;
 	assert_int_equal(nwt_cflags_build(&cf, &o, &plan, &offs), 0);
 	assert_null(nwt_cflags_define(&cf, nwt_kernel_functions[0].define));
 	assert_null(nwt_cflags_define(&cf, "NWT_EVERY_ALTERNATIVE"));
