@@ -110,7 +110,7 @@ const struct nwt_probe nwt_probe_catalog[] = {
 	  .source = "packet_path.bpf.c",
 	  .alts = { { NWT_ATTACH_KPROBE, "ipv6_rcv", "nwt_pkt_rx_ip_kp", "NWT_USE_PKT_RX_IP_KPROBE",
 		      { SKB_OFFSETS } } },
-	  .optional = true },
+	  .optional = true, .completes_kprobe_of = "pkt_rx_ip" },
 	{ .name = "pkt_rx_tcp4in", .feature_name = "packet", .features = NWT_FEATURE_HOPS,
 	  .source = "packet_path.bpf.c",
 	  .alts = { { NWT_ATTACH_KPROBE, "tcp_v4_rcv", "nwt_pkt_rx_tcp_entry_kp",
@@ -126,7 +126,7 @@ const struct nwt_probe nwt_probe_catalog[] = {
 	  .source = "packet_path.bpf.c",
 	  .alts = { { NWT_ATTACH_KPROBE, "tcp_v6_do_rcv", "nwt_pkt_rx_tcp_kp", "NWT_USE_PKT_RX_TCP_KPROBE",
 		      { SKB_OFFSETS } } },
-	  .optional = true },
+	  .optional = true, .completes_kprobe_of = "pkt_rx_tcp" },
 	/*
 	 * tcp:tcp_probe fires only on the established-state receive path: IP
 	 * reports the handshake, resets and what arrives after a FIN itself,

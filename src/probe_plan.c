@@ -179,13 +179,22 @@ static const struct nwt_planned_probe *plan_find(const struct nwt_plan *plan, co
 	return NULL;
 }
 
+static bool chosen_is_kprobe(const struct nwt_planned_probe *pp)
+{
+	enum nwt_attach_kind kind;
+
+	if (pp->chosen < 0)
+		return false;
+	kind = pp->probe->alts[pp->chosen].kind;
+	return kind == NWT_ATTACH_KPROBE || kind == NWT_ATTACH_KRETPROBE;
+}
+
 /* A row that fills another's gap is left out where that row is not a tracepoint. */
 static void drop_unneeded_gap_fillers(struct nwt_plan *plan)
 {
 	for (size_t i = 0; i < plan->n_probes; i++) {
 		struct nwt_planned_probe *pp = &plan->probes[i];
 		const struct nwt_planned_probe *other;
-		enum nwt_attach_kind kind;
 
 		if (!pp->probe->fills_gap_of || pp->chosen < 0)
 			continue;
@@ -193,14 +202,36 @@ static void drop_unneeded_gap_fillers(struct nwt_plan *plan)
 		if (!other || other->chosen < 0) {
 			snprintf(pp->not_needed, sizeof(pp->not_needed), "not needed: %s is not attached",
 				 pp->probe->fills_gap_of);
-		} else {
-			kind = other->probe->alts[other->chosen].kind;
-			if (kind != NWT_ATTACH_KPROBE && kind != NWT_ATTACH_KRETPROBE)
-				continue;
+		} else if (chosen_is_kprobe(other)) {
 			snprintf(pp->not_needed, sizeof(pp->not_needed),
 				 "not needed: %s is a kprobe, which sees everything this makes up for",
 				 pp->probe->fills_gap_of);
+		} else {
+			continue;
 		}
+		pp->chosen = -1;
+	}
+}
+
+/* A row that completes another's kprobe for a second family is left out beside its tracepoint. */
+static void drop_unneeded_kprobe_companions(struct nwt_plan *plan)
+{
+	for (size_t i = 0; i < plan->n_probes; i++) {
+		struct nwt_planned_probe *pp = &plan->probes[i];
+		const struct nwt_planned_probe *other;
+
+		if (!pp->probe->completes_kprobe_of || pp->chosen < 0)
+			continue;
+		other = plan_find(plan, pp->probe->completes_kprobe_of);
+		if (other && chosen_is_kprobe(other))
+			continue;
+		if (!other || other->chosen < 0)
+			snprintf(pp->not_needed, sizeof(pp->not_needed),
+				 "not needed: %s is not attached", pp->probe->completes_kprobe_of);
+		else
+			snprintf(pp->not_needed, sizeof(pp->not_needed),
+				 "not needed: %s is a tracepoint, which sees both address families",
+				 pp->probe->completes_kprobe_of);
 		pp->chosen = -1;
 	}
 }
@@ -216,6 +247,7 @@ void nwt_plan_build(struct nwt_plan *plan, const struct nwt_probe *catalog, size
 		plan_one(&plan->probes[plan->n_probes++], &catalog[i], prefer, facts);
 	}
 	drop_unneeded_gap_fillers(plan);
+	drop_unneeded_kprobe_companions(plan);
 }
 
 const struct nwt_planned_probe *nwt_plan_first_unavailable(const struct nwt_plan *plan)

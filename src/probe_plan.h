@@ -65,6 +65,13 @@ struct nwt_probe {
 	 * kprobe it sees everything itself).  NULL: no such condition.
 	 */
 	const char *fills_gap_of;
+	/*
+	 * The name of a row whose kprobe alternative sees one address family
+	 * only (tcp_v4_do_rcv): this kprobe completes it for the other.  Planned
+	 * only while that row is attached at its kprobe; its tracepoint sees
+	 * both families, and this row beside it would see packets twice.
+	 */
+	const char *completes_kprobe_of;
 };
 
 extern const struct nwt_probe nwt_probe_catalog[];

@@ -88,12 +88,18 @@ def btf_tracepoint_plan(features):
           f"packet rows not on BTF tracepoints: {kinds}")
     check(kinds.get("pkt_rx_state") == "btf_tracepoint",
           f"pkt_rx_state not planned beside tcp:tcp_probe: {kinds}")
+    # IPv6 kprobes that complete a kprobe chain stay out beside tracepoints that see IPv6 too
+    companions = {row["probe"]: row.get("not_needed", "") for row in rows
+                  if row["probe"] in ("pkt_rx_ip6", "pkt_rx_tcp6")}
+    check(len(companions) == 2 and all("tracepoint" in why for why in companions.values()) and
+          kinds.get("pkt_rx_ip6") is None and kinds.get("pkt_rx_tcp6") is None,
+          f"IPv6 kprobe companions planned beside tracepoints: {companions} {kinds}")
     print(f"kprobe lane: default packet plan {sorted(set(kinds.values()) - {None})}", flush=True)
 
 
-def trace_loopback(features, prefer=("--prefer", "kprobe")):
+def trace_loopback(features, prefer=("--prefer", "kprobe"), addr="127.0.0.1"):
     err_path = "/tmp/nwtrace-kprobe.err"
-    on = "kprobes" if prefer else "the default plan"
+    on = ("kprobes" if prefer else "the default plan") + (" over IPv6" if ":" in addr else "")
     with open(err_path, "w") as err, open("/tmp/nwtrace-kprobe.out", "w") as out:
         tracer = subprocess.Popen([nwtrace_path(), *prefer, "--json", "-R", "0",
                                    "-p", str(PORT), *features], stdout=out, stderr=err)
@@ -104,10 +110,10 @@ def trace_loopback(features, prefer=("--prefer", "kprobe")):
             time.sleep(0.5)
         print(f"kprobe lane: compiled and attached in {time.time() - started:.0f} s: "
               f"{open(err_path).read().strip().splitlines()[-1]}", flush=True)
-        server = subprocess.Popen([PYTHON, PEER, "server", "127.0.0.1", str(PORT), "1"],
+        server = subprocess.Popen([PYTHON, PEER, "server", addr, str(PORT), "1"],
                                   stdout=subprocess.PIPE, text=True)
         server.stdout.readline()
-        client = subprocess.run([PYTHON, PEER, "client", "127.0.0.1", str(PORT), "1"],
+        client = subprocess.run([PYTHON, PEER, "client", addr, str(PORT), "1"],
                                 capture_output=True, text=True, timeout=60)
         sport = json.loads(client.stdout.splitlines()[0])["sport"]
         server.communicate(timeout=60)
@@ -126,6 +132,11 @@ def trace_loopback(features, prefer=("--prefer", "kprobe")):
         if "-t" in features:
             check({e.get("dir") for e in packets} == {"tx", "rx"},
                   f"-t on {on}: no tx and rx packet records: {packets[:4]}")
+            # one rx record per segment: no point of the chain reports a packet twice
+            rx_keys = [(e["saddr"], e["sport"], e["daddr"], e["dport"], e["seq"], e.get("ack"),
+                        e["len"], e["flags"]) for e in packets if e["dir"] == "rx"]
+            check(len(rx_keys) == len(set(rx_keys)),
+                  f"-t on {on}: rx segments reported twice: {sorted(rx_keys)}")
             # "ping\n" both ways: each side's read (skb_copy_datagram_iter) joins its rx record
             read = [e for e in packets if e["dir"] == "rx" and e["len"] > 0 and "tcp_us" in e]
             check({e["dport"] for e in read} == {PORT, sport} and
@@ -167,6 +178,7 @@ def main():
     trace_loopback(features)
     btf_tracepoint_plan(["-t"])
     trace_loopback(["-t", "-H"], prefer=())
+    trace_loopback(["-t"], prefer=(), addr="::1")
     print("PASS: kprobe alternatives plan, compile, attach and trace on the stock kernel")
 
 

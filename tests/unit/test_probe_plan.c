@@ -72,6 +72,12 @@ static const struct nwt_probe catalog[] = {
 	{ .name = "state_gap", .feature_name = "packet", .features = 8, .source = "z.bpf.c",
 	  .alts = { { NWT_ATTACH_RAW_TRACEPOINT, "c:d", "g_rtp", "G_RTP", { NULL } } },
 	  .optional = true, .fills_gap_of = "tcp_state" },
+	{ .name = "rcv", .feature_name = "packet", .features = 16, .source = "z.bpf.c",
+	  .alts = { { NWT_ATTACH_BTF_TRACEPOINT, "tcp:tcp_probe", "r_btf", "R_BTF", { NULL } },
+		    { NWT_ATTACH_KPROBE, "tcp_set_state", "r_kp", "R_KP", { NULL } } } },
+	{ .name = "rcv6", .feature_name = "packet", .features = 16, .source = "z.bpf.c",
+	  .alts = { { NWT_ATTACH_KPROBE, "tcp_set_state", "r_kp", "R_KP", { NULL } } },
+	  .optional = true, .completes_kprobe_of = "rcv" },
 };
 
 static struct nwt_plan plan_for(struct fake_kernel *k, unsigned int features,
@@ -179,6 +185,31 @@ static void gap_filler_only_beside_a_tracepoint(void **state)
 	assert_non_null(strstr(plan.probes[0].not_needed, "not attached"));
 }
 
+/* An IPv6 kprobe beside a tracepoint that sees IPv6 too would see its packets twice. */
+static void kprobe_companion_only_beside_its_rows_kprobe(void **state)
+{
+	struct fake_kernel k = { .has_tracepoint = true, .has_kprobes = true,
+				 .symbol = "tcp_set_state", .has_btf_types = true };
+	struct nwt_plan plan = plan_for(&k, 16, NWT_ATTACH_ANY);
+
+	(void)state;
+	assert_int_equal(plan.n_probes, 2);
+	assert_int_equal(plan.probes[0].chosen, 0);
+	assert_int_equal(plan.probes[1].chosen, -1);
+	assert_non_null(strstr(plan.probes[1].not_needed, "rcv is a tracepoint"));
+	assert_null(nwt_plan_first_unavailable(&plan));
+	/* beside the row's own kprobe it completes the chain */
+	plan = plan_for(&k, 16, NWT_ATTACH_KPROBE);
+	assert_int_equal(plan.probes[0].chosen, 1);
+	assert_int_equal(plan.probes[1].chosen, 0);
+	assert_string_equal(plan.probes[1].not_needed, "");
+	/* without kprobes it is unusable anyway, and says so */
+	k.has_kprobes = false;
+	plan = plan_for(&k, 16, NWT_ATTACH_ANY);
+	assert_int_equal(plan.probes[1].chosen, -1);
+	assert_non_null(strstr(plan.probes[1].status[0].reason, "CONFIG_KPROBES"));
+}
+
 static void missing_btf_field_disqualifies_and_nothing_left_is_reported(void **state)
 {
 	struct fake_kernel k = { .has_tracepoint = false, .has_kprobes = true,
@@ -208,6 +239,7 @@ int main(void)
 		cmocka_unit_test(prefer_reorders_alternatives),
 		cmocka_unit_test(btf_tracepoint_when_the_kernel_types_its_arguments),
 		cmocka_unit_test(gap_filler_only_beside_a_tracepoint),
+		cmocka_unit_test(kprobe_companion_only_beside_its_rows_kprobe),
 		cmocka_unit_test(missing_btf_field_disqualifies_and_nothing_left_is_reported),
 	};
 
