@@ -189,49 +189,37 @@ static bool chosen_is_kprobe(const struct nwt_planned_probe *pp)
 	return kind == NWT_ATTACH_KPROBE || kind == NWT_ATTACH_KRETPROBE;
 }
 
-/* A row that fills another's gap is left out where that row is not a tracepoint. */
-static void drop_unneeded_gap_fillers(struct nwt_plan *plan)
+/*
+ * Rows that depend on another row's choice are left out, with the reason,
+ * where that choice makes them needless: a gap filler beside a kprobe (it
+ * sees everything the tracepoint misses), a kprobe that completes another
+ * row's kprobe for a second address family beside that row's tracepoint
+ * (it sees both families: the packets would be seen twice).
+ */
+static void drop_rows_not_needed(struct nwt_plan *plan)
 {
 	for (size_t i = 0; i < plan->n_probes; i++) {
 		struct nwt_planned_probe *pp = &plan->probes[i];
+		const char *other_name = pp->probe->fills_gap_of ? pp->probe->fills_gap_of
+								  : pp->probe->completes_kprobe_of;
 		const struct nwt_planned_probe *other;
 
-		if (!pp->probe->fills_gap_of || pp->chosen < 0)
+		if (!other_name || pp->chosen < 0)
 			continue;
-		other = plan_find(plan, pp->probe->fills_gap_of);
-		if (!other || other->chosen < 0) {
-			snprintf(pp->not_needed, sizeof(pp->not_needed), "not needed: %s is not attached",
-				 pp->probe->fills_gap_of);
-		} else if (chosen_is_kprobe(other)) {
-			snprintf(pp->not_needed, sizeof(pp->not_needed),
-				 "not needed: %s is a kprobe, which sees everything this makes up for",
-				 pp->probe->fills_gap_of);
-		} else {
-			continue;
-		}
-		pp->chosen = -1;
-	}
-}
-
-/* A row that completes another's kprobe for a second family is left out beside its tracepoint. */
-static void drop_unneeded_kprobe_companions(struct nwt_plan *plan)
-{
-	for (size_t i = 0; i < plan->n_probes; i++) {
-		struct nwt_planned_probe *pp = &plan->probes[i];
-		const struct nwt_planned_probe *other;
-
-		if (!pp->probe->completes_kprobe_of || pp->chosen < 0)
-			continue;
-		other = plan_find(plan, pp->probe->completes_kprobe_of);
-		if (other && chosen_is_kprobe(other))
-			continue;
+		other = plan_find(plan, other_name);
 		if (!other || other->chosen < 0)
 			snprintf(pp->not_needed, sizeof(pp->not_needed),
-				 "not needed: %s is not attached", pp->probe->completes_kprobe_of);
-		else
+				 "not needed: %s is not attached", other_name);
+		else if (pp->probe->fills_gap_of && chosen_is_kprobe(other))
+			snprintf(pp->not_needed, sizeof(pp->not_needed),
+				 "not needed: %s is a kprobe, which sees everything this makes up for",
+				 other_name);
+		else if (pp->probe->completes_kprobe_of && !chosen_is_kprobe(other))
 			snprintf(pp->not_needed, sizeof(pp->not_needed),
 				 "not needed: %s is a tracepoint, which sees both address families",
-				 pp->probe->completes_kprobe_of);
+				 other_name);
+		else
+			continue;
 		pp->chosen = -1;
 	}
 }
@@ -246,8 +234,7 @@ void nwt_plan_build(struct nwt_plan *plan, const struct nwt_probe *catalog, size
 			continue;
 		plan_one(&plan->probes[plan->n_probes++], &catalog[i], prefer, facts);
 	}
-	drop_unneeded_gap_fillers(plan);
-	drop_unneeded_kprobe_companions(plan);
+	drop_rows_not_needed(plan);
 }
 
 const struct nwt_planned_probe *nwt_plan_first_unavailable(const struct nwt_plan *plan)
