@@ -909,7 +909,8 @@ static __always_inline void nwt_pkt_tx_xmit(u64 skb_arg, bool btf)
 	if (!in_slot && sk) {	/* a qdisc was in between: the owner as of now */
 		u64 sk_arg = sk;
 
-		NWT_LOAD(btf, sk_arg, skb_arg, NWT_OFF_SKB_SK);
+		if (btf)	/* typed, for socket-local storage */
+			NWT_LOAD(btf, sk_arg, skb_arg, NWT_OFF_SKB_SK);
 		owner = nwt_pkt_sock_find(sk_arg, sk, btf);
 	}
 	nwt_pkt_emit(NWT_EVENT_PACKET, NWT_DIR_TX, NWT_PT_TX_XMIT, st, owner, 0);
