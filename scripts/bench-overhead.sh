@@ -2,8 +2,8 @@
 # Throughput cost of tracing every packet: iperf3 between two namespaces,
 # untraced vs `nwtrace -t --json -R 0 -o FILE`, alternating, RUNS runs each.
 # Prints each run, both medians, their ratio, the per-run ratios with an interval
-# for their median, nwtrace's events/s, peak RSS (which includes compiling the
-# probes with LLVM) and RSS while tracing.
+# for their median, nwtrace's events/s, its CPU time per second of the run,
+# peak RSS (which includes compiling the probes with LLVM) and RSS while tracing.
 # Usage: scripts/bench-overhead.sh [NWTRACE] [RUNS] [SECONDS]   (root)
 # NWT_BENCH_CC=cubic (say) picks iperf3's congestion control; by default the
 # namespaces' own (bbr on kernels built with it as default: its pacing without
@@ -77,24 +77,29 @@ stop_tracer() {
 	TRACER=
 }
 
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }	# utime + stime
+
 median() { sort -n | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
 
 echo "congestion control: ${NWT_BENCH_CC:-$(ip netns exec "$A" sysctl -n net.ipv4.tcp_congestion_control)}"
-: >"$OUT/base" ; : >"$OUT/traced" ; : >"$OUT/ratios" ; : >"$OUT/floor"
+: >"$OUT/base" ; : >"$OUT/traced" ; : >"$OUT/ratios" ; : >"$OUT/floor" ; : >"$OUT/cpu"
 for i in $(seq 1 "$RUNS"); do
 	b=$(run_iperf)
 	echo "run $i untraced: $b Gbit/s, $(cat "$OUT/retrans") retransmits"
 	echo "$b" >>"$OUT/base"
 
 	start_tracer
+	c0=$(cpu_ticks "$TRACER")
 	t=$(run_iperf)
+	cpu=$(( ($(cpu_ticks "$TRACER") - c0) * 1000 / $(getconf CLK_TCK) / SECS ))
 	rss=$(awk '/VmHWM/ {print $2}' "/proc/$TRACER/status")	# includes compiling the probes
 	rss_now=$(awk '/VmRSS/ {print $2}' "/proc/$TRACER/status")
 	stop_tracer
 	events=$(wc -l <"$OUT/events.json")
-	echo "run $i traced:   $t Gbit/s, $(cat "$OUT/retrans") retransmits, $events events ($(echo "$events $SECS" | awk '{printf "%.0f", $1 / $2}')/s), peak RSS ${rss} kB, RSS while tracing ${rss_now} kB"
+	echo "run $i traced:   $t Gbit/s, $(cat "$OUT/retrans") retransmits, $events events ($(echo "$events $SECS" | awk '{printf "%.0f", $1 / $2}')/s), nwtrace CPU $cpu ms/s, peak RSS ${rss} kB, RSS while tracing ${rss_now} kB"
 	grep "events printed" "$OUT/nwtrace.err" | sed 's/^/  /'
 	echo "$t" >>"$OUT/traced"
+	echo "$cpu" >>"$OUT/cpu"
 	echo "$t $b" | awk '{printf "%.3f\n", $1 / $2}' >>"$OUT/ratios"
 
 	if [ -n "${NWT_BENCH_FLOOR:-}" ]; then
@@ -110,6 +115,7 @@ mt=$(median <"$OUT/traced")
 echo "median untraced: $mb Gbit/s"
 echo "median traced:   $mt Gbit/s"
 echo "ratio traced/untraced: $(echo "$mt $mb" | awk '{printf "%.3f", $1 / $2}')"
+echo "median nwtrace CPU: $(median <"$OUT/cpu") ms per second traced"
 echo "per-run ratios: $(sort -n "$OUT/ratios" | tr '\n' ' ')(median $(median <"$OUT/ratios"))"
 # How far the host's noise leaves the per-run median uncertain: the middle 90 % of
 # the medians of 2000 resamples (with replacement) of the per-run ratios.

@@ -15,6 +15,7 @@
 #include "kernel_headers.h"
 #include "listener_seed.h"
 #include "output.h"
+#include "output_file.h"
 #include "output_packet.h"
 #include "probe_source.h"
 #include "record_stage.h"
@@ -37,6 +38,7 @@ static void on_stop_signal(int sig)
 struct session {
 	const struct nwt_options *opts;
 	FILE *out;
+	struct nwt_output_file *file;	/* -o FILE, else NULL: out is stdout */
 	int64_t wall_offset;
 	unsigned long long printed;
 	unsigned long long undecodable;
@@ -331,6 +333,8 @@ static void trace_loop(struct session *s, struct nwt_bpf *bpf)
 		if (s->conn)
 			nwt_conn_view_tick(s->conn, now_s(), false);
 		fflush(s->out);
+		if (s->file)
+			nwt_output_file_tick(s->file, now_s());
 		if (s->opts->count && s->printed >= s->opts->count)
 			break;
 	}
@@ -379,11 +383,16 @@ int nwt_session_run(const struct nwt_options *opts, struct nwt_kernel_env *env)
 	nwt_record_stage_start(&s.stage, bpf, opts->verbose);
 	if (opts->features & (NWT_FEATURE_LIFECYCLE | NWT_FEATURE_DROP | NWT_FEATURE_ERR))
 		seed_listeners(bpf, opts->verbose);
-	if (opts->output_path && !(s.out = fopen(opts->output_path, "w"))) {
+	if (opts->output_path && !(s.file = nwt_output_file_open(opts->output_path))) {
 		snprintf(err, sizeof(err), "-o '%s': %s", opts->output_path, strerror(errno));
-		s.out = stdout;
 		rc = fail(err);
 		goto cleanup;
+	}
+	if (s.file) {
+		s.out = nwt_output_file_stream(s.file);
+		if (opts->verbose)
+			fprintf(stderr, "nwtrace: -o '%s': %s\n", opts->output_path,
+				nwt_output_file_direct(s.file) ? "direct I/O" : "ordinary writes");
 	}
 	s.wall_offset = nwt_monotonic_to_wall_offset();
 	fprintf(stderr, "nwtrace: attached %d probes in %.0f ms; tracing, Ctrl-C to stop\n",
@@ -416,7 +425,10 @@ cleanup:
 	nwt_rx_join_free(&s.rx_join);
 	nwt_bpf_close(bpf);
 	nwt_faults_free(&s.faults);
-	if (s.out != stdout)
-		fclose(s.out);
+	if (s.file && nwt_output_file_close(s.file)) {
+		fprintf(stderr, "nwtrace: -o '%s': %s; the file is incomplete\n", opts->output_path,
+			strerror(errno));
+		rc = rc ?: 1;
+	}
 	return rc;
 }

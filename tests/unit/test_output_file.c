@@ -1,0 +1,196 @@
+/* output_file: -o FILE written in direct-I/O runs, the tail shown within a second. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "output_file.h"
+#include "tmp_tree.h"
+
+#define MIB (1 << 20)
+
+static char path[512];
+
+static int make_path(void **state)
+{
+	const char *tree = tmp_tree_create("nwt-output-file");
+
+	(void)state;
+	if (!tree)
+		return -1;
+	snprintf(path, sizeof(path), "%s/trace.jsonl", tree);
+	return 0;
+}
+
+static int remove_tree(void **state)
+{
+	(void)state;
+	return tmp_tree_remove();
+}
+
+static long file_size(void)
+{
+	struct stat st;
+
+	return stat(path, &st) ? -1 : (long)st.st_size;
+}
+
+/* The whole file, NUL-terminated; *len its size. */
+static char *slurp(size_t *len)
+{
+	FILE *f = fopen(path, "r");
+	char *data;
+	long size = file_size();
+
+	assert_non_null(f);
+	assert_true(size >= 0);
+	data = malloc((size_t)size + 1);
+	assert_non_null(data);
+	*len = fread(data, 1, (size_t)size, f);
+	data[*len] = '\0';
+	fclose(f);
+	return data;
+}
+
+/* Line i of the reference stream: lengths vary so that lines straddle blocks and runs. */
+static int print_line(FILE *out, char *expect, int i)
+{
+	char line[160];
+	int n = snprintf(line, sizeof(line), "{\"n\":%d,\"pad\":\"%.*s\"}\n", i, i % 97,
+			 "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+
+	fputs(line, out);
+	if (expect)
+		memcpy(expect, line, (size_t)n);
+	return n;
+}
+
+static void test_stream_arrives_whole(void **state)
+{
+	struct nwt_output_file *f = nwt_output_file_open(path);
+	char *expect = malloc(4 * MIB), *got;
+	size_t total = 0, len;
+	FILE *out;
+	int i;
+
+	(void)state;
+	assert_non_null(f);
+	assert_non_null(expect);
+	out = nwt_output_file_stream(f);
+	for (i = 0; total < 3 * MIB + 12345; i++)
+		total += (size_t)print_line(out, expect + total, i);
+	assert_int_equal(fflush(out), 0);
+	if (nwt_output_file_direct(f))	/* only whole 1 MiB runs so far */
+		assert_int_equal(file_size(), (long)(total / MIB * MIB));
+	else
+		assert_int_equal(file_size(), (long)total);
+	assert_int_equal(nwt_output_file_close(f), 0);
+	got = slurp(&len);
+	assert_int_equal(len, total);
+	assert_memory_equal(got, expect, total);
+	free(got);
+	free(expect);
+}
+
+static void test_tail_shown_after_a_second(void **state)
+{
+	struct nwt_output_file *f = nwt_output_file_open(path);
+	char *expect = malloc(2 * MIB), *got;
+	size_t total = 0, len;
+	FILE *out;
+	int i;
+
+	(void)state;
+	assert_non_null(f);
+	assert_non_null(expect);
+	out = nwt_output_file_stream(f);
+	total += (size_t)print_line(out, expect, 1);
+	fflush(out);
+	nwt_output_file_tick(f, 100.0);
+	nwt_output_file_tick(f, 100.5);
+	if (nwt_output_file_direct(f))
+		assert_int_equal(file_size(), 0);
+	nwt_output_file_tick(f, 101.1);
+	assert_int_equal(file_size(), (long)total);
+
+	/* the run that takes in the shown line goes out directly over it */
+	for (i = 2; total < MIB + 100; i++)
+		total += (size_t)print_line(out, expect + total, i);
+	fflush(out);
+	nwt_output_file_tick(f, 101.2);
+	if (nwt_output_file_direct(f))
+		assert_int_equal(file_size(), MIB);
+	assert_int_equal(nwt_output_file_close(f), 0);
+	got = slurp(&len);
+	assert_int_equal(len, total);
+	assert_memory_equal(got, expect, total);
+	free(got);
+	free(expect);
+}
+
+static void test_busy_stream_never_waits_for_a_tick(void **state)
+{
+	struct nwt_output_file *f = nwt_output_file_open(path);
+	size_t total = 0;
+	double t = 200.0;
+	FILE *out;
+	int i = 0;
+
+	(void)state;
+	assert_non_null(f);
+	out = nwt_output_file_stream(f);
+	/* a run fills between every two ticks: its tail is never written twice */
+	for (; t < 205.0; t += 0.1) {
+		size_t run_end = (total / MIB + 1) * MIB + 7;
+
+		while (total < run_end)
+			total += (size_t)print_line(out, NULL, i++);
+		fflush(out);
+		nwt_output_file_tick(f, t);
+		if (nwt_output_file_direct(f))
+			assert_int_equal(file_size(), (long)(total / MIB * MIB));
+	}
+	assert_int_equal(nwt_output_file_close(f), 0);
+	assert_int_equal(file_size(), (long)total);
+}
+
+static void test_not_a_regular_file(void **state)
+{
+	struct nwt_output_file *f = nwt_output_file_open("/dev/null");
+
+	(void)state;
+	assert_non_null(f);
+	assert_false(nwt_output_file_direct(f));
+	fputs("discarded\n", nwt_output_file_stream(f));
+	nwt_output_file_tick(f, 1.0);
+	assert_int_equal(nwt_output_file_close(f), 0);
+}
+
+static void test_missing_directory(void **state)
+{
+	char missing[600];
+
+	(void)state;
+	snprintf(missing, sizeof(missing), "%s.absent/trace", path);
+	errno = 0;
+	assert_null(nwt_output_file_open(missing));
+	assert_int_equal(errno, ENOENT);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_stream_arrives_whole),
+		cmocka_unit_test(test_tail_shown_after_a_second),
+		cmocka_unit_test(test_busy_stream_never_waits_for_a_tick),
+		cmocka_unit_test(test_not_a_regular_file),
+		cmocka_unit_test(test_missing_directory),
+	};
+
+	return cmocka_run_group_tests(tests, make_path, remove_tree);
+}
