@@ -4,6 +4,8 @@
  */
 #include "probe_plan.h"
 
+#include "../probes/nwtrace_events.h"
+
 #define SOCK_ADDRESS_OFFSETS                                                           \
 	"NWT_OFF_SOCK_STATE", "NWT_OFF_SOCK_FAMILY", "NWT_OFF_SOCK_NUM", "NWT_OFF_SOCK_DPORT", \
 		"NWT_OFF_SOCK_RCV_SADDR", "NWT_OFF_SOCK_DADDR", "NWT_OFF_SOCK_V6_RCV_SADDR",   \
@@ -20,15 +22,15 @@
 #define PKT_TP_ALTS(tp, stem, use, offs...)                                                   \
 	{ NWT_ATTACH_BTF_TRACEPOINT, tp, "nwt_" stem "_btf", "NWT_USE_" use "_BTF", { offs } }, \
 	{ NWT_ATTACH_RAW_TRACEPOINT, tp, "nwt_" stem "_rtp", "NWT_USE_" use "_RTP", { offs } }
-#define PKT_ROW(row, tp, kp, stem, use, offs...)                                           \
+#define PKT_ROW(row, pt, tp, kp, stem, use, offs...)                                       \
 	{ .name = row, .feature_name = "packet", .features = PKT_FEATURES,                 \
-	  .source = "packet_path.bpf.c",                                                  \
+	  .source = "packet_path.bpf.c", .point = NWT_ROW_POINT(pt),                       \
 	  .alts = { PKT_TP_ALTS(tp, stem, use, offs),                                      \
 		    { NWT_ATTACH_KPROBE, kp, "nwt_" stem "_kp", "NWT_USE_" use "_KPROBE", { offs } } } }
 /* A packet point only a tracepoint gives; optional: the kernel may lack it. */
-#define PKT_TP_ROW(row, tp, stem, use, offs...)                                     \
+#define PKT_TP_ROW(row, pt, tp, stem, use, offs...)                                 \
 	{ .name = row, .feature_name = "packet", .features = PKT_FEATURES,          \
-	  .source = "packet_path.bpf.c",                                           \
+	  .source = "packet_path.bpf.c", .point = NWT_ROW_POINT(pt),               \
 	  .alts = { PKT_TP_ALTS(tp, stem, use, offs) },                             \
 	  .optional = true }
 /* What the connection table reads from tcp_sock and sock. */
@@ -79,51 +81,60 @@ const struct nwt_probe nwt_probe_catalog[] = {
 	},
 	/* Packet path, tx: TCP -> IP -> device queue -> driver; rx: device -> IP -> TCP -> socket. */
 	{ .name = "pkt_tx_tcp", .feature_name = "packet", .features = PKT_FEATURES,
-	  .source = "packet_path.bpf.c",
+	  .source = "packet_path.bpf.c", .point = NWT_ROW_POINT(NWT_PT_TX_TCP),
 	  .alts = { PKT_TP_ALTS("tcp:tcp_sendmsg_locked", "pkt_tx_tcp", "PKT_TX_TCP",
 				"NWT_OFF_TCP_WRITE_SEQ", "NWT_OFF_SKB_LEN"),
 		    { NWT_ATTACH_KPROBE, "tcp_sendmsg", "nwt_pkt_tx_tcp_kp", "NWT_USE_PKT_TX_TCP_KPROBE",
 		      { "NWT_OFF_TCP_WRITE_SEQ" } } },
 	  .optional = true },
 	{ .name = "pkt_tx_ip", .feature_name = "packet", .features = PKT_FEATURES,
-	  .source = "packet_path.bpf.c",
+	  .source = "packet_path.bpf.c", .point = NWT_ROW_POINT(NWT_PT_TX_IP),
 	  .alts = { { NWT_ATTACH_KPROBE, "ip_queue_xmit", "nwt_pkt_tx_ip_kp", "NWT_USE_PKT_TX_IP_KPROBE" } },
 	  .optional = true },
 	{ .name = "pkt_tx_ip6", .feature_name = "packet", .features = PKT_FEATURES,
-	  .source = "packet_path.bpf.c",
+	  .source = "packet_path.bpf.c", .point = NWT_ROW_POINT(NWT_PT_TX_IP),
 	  .alts = { { NWT_ATTACH_KPROBE, "inet6_csk_xmit", "nwt_pkt_tx_ip_kp", "NWT_USE_PKT_TX_IP_KPROBE" } },
 	  .optional = true },
-	PKT_ROW("pkt_tx_queue", "net:net_dev_queue", "__dev_queue_xmit", "pkt_tx_queue", "PKT_TX_QUEUE", SKB_OFFSETS),
-	PKT_ROW("pkt_tx_xmit", "net:net_dev_start_xmit", "dev_hard_start_xmit", "pkt_tx_xmit", "PKT_TX_XMIT", SKB_OFFSETS),
-	PKT_ROW("pkt_rx_dev", "net:netif_rx", "eth_type_trans", "pkt_rx_dev", "PKT_RX_DEV", SKB_OFFSETS),
+	PKT_ROW("pkt_tx_queue", NWT_PT_TX_QUEUE,
+		"net:net_dev_queue", "__dev_queue_xmit", "pkt_tx_queue", "PKT_TX_QUEUE", SKB_OFFSETS),
+	PKT_ROW("pkt_tx_xmit", NWT_PT_TX_XMIT,
+		"net:net_dev_start_xmit", "dev_hard_start_xmit", "pkt_tx_xmit", "PKT_TX_XMIT", SKB_OFFSETS),
+	PKT_ROW("pkt_rx_dev", NWT_PT_RX_DEV,
+		"net:netif_rx", "eth_type_trans", "pkt_rx_dev", "PKT_RX_DEV", SKB_OFFSETS),
 	/* NIC drivers hand packets over here instead of netif_rx(). */
-	PKT_TP_ROW("pkt_rx_dev_gro", "net:napi_gro_receive_entry", "pkt_rx_dev", "PKT_RX_DEV",
+	PKT_TP_ROW("pkt_rx_dev_gro", NWT_PT_RX_DEV,
+		   "net:napi_gro_receive_entry", "pkt_rx_dev", "PKT_RX_DEV",
 		   SKB_OFFSETS),
-	PKT_TP_ROW("pkt_rx_dev_frags", "net:napi_gro_frags_entry", "pkt_rx_dev_frags",
+	PKT_TP_ROW("pkt_rx_dev_frags", NWT_PT_RX_DEV,
+		   "net:napi_gro_frags_entry", "pkt_rx_dev_frags",
 		   "PKT_RX_DEV_FRAGS", SKB_OFFSETS),
-	PKT_TP_ROW("pkt_rx_dev_skb", "net:netif_receive_skb_entry", "pkt_rx_dev", "PKT_RX_DEV",
+	PKT_TP_ROW("pkt_rx_dev_skb", NWT_PT_RX_DEV,
+		   "net:netif_receive_skb_entry", "pkt_rx_dev", "PKT_RX_DEV",
 		   SKB_OFFSETS),
-	PKT_TP_ROW("pkt_rx_dev_list", "net:netif_receive_skb_list_entry", "pkt_rx_dev",
+	PKT_TP_ROW("pkt_rx_dev_list", NWT_PT_RX_DEV,
+		   "net:netif_receive_skb_list_entry", "pkt_rx_dev",
 		   "PKT_RX_DEV", SKB_OFFSETS),
-	PKT_ROW("pkt_rx_ip", "net:netif_receive_skb", "ip_rcv_core", "pkt_rx_ip", "PKT_RX_IP", SKB_OFFSETS),
+	PKT_ROW("pkt_rx_ip", NWT_PT_RX_IP,
+		"net:netif_receive_skb", "ip_rcv_core", "pkt_rx_ip", "PKT_RX_IP", SKB_OFFSETS),
 	{ .name = "pkt_rx_ip6", .feature_name = "packet", .features = PKT_FEATURES,
-	  .source = "packet_path.bpf.c",
+	  .source = "packet_path.bpf.c", .point = NWT_ROW_POINT(NWT_PT_RX_IP),
 	  .alts = { { NWT_ATTACH_KPROBE, "ipv6_rcv", "nwt_pkt_rx_ip_kp", "NWT_USE_PKT_RX_IP_KPROBE",
 		      { SKB_OFFSETS } } },
 	  .optional = true, .completes_kprobe_of = "pkt_rx_ip" },
 	{ .name = "pkt_rx_tcp4in", .feature_name = "packet", .features = NWT_FEATURE_HOPS,
-	  .source = "packet_path.bpf.c",
+	  .source = "packet_path.bpf.c", .point = NWT_ROW_POINT(NWT_PT_RX_TCP_ENTRY),
 	  .alts = { { NWT_ATTACH_KPROBE, "tcp_v4_rcv", "nwt_pkt_rx_tcp_entry_kp",
 		      "NWT_USE_PKT_RX_TCP_ENTRY_KPROBE", { SKB_OFFSETS } } },
 	  .optional = true },
 	{ .name = "pkt_rx_tcp6in", .feature_name = "packet", .features = NWT_FEATURE_HOPS,
-	  .source = "packet_path.bpf.c",
+	  .source = "packet_path.bpf.c", .point = NWT_ROW_POINT(NWT_PT_RX_TCP_ENTRY),
 	  .alts = { { NWT_ATTACH_KPROBE, "tcp_v6_rcv", "nwt_pkt_rx_tcp_entry_kp",
 		      "NWT_USE_PKT_RX_TCP_ENTRY_KPROBE", { SKB_OFFSETS } } },
 	  .optional = true },
-	PKT_ROW("pkt_rx_tcp", "tcp:tcp_probe", "tcp_v4_do_rcv", "pkt_rx_tcp", "PKT_RX_TCP", SKB_OFFSETS),
+	PKT_ROW("pkt_rx_tcp", NWT_PT_RX_TCP,
+		"tcp:tcp_probe", "tcp_v4_do_rcv", "pkt_rx_tcp", "PKT_RX_TCP", SKB_OFFSETS),
 	{ .name = "pkt_rx_tcp6", .feature_name = "packet", .features = PKT_FEATURES,
-	  .source = "packet_path.bpf.c",
+	  .source = "packet_path.bpf.c", .point = NWT_ROW_POINT(NWT_PT_RX_TCP),
 	  .alts = { { NWT_ATTACH_KPROBE, "tcp_v6_do_rcv", "nwt_pkt_rx_tcp_kp", "NWT_USE_PKT_RX_TCP_KPROBE",
 		      { SKB_OFFSETS } } },
 	  .optional = true, .completes_kprobe_of = "pkt_rx_tcp" },
@@ -139,7 +150,8 @@ const struct nwt_probe nwt_probe_catalog[] = {
 				"NWT_OFF_SKB_NEXT") },
 	  .optional = true,
 	  .fills_gap_of = "pkt_rx_tcp" },
-	PKT_ROW("pkt_rx_sock", "skb:skb_copy_datagram_iovec", "skb_copy_datagram_iter", "pkt_rx_sock", "PKT_RX_SOCK", SKB_OFFSETS, "NWT_OFF_TCP_COPIED_SEQ"),
+	PKT_ROW("pkt_rx_sock", NWT_PT_RX_SOCK,
+		"skb:skb_copy_datagram_iovec", "skb_copy_datagram_iter", "pkt_rx_sock", "PKT_RX_SOCK", SKB_OFFSETS, "NWT_OFF_TCP_COPIED_SEQ"),
 	{
 		.name = "conn_iter",
 		.feature_name = "conn",

@@ -237,6 +237,16 @@ void nwt_plan_build(struct nwt_plan *plan, const struct nwt_probe *catalog, size
 	drop_rows_not_needed(plan);
 }
 
+unsigned int nwt_plan_points(const struct nwt_plan *plan)
+{
+	unsigned int points = 0;
+
+	for (size_t i = 0; i < plan->n_probes; i++)
+		if (plan->probes[i].chosen >= 0 && plan->probes[i].probe->point)
+			points |= 1u << (plan->probes[i].probe->point - 1);
+	return points;
+}
+
 const struct nwt_planned_probe *nwt_plan_first_unavailable(const struct nwt_plan *plan)
 {
 	for (size_t i = 0; i < plan->n_probes; i++)

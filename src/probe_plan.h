@@ -72,7 +72,11 @@ struct nwt_probe {
 	 * both families, and this row beside it would see packets twice.
 	 */
 	const char *completes_kprobe_of;
+	/* NWT_ROW_POINT(NWT_PT_*): the packet point this row stamps; 0 none */
+	unsigned char point;
 };
+
+#define NWT_ROW_POINT(pt) ((pt) + 1)
 
 extern const struct nwt_probe nwt_probe_catalog[];
 extern const size_t nwt_probe_catalog_len;
@@ -118,6 +122,9 @@ enum nwt_attach_kind nwt_attach_kind_from_name(const char *name);
 void nwt_plan_build(struct nwt_plan *plan, const struct nwt_probe *catalog, size_t catalog_len,
 		    unsigned int features, enum nwt_attach_kind prefer,
 		    const struct nwt_kernel_facts *facts);
+
+/* The packet points the chosen rows stamp: bit NWT_PT_* set for each. */
+unsigned int nwt_plan_points(const struct nwt_plan *plan);
 
 /* The first required probe without a usable alternative, or NULL. */
 const struct nwt_planned_probe *nwt_plan_first_unavailable(const struct nwt_plan *plan);

@@ -368,6 +368,7 @@ int nwt_session_run(const struct nwt_options *opts, struct nwt_kernel_env *env)
 	rc = rc ?: compile_probes(opts, env, &s.faults, &bpf);
 	if (rc)
 		goto cleanup;
+	s.stats.points_planned = nwt_plan_points(&env->plan);
 	if (opts->verify_probes) {
 		rc = nwt_bpf_verify(bpf, &env->plan, opts->verbose, stdout) ? 1 : 0;
 		goto cleanup;

@@ -80,8 +80,13 @@ static const char *dir_layer_name(int span, char *buf, size_t len)
 	return buf;
 }
 
-static void print_json(FILE *out, const struct nwt_stats_window *w, bool final, double seconds,
-		       uint64_t wall_ns, const struct nwt_counts *c)
+static bool point_planned(unsigned int planned, int point)
+{
+	return planned & (1u << point);
+}
+
+static void print_json(FILE *out, const struct nwt_stats_window *w, unsigned int planned,
+		       bool final, double seconds, uint64_t wall_ns, const struct nwt_counts *c)
 {
 	json_t *obj = json_object(), *points = json_object(), *layers = json_object();
 	char buf[64];
@@ -93,7 +98,7 @@ static void print_json(FILE *out, const struct nwt_stats_window *w, bool final, 
 	json_object_set_new(obj, "packets_tx", json_integer((json_int_t)w->packets[0]));
 	json_object_set_new(obj, "packets_rx", json_integer((json_int_t)w->packets[1]));
 	for (int i = 0; i < NWT_PT_MAX; i++)
-		if (w->points[i])
+		if (point_planned(planned, i))
 			json_object_set_new(points, nwt_pkt_point_name(i),
 					    json_integer((json_int_t)w->points[i]));
 	json_object_set_new(obj, "points", points);
@@ -134,8 +139,8 @@ static void print_json(FILE *out, const struct nwt_stats_window *w, bool final, 
 	json_decref(obj);
 }
 
-static void print_table(FILE *out, const struct nwt_stats_window *w, bool final, double seconds,
-			uint64_t wall_ns, const struct nwt_counts *c)
+static void print_table(FILE *out, const struct nwt_stats_window *w, unsigned int planned,
+			bool final, double seconds, uint64_t wall_ns, const struct nwt_counts *c)
 {
 	char buf[64];
 
@@ -146,7 +151,11 @@ static void print_table(FILE *out, const struct nwt_stats_window *w, bool final,
 		(unsigned long long)w->records);
 	fprintf(out, "points   ");
 	for (int i = 0; i < NWT_PT_MAX; i++)
-		fprintf(out, " %s %llu", nwt_pkt_point_name(i), (unsigned long long)w->points[i]);
+		if (point_planned(planned, i))
+			fprintf(out, " %s %llu", nwt_pkt_point_name(i),
+				(unsigned long long)w->points[i]);
+		else
+			fprintf(out, " %s -", nwt_pkt_point_name(i));
 	fputc('\n', out);
 	fprintf(out, "%-13s %10s %10s %10s  %s\n", "LAYER", "COUNT", "P50_US", "P99_US",
 		"LOG2 HISTOGRAM (<us:count)");
@@ -178,8 +187,8 @@ void nwt_stats_print(FILE *out, struct nwt_stats *s, bool json, bool final, doub
 	const struct nwt_stats_window *w = final ? &s->total : &s->interval;
 
 	if (json)
-		print_json(out, w, final, seconds, wall_ns, counts);
+		print_json(out, w, s->points_planned, final, seconds, wall_ns, counts);
 	else
-		print_table(out, w, final, seconds, wall_ns, counts);
+		print_table(out, w, s->points_planned, final, seconds, wall_ns, counts);
 	memset(&s->interval, 0, sizeof(s->interval));
 }

@@ -31,6 +31,8 @@ struct nwt_stats_window {
 
 struct nwt_stats {
 	struct nwt_stats_window interval, total;
+	/* bit NWT_PT_* per point the plan observes (nwt_plan_points): others print as "-" */
+	unsigned int points_planned;
 };
 
 void nwt_stats_add(struct nwt_stats *s, const struct nwt_record *rec);

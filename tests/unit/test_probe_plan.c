@@ -67,15 +67,18 @@ static const struct nwt_probe catalog[] = {
 	{ .name = "other", .feature_name = "other", .features = 2, .source = "y.bpf.c",
 	  .alts = { { NWT_ATTACH_TRACEPOINT, "a:b", "p", "D", { NULL } } } },
 	{ .name = "pkt", .feature_name = "packet", .features = 4, .source = "z.bpf.c",
+	  .point = NWT_ROW_POINT(2),
 	  .alts = { { NWT_ATTACH_BTF_TRACEPOINT, "net:net_dev_queue", "q_btf", "Q_BTF", { NULL } },
 		    { NWT_ATTACH_RAW_TRACEPOINT, "net:net_dev_queue", "q_rtp", "Q_RTP", { NULL } } } },
 	{ .name = "state_gap", .feature_name = "packet", .features = 8, .source = "z.bpf.c",
 	  .alts = { { NWT_ATTACH_RAW_TRACEPOINT, "c:d", "g_rtp", "G_RTP", { NULL } } },
 	  .optional = true, .fills_gap_of = "tcp_state" },
 	{ .name = "rcv", .feature_name = "packet", .features = 16, .source = "z.bpf.c",
+	  .point = NWT_ROW_POINT(6),
 	  .alts = { { NWT_ATTACH_BTF_TRACEPOINT, "tcp:tcp_probe", "r_btf", "R_BTF", { NULL } },
 		    { NWT_ATTACH_KPROBE, "tcp_set_state", "r_kp", "R_KP", { NULL } } } },
 	{ .name = "rcv6", .feature_name = "packet", .features = 16, .source = "z.bpf.c",
+	  .point = NWT_ROW_POINT(0),	/* a point of its own, to tell the rows apart */
 	  .alts = { { NWT_ATTACH_KPROBE, "tcp_set_state", "r_kp", "R_KP", { NULL } } },
 	  .optional = true, .completes_kprobe_of = "rcv" },
 };
@@ -210,6 +213,25 @@ static void kprobe_companion_only_beside_its_rows_kprobe(void **state)
 	assert_non_null(strstr(plan.probes[1].status[0].reason, "CONFIG_KPROBES"));
 }
 
+static void points_are_those_of_the_rows_chosen(void **state)
+{
+	struct fake_kernel k = { .has_tracepoint = true, .has_kprobes = true,
+				 .symbol = "tcp_set_state", .has_btf_types = true };
+	struct nwt_plan plan = plan_for(&k, 4 | 16, NWT_ATTACH_ANY);
+
+	(void)state;
+	/* rcv6 is left out beside rcv's tracepoint: its point is not observed */
+	assert_int_equal(nwt_plan_points(&plan), (1u << 2) | (1u << 6));
+	plan = plan_for(&k, 4 | 16, NWT_ATTACH_KPROBE);
+	assert_int_equal(nwt_plan_points(&plan), (1u << 0) | (1u << 2) | (1u << 6));
+	/* rows without a point (the lifecycle row) add none */
+	plan = plan_for(&k, 1, NWT_ATTACH_ANY);
+	assert_int_equal(nwt_plan_points(&plan), 0);
+	k.has_tracepoint = k.has_kprobes = false;
+	plan = plan_for(&k, 4 | 16, NWT_ATTACH_ANY);
+	assert_int_equal(nwt_plan_points(&plan), 0);
+}
+
 static void missing_btf_field_disqualifies_and_nothing_left_is_reported(void **state)
 {
 	struct fake_kernel k = { .has_tracepoint = false, .has_kprobes = true,
@@ -240,6 +262,7 @@ int main(void)
 		cmocka_unit_test(btf_tracepoint_when_the_kernel_types_its_arguments),
 		cmocka_unit_test(gap_filler_only_beside_a_tracepoint),
 		cmocka_unit_test(kprobe_companion_only_beside_its_rows_kprobe),
+		cmocka_unit_test(points_are_those_of_the_rows_chosen),
 		cmocka_unit_test(missing_btf_field_disqualifies_and_nothing_left_is_reported),
 	};
 
