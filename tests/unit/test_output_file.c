@@ -70,11 +70,25 @@ static int print_line(FILE *out, char *expect, int i)
 	return n;
 }
 
+/* Closes f; the file must then hold exactly the total bytes of expect (freed). */
+static void close_and_expect(struct nwt_output_file *f, char *expect, size_t total)
+{
+	size_t len;
+	char *got;
+
+	assert_int_equal(nwt_output_file_close(f), 0);
+	got = slurp(&len);
+	assert_int_equal(len, total);
+	assert_memory_equal(got, expect, total);
+	free(got);
+	free(expect);
+}
+
 static void test_stream_arrives_whole(void **state)
 {
 	struct nwt_output_file *f = nwt_output_file_open(path);
-	char *expect = malloc(4 * MIB), *got;
-	size_t total = 0, len;
+	char *expect = malloc(4 * MIB);
+	size_t total = 0;
 	FILE *out;
 	int i;
 
@@ -89,19 +103,14 @@ static void test_stream_arrives_whole(void **state)
 		assert_int_equal(file_size(), (long)(total / MIB * MIB));
 	else
 		assert_int_equal(file_size(), (long)total);
-	assert_int_equal(nwt_output_file_close(f), 0);
-	got = slurp(&len);
-	assert_int_equal(len, total);
-	assert_memory_equal(got, expect, total);
-	free(got);
-	free(expect);
+	close_and_expect(f, expect, total);
 }
 
 static void test_tail_shown_after_a_second(void **state)
 {
 	struct nwt_output_file *f = nwt_output_file_open(path);
-	char *expect = malloc(2 * MIB), *got;
-	size_t total = 0, len;
+	char *expect = malloc(2 * MIB);
+	size_t total = 0;
 	FILE *out;
 	int i;
 
@@ -125,12 +134,7 @@ static void test_tail_shown_after_a_second(void **state)
 	nwt_output_file_tick(f, 101.2);
 	if (nwt_output_file_direct(f))
 		assert_int_equal(file_size(), MIB);
-	assert_int_equal(nwt_output_file_close(f), 0);
-	got = slurp(&len);
-	assert_int_equal(len, total);
-	assert_memory_equal(got, expect, total);
-	free(got);
-	free(expect);
+	close_and_expect(f, expect, total);
 }
 
 static void test_busy_stream_never_waits_for_a_tick(void **state)
