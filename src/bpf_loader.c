@@ -7,10 +7,12 @@
 #include <bpf/bpf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <link.h>
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -222,6 +224,35 @@ static int attach_one(struct nwt_link *link, const struct nwt_attach_alt *alt,
 	}
 }
 
+/*
+ * libbcc's compiler, libLLVM and libclang-cpp, leaves ~85 MB of its code
+ * resident after compiling, though nwtrace never calls it again.  Its
+ * read-only segments are the files' own bytes, so they can be dropped from
+ * the process and fault back in should anything run them; writable ones
+ * hold state and stay.  bcc_free_memory() does this for libbcc only.
+ */
+static int drop_compiler_code(struct dl_phdr_info *info, size_t size, void *unused)
+{
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+
+	(void)size;
+	(void)unused;
+	if (!strstr(info->dlpi_name, "/libLLVM") && !strstr(info->dlpi_name, "/libclang"))
+		return 0;
+	for (int i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		uintptr_t start = info->dlpi_addr + ph->p_vaddr, end = start + ph->p_memsz;
+
+		if (ph->p_type != PT_LOAD || (ph->p_flags & PF_W))
+			continue;
+		start = (start + page - 1) & ~(page - 1);	/* whole pages of this segment only */
+		end &= ~(page - 1);
+		if (end > start)
+			madvise((void *)start, end - start, MADV_DONTNEED);
+	}
+	return 0;
+}
+
 int nwt_bpf_attach(struct nwt_bpf *bpf, const struct nwt_plan *plan, int verbose, char *err,
 		   size_t err_len)
 {
@@ -265,6 +296,7 @@ int nwt_bpf_attach(struct nwt_bpf *bpf, const struct nwt_plan *plan, int verbose
 	 * the freed heap back to the system so the tracer runs small.
 	 */
 	bcc_free_memory();
+	dl_iterate_phdr(drop_compiler_code, NULL);
 	malloc_trim(0);
 	return 0;
 }

@@ -1,6 +1,7 @@
 """Session control: SIGTERM/SIGINT detach and summarise, -c and -D stop by
 themselves, -o writes elsewhere, the table has a header, tracefs is mounted
-when missing, and no nwtrace program outlives nwtrace."""
+when missing, no nwtrace program outlives nwtrace, and nwtrace runs small
+once its probes are compiled."""
 import os
 import signal
 import subprocess
@@ -11,6 +12,14 @@ from nwt_e2e import (NetnsPair, Server, Tracer, check, client, nwtrace_path,
                      require_bpf)
 
 PORT = 18101
+# Once attached, nwtrace holds its maps, ring buffer and heap; the compiler's
+# code (~85 MB of libLLVM and libclang-cpp) is dropped after compiling.
+TRACING_RSS_LIMIT_KB = 64 * 1024
+
+
+def rss_kb(pid):
+    with open(f"/proc/{pid}/status") as f:
+        return int(next(l for l in f if l.startswith("VmRSS:")).split()[1])
 
 
 def remount_tracefs_test():
@@ -32,6 +41,8 @@ def main():
     with NetnsPair("ses", 203) as net:
         # SIGTERM: exit 0, summary with the kernel's accounting.
         tracer = Tracer("-p", str(PORT))
+        rss = rss_kb(tracer.proc.pid)
+        check(rss < TRACING_RSS_LIMIT_KB, f"RSS while tracing is {rss} kB")
         srv = Server(net, net.ip4_b, PORT, 1)
         client(net, net.ip4_b, PORT)
         srv.finish()
@@ -71,7 +82,8 @@ def main():
                   f"table header: {lines[:1]}")
             check(any("accept" in line for line in lines[1:]), f"table rows: {lines}")
             check(all(len(line) < 80 for line in lines), "an IPv4 table line is 80+ columns")
-    print("PASS: signals, -c, -D, -o, table header, tracefs mount, clean detach")
+    print(f"PASS: signals, -c, -D, -o, table header, tracefs mount, clean detach; "
+          f"RSS while tracing {rss} kB")
 
 
 if __name__ == "__main__":
