@@ -12,7 +12,7 @@
  * device's logical block; 4096 covers 512- and 4096-byte devices.
  */
 #define DIRECT_ALIGN 4096
-#define DIRECT_RUN (1 << 20)	/* one write per MiB: ~0.3 ms on a local SSD */
+#define DIRECT_RUN (1 << 20)	/* one write per MiB: ~0.3 ms on a virtio disk */
 #define TAIL_LAG_S 1.0		/* longest an unfinished block waits to be seen */
 
 struct nwt_output_file {
@@ -44,6 +44,8 @@ static int write_all(int fd, const char *data, size_t n, off_t offset)
 
 		if (w < 0 && errno == EINTR)
 			continue;
+		if (w == 0)
+			errno = EIO;	/* no progress and no reason given */
 		if (w <= 0)
 			return -1;
 		data += w;
@@ -176,9 +178,10 @@ bool nwt_output_file_direct(const struct nwt_output_file *f)
 
 void nwt_output_file_tick(struct nwt_output_file *f, double now_s)
 {
-	if (!f->buf || f->error || f->len == f->shown) {
-		if (f->buf)
-			f->pending_since = 0;
+	if (!f->buf)	/* written the ordinary way: fflush() was enough */
+		return;
+	if (f->error || f->len == f->shown) {
+		f->pending_since = 0;
 		return;
 	}
 	if (!f->pending_since)
@@ -192,8 +195,8 @@ void nwt_output_file_tick(struct nwt_output_file *f, double now_s)
 
 int nwt_output_file_close(struct nwt_output_file *f)
 {
-	bool cookie = f->buf != NULL;
-	int rc = fclose(f->stream);	/* a cookie stream frees f */
+	bool cookie = f->buf != NULL;	/* only the cookie stream has a run buffer */
+	int rc = fclose(f->stream);	/* a cookie stream frees f in cookie_close() */
 
 	if (!cookie)
 		free(f);
