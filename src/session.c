@@ -18,6 +18,7 @@
 #include "output_file.h"
 #include "output_packet.h"
 #include "probe_source.h"
+#include "record_order.h"
 #include "record_stage.h"
 #include "rx_read_join.h"
 #include "stats.h"
@@ -48,6 +49,7 @@ struct session {
 	struct nwt_faults faults;
 	struct nwt_record_stage stage;
 	struct nwt_rx_join rx_join;	/* received data waiting for the application's read */
+	struct nwt_record_order order;	/* a quiet poll's records, put in time order */
 };
 
 #define NWT_OUT_BUFFER (1 << 20)
@@ -105,16 +107,37 @@ static int on_record(void *ctx, const void *data, size_t size)
 	return deliver_record(s, data, size);
 }
 
-/* A ring buffer entry: one record, or a batch of them. */
+static int offer_record(void *ctx, const void *data, size_t size)
+{
+	struct session *s = ctx;
+
+	return nwt_record_order_offer(&s->order, data, size);
+}
+
+/* A ring buffer entry: one record, or a batch of them, for on_record() once in order. */
 static int on_event(void *ctx, const void *data, size_t size)
 {
 	struct session *s = ctx;
-	int rc = nwt_for_each_record(data, size, on_record, s);
+	int rc = nwt_for_each_record(data, size, offer_record, s);
 
 	if (rc < 0) {
 		s->undecodable++;
 		return 0;
 	}
+	return rc;
+}
+
+/*
+ * Waits up to timeout_ms for records (0: takes what is there) and hands them
+ * on, a quiet poll's in time order.  As nwt_bpf_poll(), errno included.
+ */
+static int take_records(struct session *s, struct nwt_bpf *bpf, int timeout_ms)
+{
+	int rc = timeout_ms ? nwt_bpf_poll(bpf, timeout_ms) : nwt_bpf_drain(bpf);
+	int saved = errno;
+
+	nwt_record_order_release(&s->order);
+	errno = saved;
 	return rc;
 }
 
@@ -312,7 +335,7 @@ static void trace_loop(struct session *s, struct nwt_bpf *bpf)
 
 		if (s->opts->stats && now_s() >= next_stats) {
 			nwt_record_stage_flush(&s->stage, now_s(), 0);
-			nwt_bpf_drain(bpf);
+			take_records(s, bpf, 0);
 			nwt_rx_join_expire(&s->rx_join, now_ns());
 			print_stats(s, bpf, false);
 			next_stats += s->opts->interval_s;
@@ -326,7 +349,7 @@ static void trace_loop(struct session *s, struct nwt_bpf *bpf)
 			if (left * 1000 < timeout)
 				timeout = (int)(left * 1000) + 1;
 		}
-		if (nwt_bpf_poll(bpf, timeout) < 0 && errno != EINTR)
+		if (take_records(s, bpf, timeout) < 0 && errno != EINTR)
 			break;
 		nwt_record_stage_flush(&s->stage, now_s(), POLL_MS / 1000.0);
 		nwt_rx_join_expire(&s->rx_join, now_ns());
@@ -362,6 +385,7 @@ int nwt_session_run(const struct nwt_options *opts, struct nwt_kernel_env *env)
 
 	nwt_faults_init(&s.faults, opts, env);
 	nwt_rx_join_init(&s.rx_join, deliver_record, &s);
+	nwt_record_order_init(&s.order, on_record, &s);	/* unordered if out of memory */
 	rc = prepare_headers(opts, env);
 	if (!rc && (opts->features & NWT_FEATURE_HTTP))
 		nwt_direct_map_calibrate(&env->dm, opts->verbose);
@@ -415,7 +439,7 @@ int nwt_session_run(const struct nwt_options *opts, struct nwt_kernel_env *env)
 	/* Detach first: then no event is in flight and, staged ones flushed, the counters are final. */
 	nwt_bpf_detach(bpf);
 	nwt_record_stage_flush(&s.stage, now_s(), 0);
-	nwt_bpf_drain(bpf);
+	take_records(&s, bpf, 0);
 	nwt_rx_join_drain(&s.rx_join);	/* data never read: without a read time */
 	if (opts->stats)
 		print_stats(&s, bpf, true);
@@ -424,6 +448,7 @@ int nwt_session_run(const struct nwt_options *opts, struct nwt_kernel_env *env)
 cleanup:
 	nwt_record_stage_stop(&s.stage);
 	nwt_rx_join_free(&s.rx_join);
+	nwt_record_order_free(&s.order);
 	nwt_bpf_close(bpf);
 	nwt_faults_free(&s.faults);
 	if (s.file && nwt_output_file_close(s.file)) {

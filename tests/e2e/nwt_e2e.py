@@ -225,11 +225,13 @@ def flow_events(events, port):
 BULK = os.path.join(HERE, "bulk_peer.py")
 
 
-def bulk_transfer(pair, addr, port, nbytes, splice=False, client_cpu=None):
+def bulk_transfer(pair, addr, port, nbytes, splice=False, client_cpu=None, server_cpu=None):
     """Client in pair.a sends nbytes to a server in pair.b; returns the client's port.
     splice: the server moves the data out with splice(2) instead of reading it.
-    client_cpu: the client runs on that CPU only."""
-    srv = subprocess.Popen(pair.exec_args(pair.b) + [PYTHON, BULK, "server", addr, str(port)]
+    client_cpu, server_cpu: that side runs on that CPU only."""
+    srv_pin = ["taskset", "-c", str(server_cpu)] if server_cpu is not None else []
+    srv = subprocess.Popen(pair.exec_args(pair.b) + srv_pin
+                           + [PYTHON, BULK, "server", addr, str(port)]
                            + (["splice"] if splice else []),
                            stdout=subprocess.PIPE, text=True)
     check(json.loads(srv.stdout.readline()).get("listening"), "bulk server did not start")
