@@ -33,7 +33,8 @@ def main():
                  and e.get("daddr") == net.ip4_b and e.get("dport") == PORT]
         check(counted > 0, "the nft rule counted nothing")
         check(len(drops) == counted,
-              f"{len(drops)} NETFILTER_DROP records for the flow, nft counted {counted}: {events}")
+              f"{len(drops)} NETFILTER_DROP records for the flow, nft counted {counted}: {events}; "
+              f"nwtrace said: {tracer.stderr.strip()}")
         for e in drops:
             check(e["reason_code"] == reasons["NETFILTER_DROP"], f"reason number wrong: {e}")
             check(e.get("proto") == "tcp" and e.get("tcp_flags") == "S", f"not the SYN: {e}")
