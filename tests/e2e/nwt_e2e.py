@@ -225,18 +225,21 @@ def flow_events(events, port):
 BULK = os.path.join(HERE, "bulk_peer.py")
 
 
+def _pinned(cpu):
+    """The command prefix that keeps a process on that CPU (None: anywhere)."""
+    return ["taskset", "-c", str(cpu)] if cpu is not None else []
+
+
 def bulk_transfer(pair, addr, port, nbytes, splice=False, client_cpu=None, server_cpu=None):
     """Client in pair.a sends nbytes to a server in pair.b; returns the client's port.
     splice: the server moves the data out with splice(2) instead of reading it.
     client_cpu, server_cpu: that side runs on that CPU only."""
-    srv_pin = ["taskset", "-c", str(server_cpu)] if server_cpu is not None else []
-    srv = subprocess.Popen(pair.exec_args(pair.b) + srv_pin
+    srv = subprocess.Popen(pair.exec_args(pair.b) + _pinned(server_cpu)
                            + [PYTHON, BULK, "server", addr, str(port)]
                            + (["splice"] if splice else []),
                            stdout=subprocess.PIPE, text=True)
     check(json.loads(srv.stdout.readline()).get("listening"), "bulk server did not start")
-    pin = ["taskset", "-c", str(client_cpu)] if client_cpu is not None else []
-    out = run(pair.exec_args(pair.a) + pin + [PYTHON, BULK, "client", addr, str(port), str(nbytes)],
+    out = run(pair.exec_args(pair.a) + _pinned(client_cpu) + [PYTHON, BULK, "client", addr, str(port), str(nbytes)],
               timeout=60).stdout
     got = json.loads(srv.stdout.readline())
     srv.wait(timeout=30)
