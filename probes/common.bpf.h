@@ -164,6 +164,19 @@ static __always_inline u64 nwt_wakeup_flags(u32 records)
 	       : NWT_READ_FIELD(dst, base, offset))
 
 /*
+ * A pointer field used only as an address (skb->head, skb->data, a device or
+ * socket kept as a key), loaded as a number.  Loaded directly, a char or void
+ * pointer is typed read-only untrusted memory by newer verifiers (6.16 on),
+ * and the compiler may then spill or narrow it in ways the verifier refuses
+ * for pointers ("invalid size of register spill"): where it does depends on
+ * register pressure, so on defines such as NWT_NR_CPUS.  As a number it is
+ * never a pointer to the verifier.
+ */
+#define NWT_LOAD_ADDR(btf, dst, base, offset)                                          \
+	((btf) ? ((dst) = nwt_scalar(*(u64 *)((base) + (offset))), 0)                   \
+	       : NWT_READ_FIELD(dst, base, offset))
+
+/*
  * A typed pointer as a plain number, for hashing, map keys and records: the
  * verifier allows no shifts or products on typed pointers, but negating one
  * (allowed to a privileged program) yields a number.  Twice gives it back.

@@ -12,9 +12,9 @@
  * The sk_buff fields the packet points use.  Each bpf_probe_read_kernel()
  * costs about as much as the rest of a small probe (~40 ns measured), so
  * when the fields lie close together (16..200 on 6.18) they arrive in one
- * read of the span that holds them all.  With -H the record being built
- * leaves no room on the 512-byte BPF stack for the span: neighbours are
- * then read in pairs.
+ * read of the span that holds them all.  With -H the record being built,
+ * and with --hops the hop's own copy of the fields, leave no room on the
+ * 512-byte BPF stack for the span: neighbours are then read in pairs.
  */
 struct nwt_skb_fields {
 	u64 dev;
@@ -44,7 +44,7 @@ struct nwt_skb_fields {
 		NWT_MAX(NWT_MAX(NWT_OFF_SKB_HEAD + 8, NWT_OFF_SKB_NETWORK_HEADER + 2), \
 			NWT_SKB_QM + 2))
 #ifndef NWT_OFFSETS_FROM_HEADERS
-#if !defined(NWT_PKT_HTTP) && NWT_SKB_SPAN_END - NWT_SKB_SPAN_START <= 192
+#if !defined(NWT_PKT_HTTP) && !defined(NWT_PKT_HOPS) && NWT_SKB_SPAN_END - NWT_SKB_SPAN_START <= 192
 #define NWT_SKB_SPAN (NWT_SKB_SPAN_END - NWT_SKB_SPAN_START)
 #endif
 #if NWT_OFF_SKB_SK == NWT_OFF_SKB_DEV + 8
@@ -64,7 +64,7 @@ static __always_inline bool nwt_skb_fields_read(u64 skb, struct nwt_skb_fields *
 
 		NWT_LOAD(btf, dev, skb, NWT_OFF_SKB_DEV);
 		NWT_LOAD(btf, sk, skb, NWT_OFF_SKB_SK);
-		NWT_LOAD(btf, f->head, skb, NWT_OFF_SKB_HEAD);
+		NWT_LOAD_ADDR(btf, f->head, skb, NWT_OFF_SKB_HEAD);
 		NWT_LOAD(btf, f->network_header, skb, NWT_OFF_SKB_NETWORK_HEADER);
 		f->queue_mapping = 0;
 #ifdef NWT_OFF_SKB_QUEUE_MAPPING
@@ -131,7 +131,7 @@ static __always_inline u64 nwt_skb_data(u64 skb, bool btf)
 {
 	u64 data = 0;
 
-	NWT_LOAD(btf, data, skb, NWT_OFF_SKB_DATA);
+	NWT_LOAD_ADDR(btf, data, skb, NWT_OFF_SKB_DATA);
 	return data;
 }
 
