@@ -211,7 +211,11 @@ static __always_inline bool nwt_rx_stamps_scan(u32 cpu, u32 except0, u32 except1
 {
 	u32 c;
 
-#pragma unroll
+	/*
+	 * A loop, not unrolled: unrolled, each CPU tried takes stack slots of
+	 * its own, and past five CPUs the callers outgrow the 512-byte stack.
+	 */
+#pragma clang loop unroll(disable)
 	for (int i = 1; i <= NWT_RX_SCAN_CPUS; i++) {
 		if (i >= NWT_NR_CPUS)
 			break;
