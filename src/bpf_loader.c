@@ -20,9 +20,11 @@
 
 struct nwt_link {
 	int prog_fd;
-	int attach_fd;
+	int attach_fd;		/* -1 while loaded but not attached */
 	enum nwt_attach_kind kind;
+	const struct nwt_attach_alt *alt;
 	const char *target;	/* the catalog's target: an iterator's name */
+	const char *resolved;	/* the plan's target: a kprobe's kallsyms name */
 	char kprobe_event[96];	/* for bpf_detach_kprobe */
 };
 
@@ -31,7 +33,9 @@ struct nwt_bpf {
 	enum nwt_attach_kind failed_kind;	/* what nwt_bpf_attach() failed on */
 	struct ring_buffer *ring;
 	struct nwt_link links[NWT_MAX_LINKS];
-	int n_links;
+	int n_links;		/* loaded programs */
+	int n_attached;
+	bool loaded;		/* nwt_bpf_load() went through the plan */
 };
 
 const char *nwt_bpf_libbcc_version(void)
@@ -89,18 +93,50 @@ static void capture_end(struct stderr_capture *cap, char *first_error, size_t le
 	fclose(cap->file);
 }
 
+/*
+ * Some compiler errors (the BPF stack limit among them) are fatal in LLVM: it
+ * calls exit(1) from inside bpf_module_create_c_from_string().  Nothing is
+ * attached while compiling, so exiting is safe, but the user must still be
+ * told why: the diagnostics are in the capture file and stderr points there.
+ */
+static struct stderr_capture *compiling;
+static int compiling_verbose;
+
+static void compiler_exited(void)
+{
+	char first_error[400];
+
+	if (!compiling && !compiling_verbose)
+		return;
+	if (compiling)
+		capture_end(compiling, first_error, sizeof(first_error));
+	else
+		first_error[0] = '\0';
+	fprintf(stderr, "nwtrace: compiling the probes failed: the compiler stopped nwtrace%s%s%s\n",
+		*first_error ? ": " : "", first_error,
+		compiling_verbose ? " (its diagnostics are above)"
+				  : " (run with -v for the compiler's diagnostics)");
+}
+
 int nwt_bpf_compile(struct nwt_bpf **out, const char *source, const struct nwt_cflags *cf,
 		    int verbose, char *err, size_t err_len)
 {
+	static bool exit_hook;
 	struct stderr_capture cap;
 	struct nwt_bpf *bpf = calloc(1, sizeof(*bpf));
 	char first_error[400];
 
 	if (!bpf)
 		return -ENOMEM;
+	if (!exit_hook)
+		exit_hook = !atexit(compiler_exited);
 	capture_begin(&cap, verbose);
+	compiling = cap.saved_fd >= 0 ? &cap : NULL;
+	compiling_verbose = verbose;
 	bpf->module = bpf_module_create_c_from_string(source, 0, (const char **)cf->argv, cf->n,
 						      true, NULL);
+	compiling = NULL;
+	compiling_verbose = 0;
 	capture_end(&cap, first_error, sizeof(first_error));
 	if (!bpf->module) {
 		snprintf(err, err_len, "compiling the probes failed%s%s%s", *first_error ? ": " : "",
@@ -253,14 +289,13 @@ static int drop_compiler_code(struct dl_phdr_info *info, size_t size, void *unus
 	return 0;
 }
 
-int nwt_bpf_attach(struct nwt_bpf *bpf, const struct nwt_plan *plan, int verbose, char *err,
-		   size_t err_len)
+int nwt_bpf_load(struct nwt_bpf *bpf, const struct nwt_plan *plan, int verbose, char *err,
+		 size_t err_len)
 {
 	for (size_t i = 0; i < plan->n_probes; i++) {
 		const struct nwt_planned_probe *pp = &plan->probes[i];
 		const struct nwt_attach_alt *alt;
 		struct nwt_link *link;
-		int fd;
 
 		if (pp->chosen < 0)
 			continue;
@@ -270,25 +305,48 @@ int nwt_bpf_attach(struct nwt_bpf *bpf, const struct nwt_plan *plan, int verbose
 		link = &bpf->links[bpf->n_links];
 		memset(link, 0, sizeof(*link));
 		link->kind = alt->kind;
+		link->alt = alt;
 		link->target = alt->target;
+		link->resolved = pp->status[pp->chosen].target;
+		link->attach_fd = -1;
 		bpf->failed_kind = alt->kind;
 		link->prog_fd = load_program(bpf, alt, &pp->status[pp->chosen], verbose, err,
 					     err_len);
 		if (link->prog_fd < 0)
 			return link->prog_fd;
-		fd = attach_one(link, alt, pp->status[pp->chosen].target);
+		bpf->n_links++;
+	}
+	bpf->failed_kind = NWT_ATTACH_ANY;
+	bpf->loaded = true;
+	return 0;
+}
+
+int nwt_bpf_attach(struct nwt_bpf *bpf, const struct nwt_plan *plan, int verbose, char *err,
+		   size_t err_len)
+{
+	int rc;
+
+	if (!bpf->loaded && (rc = nwt_bpf_load(bpf, plan, verbose, err, err_len)))
+		return rc;
+	for (int i = 0; i < bpf->n_links; i++) {
+		struct nwt_link *link = &bpf->links[i];
+		int fd;
+
+		if (link->attach_fd >= 0)
+			continue;
+		bpf->failed_kind = link->kind;
+		fd = attach_one(link, link->alt, link->resolved);
 		if (fd < 0) {
 			int e = errno ? errno : EINVAL;
 
-			snprintf(err, err_len, "prog '%s': failed to attach %s %s: %s", alt->program,
-				 nwt_attach_kind_name(alt->kind), pp->status[pp->chosen].target,
+			snprintf(err, err_len, "prog '%s': failed to attach %s %s: %s",
+				 link->alt->program, nwt_attach_kind_name(link->kind), link->resolved,
 				 strerror(e));
-			close(link->prog_fd);
 			link->kprobe_event[0] = '\0';
 			return -e;
 		}
 		link->attach_fd = fd;
-		bpf->n_links++;
+		bpf->n_attached++;
 	}
 	bpf->failed_kind = NWT_ATTACH_ANY;
 	/*
@@ -301,7 +359,17 @@ int nwt_bpf_attach(struct nwt_bpf *bpf, const struct nwt_plan *plan, int verbose
 	return 0;
 }
 
-int nwt_bpf_verify(struct nwt_bpf *bpf, const struct nwt_plan *plan, int verbose, FILE *report)
+static void report_load(FILE *report, int fd, const char *kind, const char *target,
+			const char *prog, const char *err)
+{
+	if (fd < 0)
+		fprintf(report, "FAILED  %-14s %-40s %s\n", kind, target, err);
+	else
+		fprintf(report, "loaded  %-14s %-40s prog '%s'\n", kind, target, prog);
+}
+
+int nwt_bpf_verify(struct nwt_bpf *bpf, const struct nwt_plan *plan, const char *const *runnable,
+		   int verbose, FILE *report)
 {
 	int failures = 0;
 
@@ -320,18 +388,28 @@ int nwt_bpf_verify(struct nwt_bpf *bpf, const struct nwt_plan *plan, int verbose
 			}
 			fd = load_program(bpf, alt, &plan->probes[i].status[a], verbose, err,
 					  sizeof(err));
-			if (fd < 0) {
-				failures++;
-				fprintf(report, "FAILED  %-14s %-40s %s\n", nwt_attach_kind_name(alt->kind),
-					alt->target, err);
-				continue;
-			}
-			fprintf(report, "loaded  %-14s %-40s prog '%s'\n",
-				nwt_attach_kind_name(alt->kind), alt->target, alt->program);
-			close(fd);
+			report_load(report, fd, nwt_attach_kind_name(alt->kind), alt->target,
+				    alt->program, err);
+			failures += fd < 0;
+			if (fd >= 0)
+				close(fd);
 		}
 	}
+	for (; runnable && *runnable; runnable++) {
+		char err[600] = "";
+		int fd = nwt_bpf_load_runnable(bpf, *runnable, verbose, err, sizeof(err));
+
+		report_load(report, fd, "run on demand", "(BPF_PROG_TEST_RUN)", *runnable, err);
+		failures += fd < 0;
+		if (fd >= 0)
+			close(fd);
+	}
 	return failures;
+}
+
+bool nwt_bpf_has_program(const struct nwt_bpf *bpf, const char *prog)
+{
+	return bpf && bpf->module && bpf_function_start(bpf->module, prog);
 }
 
 int nwt_bpf_map_update(struct nwt_bpf *bpf, const char *map, const void *key, const void *value)
@@ -396,7 +474,7 @@ enum nwt_attach_kind nwt_bpf_failed_kind(const struct nwt_bpf *bpf)
 
 int nwt_bpf_attached(const struct nwt_bpf *bpf)
 {
-	return bpf ? bpf->n_links : 0;
+	return bpf ? bpf->n_attached : 0;
 }
 
 int nwt_bpf_iter_open(struct nwt_bpf *bpf, const char *target)
@@ -514,8 +592,10 @@ static void detach_links(struct nwt_bpf *bpf)
 	for (int i = bpf->n_links - 1; i >= 0; i--) {
 		struct nwt_link *link = &bpf->links[i];
 
-		if (link->kind == NWT_ATTACH_TRACEPOINT || link->kind == NWT_ATTACH_KPROBE ||
-		    link->kind == NWT_ATTACH_KRETPROBE)
+		if (link->attach_fd < 0)
+			;	/* loaded only */
+		else if (link->kind == NWT_ATTACH_TRACEPOINT || link->kind == NWT_ATTACH_KPROBE ||
+			 link->kind == NWT_ATTACH_KRETPROBE)
 			bpf_close_perf_event_fd(link->attach_fd);
 		else
 			close(link->attach_fd);
@@ -524,6 +604,8 @@ static void detach_links(struct nwt_bpf *bpf)
 		close(link->prog_fd);
 	}
 	bpf->n_links = 0;
+	bpf->n_attached = 0;
+	bpf->loaded = false;
 }
 
 void nwt_bpf_detach(struct nwt_bpf *bpf)

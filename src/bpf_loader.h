@@ -5,6 +5,7 @@
 #ifndef NWT_BPF_LOADER_H
 #define NWT_BPF_LOADER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -25,15 +26,29 @@ typedef int (*nwt_event_fn)(void *ctx, const void *data, size_t size);
 int nwt_bpf_compile(struct nwt_bpf **out, const char *source, const struct nwt_cflags *cf,
 		    int verbose, char *err, size_t err_len);
 
-/* Loads and attaches every chosen alternative of the plan. */
+/*
+ * Loads every chosen alternative of the plan into the kernel, through the
+ * verifier, attaching nothing yet.  On failure nwt_bpf_failed_kind() says
+ * which kind of program was refused.
+ */
+int nwt_bpf_load(struct nwt_bpf *bpf, const struct nwt_plan *plan, int verbose, char *err,
+		 size_t err_len);
+
+/* Attaches what nwt_bpf_load() loaded (loading the plan first if it was not). */
 int nwt_bpf_attach(struct nwt_bpf *bpf, const struct nwt_plan *plan, int verbose, char *err,
 		   size_t err_len);
 
 /*
- * --verify-probes: loads (verifier only) every alternative compiled in,
- * attaching nothing; one line per alternative on report. Returns failures.
+ * --verify-probes: loads (verifier only) every alternative compiled in and
+ * every program in `runnable` (NULL-terminated: programs nwtrace runs on
+ * demand rather than attaches), attaching nothing; one line per program on
+ * report.  Returns failures.
  */
-int nwt_bpf_verify(struct nwt_bpf *bpf, const struct nwt_plan *plan, int verbose, FILE *report);
+int nwt_bpf_verify(struct nwt_bpf *bpf, const struct nwt_plan *plan, const char *const *runnable,
+		   int verbose, FILE *report);
+
+/* Whether the compiled probes hold program `prog`. */
+bool nwt_bpf_has_program(const struct nwt_bpf *bpf, const char *prog);
 
 int nwt_bpf_open_events(struct nwt_bpf *bpf, nwt_event_fn fn, void *ctx, char *err,
 			size_t err_len);

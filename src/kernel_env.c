@@ -66,9 +66,10 @@ void nwt_kernel_env_init(struct nwt_kernel_env *env, const struct nwt_options *o
 }
 
 void nwt_kernel_env_replan_without_btf_tracepoints(struct nwt_kernel_env *env,
-						   const struct nwt_options *opts)
+						   const struct nwt_options *opts, const char *why)
 {
-	env->facts.btf_tracepoint_type = NULL;
+	snprintf(env->facts.btf_tracepoints_refused, sizeof(env->facts.btf_tracepoints_refused),
+		 "%s", why);
 	nwt_plan_build(&env->plan, nwt_probe_catalog, nwt_probe_catalog_len, opts->features,
 		       opts->prefer, &env->facts);
 }

@@ -34,9 +34,12 @@ void nwt_kernel_env_init(struct nwt_kernel_env *env, const struct nwt_options *o
 			 bool may_mount);
 void nwt_kernel_env_free(struct nwt_kernel_env *env);
 
-/* Plans again without BTF tracepoints: their programs failed on this kernel. */
+/*
+ * Plans again without BTF tracepoints: the kernel refused one of their
+ * programs; `why` becomes their reason in the plan.
+ */
 void nwt_kernel_env_replan_without_btf_tracepoints(struct nwt_kernel_env *env,
-						   const struct nwt_options *opts);
+						   const struct nwt_options *opts, const char *why);
 
 /* The --list-probes report: kernel facts then the plan (JSON Lines with json). */
 void nwt_kernel_env_print(FILE *out, const struct nwt_kernel_env *env, bool json);

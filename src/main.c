@@ -54,12 +54,17 @@ int main(int argc, char **argv)
 		fprintf(stderr, "nwtrace: tracepoint formats were not reachable: %s\n",
 			env.tracefs_note);
 	if (opts.list_probes) {
-		nwt_kernel_env_print(stdout, &env, opts.json);
+		rc = 0;
+		if (privileged) {
+			rc = nwt_session_list_probes(&opts, &env);
+		} else {
+			nwt_plan_set_loaded(&env.plan, false,
+					    "not load-checked: loading needs root (CAP_BPF)");
+			nwt_kernel_env_print(stdout, &env, opts.json);
+		}
 		nwt_kernel_env_free(&env);
-		return 0;
+		return rc;
 	}
-	if (opts.verbose)
-		nwt_kernel_env_print(stderr, &env, false);
 
 	missing = nwt_plan_first_unavailable(&env.plan);
 	if (missing && !opts.verify_probes) {

@@ -73,6 +73,11 @@ static bool btf_tracepoint_usable(const struct nwt_kernel_facts *facts, const ch
 			 "no BTF types for %s's arguments (kernel without BTF or before 5.5)", target);
 		return false;
 	}
+	if (facts->btf_tracepoints_refused[0]) {
+		snprintf(st->reason, sizeof(st->reason), "not used: %.*s", NWT_REASON_LEN - 16,
+			 facts->btf_tracepoints_refused);
+		return false;
+	}
 	return true;
 }
 
@@ -229,6 +234,7 @@ void nwt_plan_build(struct nwt_plan *plan, const struct nwt_probe *catalog, size
 		    const struct nwt_kernel_facts *facts)
 {
 	memset(plan, 0, sizeof(*plan));
+	snprintf(plan->unchecked, sizeof(plan->unchecked), "not loaded yet");
 	for (size_t i = 0; i < catalog_len && plan->n_probes < NWT_MAX_PLANNED; i++) {
 		if (!(catalog[i].features & features))
 			continue;
@@ -254,6 +260,21 @@ const struct nwt_planned_probe *nwt_plan_first_unavailable(const struct nwt_plan
 		    !plan->probes[i].not_needed[0])
 			return &plan->probes[i];
 	return NULL;
+}
+
+void nwt_plan_set_loaded(struct nwt_plan *plan, bool loaded, const char *unchecked)
+{
+	plan->loaded = loaded;
+	snprintf(plan->unchecked, sizeof(plan->unchecked), "%s", loaded ? "" : unchecked);
+}
+
+/* What the plan table says of the chosen alternative. */
+static void chosen_status(char *buf, size_t size, const struct nwt_plan *plan)
+{
+	if (plan->loaded)
+		snprintf(buf, size, "loaded; attached when tracing");
+	else
+		snprintf(buf, size, "chosen; %s", plan->unchecked);
 }
 
 /* "<kind> <target>" for one alternative, as the plan table shows it. */
@@ -300,12 +321,13 @@ void nwt_plan_print(FILE *out, const struct nwt_plan *plan)
 			int i = pp->order[k];
 			const struct nwt_attach_alt *alt = &pp->probe->alts[i];
 			const struct nwt_alt_status *st = &pp->status[i];
-			char attach[NWT_TARGET_LEN + 32];
+			char attach[NWT_TARGET_LEN + 32], chosen[NWT_REASON_LEN + 16];
 			const char *status = "usable (not needed)";
 
 			attach_text(attach, sizeof(attach), alt, st);
+			chosen_status(chosen, sizeof(chosen), plan);
 			if (i == pp->chosen)
-				status = "attached when tracing";
+				status = chosen;
 			else if (!st->usable)
 				status = st->reason;
 			fprintf(out, "%-10s %-*s %-6s %-*s %s\n", k ? "" : pp->probe->feature_name, pw,
@@ -346,9 +368,14 @@ void nwt_plan_print_json(FILE *out, const struct nwt_plan *plan)
 		for (int k = 0; k < pp->n_alts; k++) {
 			int i = pp->order[k];
 
-			if (i == pp->chosen)
-				json_object_set_new(obj, "chosen",
-						    alternative_json(&pp->probe->alts[i], &pp->status[i]));
+			if (i == pp->chosen) {
+				json_t *chosen = alternative_json(&pp->probe->alts[i], &pp->status[i]);
+
+				json_object_set_new(chosen, "loaded", json_boolean(plan->loaded));
+				if (!plan->loaded)
+					json_object_set_new(chosen, "reason", json_string(plan->unchecked));
+				json_object_set_new(obj, "chosen", chosen);
+			}
 			json_array_append_new(alts, alternative_json(&pp->probe->alts[i], &pp->status[i]));
 		}
 		json_object_set_new(obj, "alternatives", alts);

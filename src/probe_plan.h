@@ -92,6 +92,12 @@ struct nwt_kernel_facts {
 	bool (*has_offset)(void *ctx, const char *define);
 	/* The BTF type id of btf_trace_<event> (its arguments' types), or -1; NULL: never. */
 	int (*btf_tracepoint_type)(void *ctx, const char *event);
+	/*
+	 * Why BTF tracepoints are not used although the kernel types them: the
+	 * verifier refused one of nwtrace's programs (found when loading).
+	 * "" while none was refused.
+	 */
+	char btf_tracepoints_refused[NWT_REASON_LEN];
 };
 
 struct nwt_alt_status {
@@ -113,6 +119,12 @@ struct nwt_planned_probe {
 struct nwt_plan {
 	struct nwt_planned_probe probes[NWT_MAX_PLANNED];
 	size_t n_probes;
+	/*
+	 * Every chosen alternative was loaded through the kernel's verifier
+	 * (what a tracing run attaches); otherwise why the plan is unchecked.
+	 */
+	bool loaded;
+	char unchecked[NWT_REASON_LEN];
 };
 
 const char *nwt_attach_kind_name(enum nwt_attach_kind kind);
@@ -129,8 +141,14 @@ unsigned int nwt_plan_points(const struct nwt_plan *plan);
 /* The first required probe without a usable alternative, or NULL. */
 const struct nwt_planned_probe *nwt_plan_first_unavailable(const struct nwt_plan *plan);
 
+/* Records that the chosen alternatives loaded, or why they were not checked. */
+void nwt_plan_set_loaded(struct nwt_plan *plan, bool loaded, const char *unchecked);
+
 void nwt_plan_print(FILE *out, const struct nwt_plan *plan);
-/* One JSON object per probe: feature, probe, chosen, alternatives[kind,target,usable,reason]. */
+/*
+ * One JSON object per probe: feature, probe, chosen (with loaded, and the
+ * reason when not loaded), alternatives[kind,target,usable,reason].
+ */
 void nwt_plan_print_json(FILE *out, const struct nwt_plan *plan);
 
 #endif

@@ -5,7 +5,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#define FLUSH_PROG "nwt_pkt_flush"
 
 /* Runs the flush on every CPU; false if one that is online could not be reached. */
 static bool flush_all(const struct nwt_record_stage *st)
@@ -32,7 +31,7 @@ void nwt_record_stage_start(struct nwt_record_stage *st, struct nwt_bpf *bpf, in
 	st->ncpus = ncpus > 0 ? (int)ncpus : 1;
 	if (nwt_bpf_map_lookup(bpf, "pkt_stage_on", &key, &on))
 		return;		/* no packet probes in this run: nothing is staged */
-	st->flush_fd = nwt_bpf_load_runnable(bpf, FLUSH_PROG, verbose, err, sizeof(err));
+	st->flush_fd = nwt_bpf_load_runnable(bpf, NWT_RECORD_STAGE_FLUSH_PROG, verbose, err, sizeof(err));
 	if (st->flush_fd < 0) {
 		if (verbose)
 			fprintf(stderr, "nwtrace: packet records go one by one: %s\n", err);

@@ -221,10 +221,36 @@ static int compile_probes(const struct nwt_options *opts, const struct nwt_kerne
 }
 
 /*
- * A kernel may type a tracepoint's arguments yet refuse what a BTF tracepoint
- * program does with them (an older verifier): then the probes are planned
- * and compiled again on raw tracepoints, and the user is told why.
+ * Compiles the plan's probes and loads each chosen program through the
+ * verifier, so that what the plan calls chosen is what this kernel accepted.
+ * A kernel may type a tracepoint's arguments yet refuse what a BTF
+ * tracepoint program does with them: the plan is then made again on raw
+ * tracepoints, with the refusal as the reason, and compiled and loaded again.
  */
+static int load_plan(const struct nwt_options *opts, struct nwt_kernel_env *env,
+		     const struct nwt_faults *faults, struct nwt_bpf **bpf)
+{
+	char err[600];
+
+	if (compile_probes(opts, env, faults, bpf))
+		return 1;
+	if (nwt_bpf_load(*bpf, &env->plan, opts->verbose, err, sizeof(err))) {
+		if (nwt_bpf_failed_kind(*bpf) != NWT_ATTACH_BTF_TRACEPOINT)
+			return fail(err);
+		fprintf(stderr, "nwtrace: %s; using raw tracepoints instead\n", err);
+		nwt_bpf_close(*bpf);
+		*bpf = NULL;
+		nwt_kernel_env_replan_without_btf_tracepoints(env, opts, err);
+		if (compile_probes(opts, env, faults, bpf))
+			return 1;
+		if (nwt_bpf_load(*bpf, &env->plan, opts->verbose, err, sizeof(err)))
+			return fail(err);
+	}
+	nwt_plan_set_loaded(&env->plan, true, NULL);
+	return 0;
+}
+
+/* Attaching a BTF tracepoint can fail where loading it did not: then as above. */
 static int attach_probes(const struct nwt_options *opts, struct nwt_kernel_env *env,
 			 const struct nwt_faults *faults, struct nwt_bpf **bpf)
 {
@@ -237,12 +263,51 @@ static int attach_probes(const struct nwt_options *opts, struct nwt_kernel_env *
 	fprintf(stderr, "nwtrace: %s; using raw tracepoints instead\n", err);
 	nwt_bpf_close(*bpf);
 	*bpf = NULL;
-	nwt_kernel_env_replan_without_btf_tracepoints(env, opts);
-	if (compile_probes(opts, env, faults, bpf))
+	nwt_kernel_env_replan_without_btf_tracepoints(env, opts, err);
+	if (load_plan(opts, env, faults, bpf))
 		return 1;
 	if (nwt_bpf_attach(*bpf, &env->plan, opts->verbose, err, sizeof(err)))
 		return fail(err);
 	return 0;
+}
+
+/*
+ * --verify-probes: every alternative of the plan's rows, the programs run on
+ * demand (the batch flush), and the direct-map calibration probe with -H.
+ */
+static int verify_probes(const struct nwt_options *opts, const struct nwt_kernel_env *env,
+			 struct nwt_bpf *bpf)
+{
+	const char *runnable[] = {
+		nwt_bpf_has_program(bpf, NWT_RECORD_STAGE_FLUSH_PROG) ? NWT_RECORD_STAGE_FLUSH_PROG
+								      : NULL,
+		NULL,
+	};
+	int failures = nwt_bpf_verify(bpf, &env->plan, runnable, opts->verbose, stdout);
+
+	if (opts->features & NWT_FEATURE_HTTP)
+		failures += nwt_direct_map_verify(&env->dm, opts->verbose, stdout);
+	return failures ? 1 : 0;
+}
+
+int nwt_session_list_probes(const struct nwt_options *opts, struct nwt_kernel_env *env)
+{
+	struct nwt_faults faults;
+	struct nwt_bpf *bpf = NULL;
+	int rc;
+
+	nwt_faults_init(&faults, opts, env);
+	rc = prepare_headers(opts, env);
+	if (!rc && (opts->features & NWT_FEATURE_HTTP))
+		nwt_direct_map_calibrate(&env->dm, opts->verbose);
+	rc = rc ?: load_plan(opts, env, &faults, &bpf);
+	if (rc)
+		nwt_plan_set_loaded(&env->plan, false,
+				    "not load-checked: the probes did not compile or load (see above)");
+	nwt_kernel_env_print(stdout, env, opts->json);
+	nwt_bpf_close(bpf);
+	nwt_faults_free(&faults);
+	return rc;
 }
 
 /* Owners of listeners that were already open when tracing started. */
@@ -389,18 +454,21 @@ int nwt_session_run(const struct nwt_options *opts, struct nwt_kernel_env *env)
 	rc = prepare_headers(opts, env);
 	if (!rc && (opts->features & NWT_FEATURE_HTTP))
 		nwt_direct_map_calibrate(&env->dm, opts->verbose);
-	rc = rc ?: compile_probes(opts, env, &s.faults, &bpf);
-	if (rc)
-		goto cleanup;
-	s.stats.points_planned = nwt_plan_points(&env->plan);
 	if (opts->verify_probes) {
-		rc = nwt_bpf_verify(bpf, &env->plan, opts->verbose, stdout) ? 1 : 0;
+		rc = rc ?: compile_probes(opts, env, &s.faults, &bpf);
+		rc = rc ?: verify_probes(opts, env, bpf);
 		goto cleanup;
 	}
+	rc = rc ?: load_plan(opts, env, &s.faults, &bpf);
+	if (rc)
+		goto cleanup;
+	if (opts->verbose)
+		nwt_kernel_env_print(stderr, env, false);
 	install_signal_handlers();
 	rc = attach_probes(opts, env, &s.faults, &bpf);
 	if (rc)
 		goto cleanup;
+	s.stats.points_planned = nwt_plan_points(&env->plan);
 	if (nwt_bpf_open_events(bpf, on_event, &s, err, sizeof(err))) {
 		rc = fail(err);
 		goto cleanup;

@@ -8,4 +8,11 @@
 /* Returns the process exit code (0, or 1 with a message on stderr). */
 int nwt_session_run(const struct nwt_options *opts, struct nwt_kernel_env *env);
 
+/*
+ * --list-probes as root: compiles the plan's probes and loads the chosen
+ * programs as a tracing run would (falling back the same way), attaches
+ * nothing, and prints the kernel facts and the plan on stdout.
+ */
+int nwt_session_list_probes(const struct nwt_options *opts, struct nwt_kernel_env *env);
+
 #endif

@@ -2,6 +2,8 @@
 #ifndef NWT_SESSION_DIRECT_MAP_H
 #define NWT_SESSION_DIRECT_MAP_H
 
+#include <stdio.h>
+
 #include "direct_map.h"
 
 /*
@@ -9,5 +11,12 @@
  * reason (printed with -v; -H then reads the linear area only).
  */
 void nwt_direct_map_calibrate(struct nwt_direct_map *dm, int verbose);
+
+/*
+ * --verify-probes: compiles the calibration probe and loads it (verifier
+ * only, not run) for a machine that would need it; one line on report.
+ * Returns the number of failures.
+ */
+int nwt_direct_map_verify(const struct nwt_direct_map *dm, int verbose, FILE *report);
 
 #endif

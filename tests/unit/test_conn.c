@@ -418,7 +418,7 @@ static void plan_has_iterator_and_fallbacks(void **state)
 {
 	bool has_iter = true;
 	struct nwt_kernel_facts facts = { &has_iter, yes_tp, no_kprobes, resolve_iter, yes_offset,
-					  NULL };
+					  NULL, "" };
 	struct nwt_plan plan;
 
 	(void)state;

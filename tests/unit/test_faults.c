@@ -285,7 +285,7 @@ static void catalog_rows_fall_back_in_order(void **state)
 {
 	struct fake_kernel k = { .tracepoints = true };
 	struct nwt_kernel_facts facts = { &k, fake_tp, fake_kprobes, fake_resolve, fake_offset,
-					  NULL };
+					  NULL, "" };
 	struct nwt_plan plan;
 
 	(void)state;

@@ -15,6 +15,7 @@ struct fake_kernel {
 	const char *symbol;		/* what kallsyms holds for the kprobe target */
 	const char *missing_offset;
 	bool has_btf_types;		/* btf_trace_<event> typedefs */
+	const char *btf_refused;	/* the verifier refused a BTF tracepoint program */
 };
 
 static bool fake_tp(void *ctx, const char *category, const char *event)
@@ -87,8 +88,12 @@ static struct nwt_plan plan_for(struct fake_kernel *k, unsigned int features,
 				enum nwt_attach_kind prefer)
 {
 	struct nwt_kernel_facts facts = { k, fake_tp, fake_kprobes, fake_resolve, fake_offset,
-					  fake_btf_tp };
+					  fake_btf_tp, "" };
 	struct nwt_plan plan;
+
+	if (k->btf_refused)
+		snprintf(facts.btf_tracepoints_refused, sizeof(facts.btf_tracepoints_refused), "%s",
+			 k->btf_refused);
 
 	nwt_plan_build(&plan, catalog, sizeof(catalog) / sizeof(catalog[0]), features, prefer,
 		       &facts);
@@ -163,6 +168,53 @@ static void btf_tracepoint_when_the_kernel_types_its_arguments(void **state)
 	k.has_btf_types = true;
 	plan = plan_for(&k, 4, NWT_ATTACH_RAW_TRACEPOINT);
 	assert_int_equal(plan.probes[0].chosen, 1);
+}
+
+static void refused_btf_tracepoints_fall_back_with_the_refusal_as_reason(void **state)
+{
+	struct fake_kernel k = { .has_tracepoint = true, .has_btf_types = true,
+				 .btf_refused = "prog 'x_btf': the kernel's verifier rejected it" };
+	struct nwt_plan plan = plan_for(&k, 4, NWT_ATTACH_ANY);
+
+	(void)state;
+	assert_int_equal(plan.probes[0].chosen, 1);
+	assert_false(plan.probes[0].status[0].usable);
+	assert_string_equal(plan.probes[0].status[0].reason,
+			    "not used: prog 'x_btf': the kernel's verifier rejected it");
+	/* even when asked for first */
+	plan = plan_for(&k, 4, NWT_ATTACH_BTF_TRACEPOINT);
+	assert_int_equal(plan.probes[0].chosen, 1);
+}
+
+/* The chosen line says whether the kernel loaded it, or why that was not checked. */
+static void plan_says_whether_chosen_programs_were_loaded(void **state)
+{
+	struct fake_kernel k = { .has_tracepoint = true, .has_btf_types = true };
+	struct nwt_plan plan = plan_for(&k, 4, NWT_ATTACH_ANY);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out;
+
+	(void)state;
+	nwt_plan_set_loaded(&plan, false, "not load-checked: loading needs root (CAP_BPF)");
+	out = open_memstream(&text, &len);
+	nwt_plan_print(out, &plan);
+	nwt_plan_print_json(out, &plan);
+	fclose(out);
+	assert_non_null(strstr(text, "chosen; not load-checked: loading needs root (CAP_BPF)"));
+	assert_non_null(strstr(text, "\"loaded\":false"));
+	assert_null(strstr(text, "attached when tracing"));
+	free(text);
+
+	nwt_plan_set_loaded(&plan, true, NULL);
+	out = open_memstream(&text, &len);
+	nwt_plan_print(out, &plan);
+	nwt_plan_print_json(out, &plan);
+	fclose(out);
+	assert_non_null(strstr(text, "loaded; attached when tracing"));
+	assert_non_null(strstr(text, "\"loaded\":true"));
+	assert_null(strstr(text, "not load-checked"));
+	free(text);
 }
 
 static void gap_filler_only_beside_a_tracepoint(void **state)
@@ -260,6 +312,8 @@ int main(void)
 		cmocka_unit_test(falls_back_to_kprobe_clone),
 		cmocka_unit_test(prefer_reorders_alternatives),
 		cmocka_unit_test(btf_tracepoint_when_the_kernel_types_its_arguments),
+		cmocka_unit_test(refused_btf_tracepoints_fall_back_with_the_refusal_as_reason),
+		cmocka_unit_test(plan_says_whether_chosen_programs_were_loaded),
 		cmocka_unit_test(gap_filler_only_beside_a_tracepoint),
 		cmocka_unit_test(kprobe_companion_only_beside_its_rows_kprobe),
 		cmocka_unit_test(points_are_those_of_the_rows_chosen),
