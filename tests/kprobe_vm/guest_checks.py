@@ -20,14 +20,24 @@ from nwt_e2e import PEER, PYTHON, check, nwtrace_path  # noqa: E402
 PORT = 18201
 
 
-def plan(features):
-    r = subprocess.run([nwtrace_path(), "--prefer", "kprobe", "--list-probes", *features],
-                       capture_output=True, text=True, timeout=120)
-    print(r.stdout, flush=True)
-    r = subprocess.run([nwtrace_path(), "--prefer", "kprobe", "--list-probes", "--json",
-                        *features], capture_output=True, text=True, timeout=120)
-    check(r.returncode == 0, f"--list-probes failed: {r.stderr}")
+def list_probes(*args):
+    """--list-probes --json: as root it compiles and loads the plan (about a minute under TCG)."""
+    r = subprocess.run([nwtrace_path(), "--list-probes", "--json", *args],
+                       capture_output=True, text=True, timeout=900)
+    check(r.returncode == 0, f"--list-probes {args} failed: {r.stderr}")
     records = [json.loads(line) for line in r.stdout.splitlines()]
+    for row in records[1:]:
+        if row.get("chosen"):
+            check(row["chosen"].get("loaded") is True, f"chosen but not loaded: {row}")
+    return records
+
+
+def plan(features):
+    records = list_probes("--prefer", "kprobe", *features)
+    for row in records[1:]:
+        chosen = row.get("chosen", {})
+        print(f"{row['feature']:10} {row['probe']:18} {chosen.get('kind', '-')} "
+              f"{chosen.get('target', row.get('not_needed', ''))}", flush=True)
     kernel = records[0]
     check(kernel["kprobes"], f"the guest kernel has no kprobes: {kernel}")
     kprobe_rows = 0
@@ -78,10 +88,7 @@ def http_exchange(port):
 
 def btf_tracepoint_plan(features):
     """Without --prefer, the packet path's tracepoints are taken with BTF types."""
-    r = subprocess.run([nwtrace_path(), "--list-probes", "--json", *features],
-                       capture_output=True, text=True, timeout=120)
-    check(r.returncode == 0, f"--list-probes failed: {r.stderr}")
-    rows = [json.loads(line) for line in r.stdout.splitlines()][1:]
+    rows = list_probes(*features)[1:]
     kinds = {row["probe"]: row.get("chosen", {}).get("kind") for row in rows
              if row["feature"] == "packet"}
     check(kinds.get("pkt_rx_tcp") == "btf_tracepoint" and kinds.get("pkt_tx_queue") == "btf_tracepoint",

@@ -27,7 +27,7 @@ def kernel_reason_number(name):
 
 def main():
     r = subprocess.run([nwtrace_path(), "--prefer", "kprobe", "--list-probes", "--json",
-                        *FEATURES], capture_output=True, text=True, timeout=120)
+                        *FEATURES], capture_output=True, text=True, timeout=900)
     check(r.returncode == 0, f"--list-probes failed: {r.stderr}")
     chosen = {row["probe"]: row.get("chosen", {}) for row in map(json.loads, r.stdout.splitlines()[1:])}
     for probe in ("drop", "tcp_rst_sent", "tcp_rst_recv"):
