@@ -13,6 +13,12 @@ import time
 
 from nwt_e2e import PYTHON, NetnsPair, Tracer, bulk_transfer, check, require_bpf, run
 
+
+def program_types(ids):
+    """The kernel's type of each BPF program id, as bpftool shows it."""
+    progs = json.loads(run(["bpftool", "prog", "--json"]).stdout)
+    return {p["type"] for p in progs if p["id"] in ids}
+
 PORT, BIN_PORT = 18096, 18097
 
 CLIENT = r"""
@@ -54,6 +60,7 @@ def main():
             wait_listening(net, net.ip4_b, PORT)
             http = Tracer("-H", "-R", "0", "-p", str(PORT))
             binary = Tracer("-H", "-R", "0", "-p", str(BIN_PORT))
+            http_types = program_types(http.programs)
             got = json.loads(run(net.exec_args(net.a) + [PYTHON, "-c", CLIENT, net.ip4_b,
                                                           str(PORT)], timeout=30).stdout)
             bulk_transfer(net, net.ip4_b, BIN_PORT, 64 * 1024)
@@ -64,6 +71,10 @@ def main():
             server.wait()
         for t in (http, binary):
             check(t.returncode == 0, f"nwtrace exited {t.returncode}: {t.stderr}")
+        # This kernel types the packet path's tracepoints: -H must run there, not fall back.
+        check("using raw tracepoints instead" not in http.stderr and
+              "tracing" in http_types,
+              f"-H did not run on BTF tracepoints: program types {http_types}: {http.stderr}")
 
         check(got["request"] == "GET /hello.txt HTTP/1.1", f"client sent {got}")
         check(got["status"].startswith("HTTP/1."), f"client received {got}")
