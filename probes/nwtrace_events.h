@@ -268,14 +268,15 @@ struct nwt_retrans_event {
 	__u32 timeout_retrans;
 	__s32 err;		/* 0: sent; else why the retransmit failed */
 	__u32 flags;		/* NWT_RETRANS_F_* */
+	__u16 segs;		/* segments this skb carries (tcp_skb_pcount); NWT_RETRANS_F_SEGS */
 	__u8 state;
 	__u8 role;
-	__u8 pad[2];
 };
 
 /* nwt_retrans_event.flags */
 #define NWT_RETRANS_F_OWNER_KNOWN  (1u << 0)
 #define NWT_RETRANS_F_SEQ          (1u << 1)
 #define NWT_RETRANS_F_ERR          (1u << 2)	/* err is valid (tracepoint only) */
+#define NWT_RETRANS_F_SEGS         (1u << 3)	/* segs is valid */
 
 #endif /* NWTRACE_EVENTS_H */

@@ -208,8 +208,12 @@ int nwt_cong_loss_kp(struct pt_regs *ctx)
 #endif
 
 #if defined(NWT_USE_RETRANSMIT_TP) || defined(NWT_USE_RETRANSMIT_KP)
+/*
+ * segs_limit: at most this many segments will go (the kprobe runs before
+ * tcp_retransmit_skb() may split the skb to its `segs` argument); 0: none.
+ */
 static __always_inline void nwt_emit_retrans(u64 sk, u64 skb, u8 state, int err, u32 flags,
-					     const struct nwt_flow *flow)
+					     u32 segs_limit, const struct nwt_flow *flow)
 {
 	struct nwt_sock_owner *owner = sock_owners.lookup(&sk);
 	struct nwt_cong_counts *counts = cong_counts.lookup(&sk);
@@ -244,6 +248,20 @@ static __always_inline void nwt_emit_retrans(u64 sk, u64 skb, u8 state, int err,
 	if (!bpf_probe_read_kernel(&e->seq, sizeof(e->seq),
 				   (const char *)skb + NWT_OFF_SKB_CB + NWT_OFF_TCP_SKB_CB_SEQ))
 		e->flags |= NWT_RETRANS_F_SEQ;
+#ifdef NWT_OFF_TCP_SKB_CB_GSO_SEGS
+	/*
+	 * What the kernel adds to total_retrans: the skb is one TSO/GSO train
+	 * of several segments.  At the tracepoint (the end of
+	 * __tcp_retransmit_skb) any split for this retransmit has been made.
+	 */
+	if (!bpf_probe_read_kernel(&e->segs, sizeof(e->segs),
+				   (const char *)skb + NWT_OFF_SKB_CB + NWT_OFF_TCP_SKB_CB_GSO_SEGS) &&
+	    e->segs) {
+		if (segs_limit && e->segs > segs_limit)
+			e->segs = segs_limit;
+		e->flags |= NWT_RETRANS_F_SEGS;
+	}
+#endif
 	nwt_event_submit(e);
 }
 #endif
@@ -255,7 +273,7 @@ int nwt_retransmit_tp(struct tracepoint__tcp__tcp_retransmit_skb *args)
 
 	NWT_FLOW_FROM_TRACEPOINT(&flow, args);
 	nwt_emit_retrans((u64)args->skaddr, (u64)args->skbaddr, args->state, args->err,
-			 NWT_RETRANS_F_ERR, &flow);
+			 NWT_RETRANS_F_ERR, 0, &flow);
 	return 0;
 }
 #endif
@@ -269,7 +287,7 @@ int nwt_retransmit_kp(struct pt_regs *ctx)
 	u8 state = 0;
 
 	nwt_sock_flow(sk, &flow, &state);
-	nwt_emit_retrans(sk, PT_REGS_PARM2(ctx), state, 0, 0, &flow);
+	nwt_emit_retrans(sk, PT_REGS_PARM2(ctx), state, 0, 0, (u32)PT_REGS_PARM3(ctx), &flow);
 	return 0;
 }
 #endif

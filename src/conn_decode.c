@@ -65,6 +65,8 @@ int nwt_decode_retrans(const void *data, size_t size, int64_t monotonic_to_wall_
 	r->seq = e.seq;
 	r->has_err = e.flags & NWT_RETRANS_F_ERR;
 	r->err = e.err;
+	r->has_segs = e.flags & NWT_RETRANS_F_SEGS;
+	r->segs = e.segs;
 	r->fast_retrans = e.fast_retrans;
 	r->timeout_retrans = e.timeout_retrans;
 	return 0;

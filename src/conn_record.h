@@ -41,6 +41,8 @@ struct nwt_retrans {
 	uint32_t seq;
 	bool has_err;
 	int err;		/* 0: sent; else -errno from the send attempt */
+	bool has_segs;
+	uint32_t segs;		/* segments the skb carries: what ss's retrans total counts */
 	uint32_t fast_retrans, timeout_retrans;	/* the connection's counts so far */
 };
 

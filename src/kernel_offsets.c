@@ -42,6 +42,7 @@ const struct nwt_kernel_field nwt_kernel_fields[] = {
 	{ "NWT_OFF_TCP_BYTES_RECEIVED", "tcp_sock", "bytes_received" },
 	{ "NWT_OFF_SKB_CB", "sk_buff", "cb" },
 	{ "NWT_OFF_TCP_SKB_CB_SEQ", "tcp_skb_cb", "seq" },
+	{ "NWT_OFF_TCP_SKB_CB_GSO_SEGS", "tcp_skb_cb", "tcp_gso_segs" },	/* tcp_skb_pcount() */
 	/* drops and error packets (-k, -e) */
 	{ "NWT_OFF_SKB_END", "sk_buff", "end" },
 	{ "NWT_OFF_SKB_PROTOCOL", "sk_buff", "protocol" },

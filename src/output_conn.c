@@ -87,6 +87,8 @@ void nwt_json_add_retrans(json_t *obj, const struct nwt_retrans *r)
 		json_object_set_new(obj, "direction", json_string(direction));
 	if (r->has_seq)
 		set_uint(obj, "seq", r->seq);
+	if (r->has_segs)
+		set_uint(obj, "segs", r->segs);
 	if (r->has_err)
 		json_object_set_new(obj, "err", json_integer(r->err));
 	set_uint(obj, "fast_retrans", r->fast_retrans);
@@ -97,11 +99,13 @@ void nwt_json_add_retrans(json_t *obj, const struct nwt_retrans *r)
 void nwt_format_retrans_cell(const struct nwt_record *rec, char *buf, size_t len)
 {
 	const struct nwt_retrans *r = &rec->retrans;
-	char seq[24] = "";
+	char seq[24] = "", segs[24] = "";
 
 	if (r->has_seq)
 		snprintf(seq, sizeof(seq), " seq=%" PRIu32, r->seq);
-	snprintf(buf, len, "retrans%s %s%s", seq, nwt_tcp_state_short_name(r->state),
+	if (r->has_segs && r->segs != 1)
+		snprintf(segs, sizeof(segs), " x%" PRIu32, r->segs);
+	snprintf(buf, len, "retrans%s%s %s%s", seq, segs, nwt_tcp_state_short_name(r->state),
 		 r->has_err && r->err ? " failed" : "");
 }
 

@@ -229,13 +229,16 @@ static void retrans_record(void **state)
 	e.flow.dport = 80;
 	e.seq = 123456789;
 	e.state = NWT_TCP_ESTABLISHED;
-	e.flags = NWT_RETRANS_F_OWNER_KNOWN | NWT_RETRANS_F_SEQ | NWT_RETRANS_F_ERR;
+	e.flags = NWT_RETRANS_F_OWNER_KNOWN | NWT_RETRANS_F_SEQ | NWT_RETRANS_F_ERR |
+		  NWT_RETRANS_F_SEGS;
+	e.segs = 1;
 	e.fast_retrans = 1;
 	rec = decode(&e, sizeof(e));
 	assert_int_equal(rec.kind, NWT_REC_RETRANS);
 	obj = as_json(&rec);
 	assert_string_equal(json_string_value(json_object_get(obj, "type")), "retrans");
 	assert_int_equal(jint(obj, "seq"), 123456789);
+	assert_int_equal(jint(obj, "segs"), 1);
 	assert_int_equal(jint(obj, "err"), 0);
 	assert_int_equal(jint(obj, "fast_retrans"), 1);
 	assert_int_equal(jint(obj, "pid"), 9);
@@ -243,9 +246,19 @@ static void retrans_record(void **state)
 	nwt_format_retrans_cell(&rec, cell, sizeof(cell));
 	assert_string_equal(cell, "retrans seq=123456789 ESTAB");
 
-	e.flags = 0;	/* kprobe path: no seq read, no err */
+	/* a TSO skb: several segments in one record */
+	e.segs = 7;
 	rec = decode(&e, sizeof(e));
 	obj = as_json(&rec);
+	assert_int_equal(jint(obj, "segs"), 7);
+	json_decref(obj);
+	nwt_format_retrans_cell(&rec, cell, sizeof(cell));
+	assert_string_equal(cell, "retrans seq=123456789 x7 ESTAB");
+
+	e.flags = 0;	/* no seq, err or segment count read */
+	rec = decode(&e, sizeof(e));
+	obj = as_json(&rec);
+	assert_null(json_object_get(obj, "segs"));
 	assert_null(json_object_get(obj, "seq"));
 	assert_null(json_object_get(obj, "err"));
 	assert_null(json_object_get(obj, "pid"));
