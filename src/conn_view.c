@@ -89,6 +89,9 @@ static int pass_in_namespace(void *ctx)
 		return v->last_err = err;
 	for (size_t off = 0; off + sizeof(s) <= v->buf_len; off += sizeof(s)) {
 		memcpy(&s, v->buf + off, sizeof(s));
+		/* rows are decoded by their type when printed: another record's would be misread */
+		if (s.hdr.type != NWT_EVENT_CONN)
+			continue;
 		nwt_conn_table_update(&v->table, &s);
 	}
 	return 0;
