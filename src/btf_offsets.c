@@ -4,10 +4,24 @@
 #include <errno.h>
 #include <string.h>
 
+/*
+ * btf__new() checks that type ids exist, not that types end: a BTF file can
+ * hold a typedef of itself, or a struct that is its own anonymous member (or
+ * whose anonymous members multiply, level after level).  Typedef and
+ * modifier chains stop at libbpf's own resolve depth, and one member look-up
+ * descends into at most MAX_ANON_DESCENTS anonymous members, many times what
+ * any kernel nests.
+ */
+#define MAX_MODIFIER_DEPTH 32
+#define MAX_ANON_DESCENTS 256
+
 static const struct btf_type *skip_modifiers(const struct btf *btf, const struct btf_type *t)
 {
-	while (t && (btf_is_typedef(t) || btf_is_mod(t)))
+	for (int depth = 0; t && (btf_is_typedef(t) || btf_is_mod(t)); depth++) {
+		if (depth == MAX_MODIFIER_DEPTH)
+			return NULL;
 		t = btf__type_by_id(btf, t->type);
+	}
 	return t;
 }
 
@@ -15,9 +29,11 @@ static const struct btf_type *skip_modifiers(const struct btf *btf, const struct
  * Finds `name` (len bytes) among t's members; anonymous members are searched
  * recursively because the kernel hides many fields in unnamed unions.
  * On success *bit_offset is relative to t, *member_type is the member's type.
+ * *descents counts down the anonymous members it may still enter.
  */
 static int find_member(const struct btf *btf, const struct btf_type *t, const char *name,
-		       size_t len, unsigned int *bit_offset, const struct btf_type **member_type)
+		       size_t len, unsigned int *bit_offset, const struct btf_type **member_type,
+		       int *descents)
 {
 	const struct btf_member *m = btf_members(t);
 
@@ -35,10 +51,10 @@ static int find_member(const struct btf *btf, const struct btf_type *t, const ch
 			*member_type = mt;
 			return 0;
 		}
-		if (mt && btf_is_composite(mt)) {
+		if (mt && btf_is_composite(mt) && (*descents)-- > 0) {
 			unsigned int inner;
 
-			if (!find_member(btf, mt, name, len, &inner, member_type)) {
+			if (!find_member(btf, mt, name, len, &inner, member_type, descents)) {
 				*bit_offset = moff + inner;
 				return 0;
 			}
@@ -69,12 +85,12 @@ int nwt_btf_member_offset(const struct btf *btf, const char *struct_name,
 		const char *dot = strchr(component, '.');
 		size_t len = dot ? (size_t)(dot - component) : strlen(component);
 		const struct btf_type *member_type = NULL;
+		int err, descents = MAX_ANON_DESCENTS;
 		unsigned int bits;
-		int err;
 
 		if (!t || !btf_is_composite(t) || len == 0)
 			return -EINVAL;
-		err = find_member(btf, t, component, len, &bits, &member_type);
+		err = find_member(btf, t, component, len, &bits, &member_type, &descents);
 		if (err)
 			return err;
 		total_bits += bits;

@@ -1,6 +1,7 @@
 #include "conn_view.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -36,8 +37,13 @@ void nwt_conn_view_free(struct nwt_conn_view *v)
 bool nwt_conn_view_take(struct nwt_conn_view *v, const void *data, size_t size)
 {
 	struct nwt_conn_sample s;
+	__u32 type;
 
-	if (size < sizeof(s.hdr) || ((const struct nwt_event_header *)data)->type != NWT_EVENT_CONN)
+	if (size < sizeof(s.hdr))
+		return false;
+	/* a record inside a batch is only as aligned as the batch's record size makes it */
+	memcpy(&type, (const char *)data + offsetof(struct nwt_event_header, type), sizeof(type));
+	if (type != NWT_EVENT_CONN)
 		return false;
 	if (size >= sizeof(s)) {
 		memcpy(&s, data, sizeof(s));
@@ -89,6 +95,9 @@ static int pass_in_namespace(void *ctx)
 		return v->last_err = err;
 	for (size_t off = 0; off + sizeof(s) <= v->buf_len; off += sizeof(s)) {
 		memcpy(&s, v->buf + off, sizeof(s));
+		/* rows are decoded by their type when printed: another record's would be misread */
+		if (s.hdr.type != NWT_EVENT_CONN)
+			continue;
 		nwt_conn_table_update(&v->table, &s);
 	}
 	return 0;

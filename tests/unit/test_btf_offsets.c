@@ -71,6 +71,30 @@ static void reports_missing_and_unreadable_members(void **state)
 	btf__free(btf);
 }
 
+/*
+ * A BTF file may describe types that never end (btf__new() checks ids, not
+ * cycles): look-ups through them give up instead of recursing or looping.
+ */
+static void gives_up_on_types_that_contain_themselves(void **state)
+{
+	struct btf *btf = btf__new_empty();
+	int int_id = btf__add_int(btf, "int", 4, BTF_INT_SIGNED);
+	int self = btf__type_cnt(btf), loop;
+	unsigned int off;
+
+	(void)state;
+	btf__add_struct(btf, "self", 4);
+	btf__add_field(btf, NULL, self, 0, 0);	/* its own anonymous member */
+	btf__add_field(btf, "a", int_id, 0, 0);
+	loop = btf__type_cnt(btf);
+	btf__add_typedef(btf, "loop_t", loop);	/* a typedef of itself */
+	btf__add_struct(btf, "holder", 4);
+	btf__add_field(btf, "l", loop, 0, 0);
+	assert_int_equal(nwt_btf_member_offset(btf, "self", "zz", &off), -ENOENT);
+	assert_int_equal(nwt_btf_member_offset(btf, "holder", "l.x", &off), -EINVAL);
+	btf__free(btf);
+}
+
 /* skb_frag_t is struct skb_frag { netmem } on 6.18, struct bio_vec { bv_page } on 6.1. */
 static void tries_struct_and_member_alternatives_in_order(void **state)
 {
@@ -174,6 +198,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(finds_members_through_anonymous_unions),
 		cmocka_unit_test(reports_missing_and_unreadable_members),
+		cmocka_unit_test(gives_up_on_types_that_contain_themselves),
 		cmocka_unit_test(tries_struct_and_member_alternatives_in_order),
 		cmocka_unit_test(resolves_every_field_on_this_kernel),
 		cmocka_unit_test(kernel_functions_are_found_by_kind),
