@@ -5,7 +5,8 @@ set -euo pipefail
 
 RUNTIME_PACKAGES=(libbpfcc-dev libbpf-dev zlib1g-dev libjansson-dev linux-headers-amd64 cmake gcc make
                   pkg-config iproute2 kmod)
-TEST_PACKAGES=(libcmocka-dev bpftool iperf3 tcpdump nftables ethtool python3 python3-scapy jq)
+TEST_PACKAGES=(libcmocka-dev bpftool iperf3 tcpdump nftables ethtool python3 python3-scapy jq
+               clang libclang-rt-14-dev)
 
 packages=("${RUNTIME_PACKAGES[@]}")
 [[ "${1:-}" == "--test" ]] && packages+=("${TEST_PACKAGES[@]}")
