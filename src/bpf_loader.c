@@ -16,6 +16,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "stop.h"
+
 #define NWT_MAX_LINKS 64
 
 struct nwt_link {
@@ -299,6 +301,10 @@ int nwt_bpf_load(struct nwt_bpf *bpf, const struct nwt_plan *plan, int verbose, 
 
 		if (pp->chosen < 0)
 			continue;
+		if (nwt_stop_requested()) {	/* what is loaded so far goes with nwt_bpf_close() */
+			snprintf(err, err_len, "loading the probes: stopped by a signal");
+			return -EINTR;
+		}
 		if (bpf->n_links >= NWT_MAX_LINKS)
 			return -ENOSPC;
 		alt = &pp->probe->alts[pp->chosen];
@@ -334,6 +340,10 @@ int nwt_bpf_attach(struct nwt_bpf *bpf, const struct nwt_plan *plan, int verbose
 
 		if (link->attach_fd >= 0)
 			continue;
+		if (nwt_stop_requested()) {	/* what is attached so far goes with nwt_bpf_close() */
+			snprintf(err, err_len, "attaching the probes: stopped by a signal");
+			return -EINTR;
+		}
 		bpf->failed_kind = link->kind;
 		fd = attach_one(link, link->alt, link->resolved);
 		if (fd < 0) {

@@ -29,12 +29,15 @@ int nwt_bpf_compile(struct nwt_bpf **out, const char *source, const struct nwt_c
 /*
  * Loads every chosen alternative of the plan into the kernel, through the
  * verifier, attaching nothing yet.  On failure nwt_bpf_failed_kind() says
- * which kind of program was refused.
+ * which kind of program was refused; -EINTR once a stop is requested.
  */
 int nwt_bpf_load(struct nwt_bpf *bpf, const struct nwt_plan *plan, int verbose, char *err,
 		 size_t err_len);
 
-/* Attaches what nwt_bpf_load() loaded (loading the plan first if it was not). */
+/*
+ * Attaches what nwt_bpf_load() loaded (loading the plan first if it was not);
+ * -EINTR once a stop is requested.
+ */
 int nwt_bpf_attach(struct nwt_bpf *bpf, const struct nwt_plan *plan, int verbose, char *err,
 		   size_t err_len);
 

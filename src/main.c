@@ -7,6 +7,7 @@
 #include "options.h"
 #include "privileges.h"
 #include "session.h"
+#include "stop.h"
 
 #ifndef NWT_VERSION
 #define NWT_VERSION "0.1.0"
@@ -31,6 +32,7 @@ int main(int argc, char **argv)
 	bool privileged;
 	int rc;
 
+	nwt_stop_install();	/* a stop request from here on is kept, never lost */
 	switch (nwt_parse_options(argc, argv, &opts, err, sizeof(err))) {
 	case NWT_PARSE_HELP:
 		fputs(nwt_usage, stdout);
@@ -53,6 +55,11 @@ int main(int argc, char **argv)
 	if (env.tracefs_note[0])
 		fprintf(stderr, "nwtrace: tracepoint formats were not reachable: %s\n",
 			env.tracefs_note);
+	if (nwt_stop_requested()) {
+		nwt_stop_print_early("reading the kernel's facts");
+		nwt_kernel_env_free(&env);
+		return 0;
+	}
 	if (opts.list_probes) {
 		rc = 0;
 		if (privileged) {

@@ -1,11 +1,11 @@
 #include "session.h"
 
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "bpf_defines.h"
 #include "bpf_loader.h"
@@ -24,24 +24,18 @@
 #include "stats.h"
 #include "session_direct_map.h"
 #include "session_faults.h"
+#include "stop.h"
 
 #define HEADERS_CACHE "/var/cache/nwtrace/kernel-headers"
 #define POLL_MS 100
 
-static volatile sig_atomic_t stop_requested;
-
-static void on_stop_signal(int sig)
-{
-	(void)sig;
-	stop_requested = 1;
-}
-
 struct session {
 	const struct nwt_options *opts;
 	FILE *out;
-	struct nwt_output_file *file;	/* -o FILE, else NULL: out is stdout */
+	struct nwt_output_file *file;	/* -o FILE or stdout; out is its stream */
+	const char *stopped_while;	/* a stop came before tracing began, in this phase */
 	int64_t wall_offset;
-	unsigned long long printed;
+	unsigned long long printed;	/* records formatted (or counted, -s) */
 	unsigned long long undecodable;
 	struct nwt_stats stats;
 	double stats_started;
@@ -89,6 +83,8 @@ static int deliver_record(void *ctx, const void *data, size_t size)
 		nwt_json_print_record(s->out, &rec);
 	else
 		nwt_table_print_record(s->out, &rec);
+	if (!s->opts->stats)
+		nwt_output_file_end_record(s->file);
 	s->printed++;
 	return s->opts->count && s->printed >= s->opts->count;
 }
@@ -141,21 +137,25 @@ static int take_records(struct session *s, struct nwt_bpf *bpf, int timeout_ms)
 	return rc;
 }
 
-static void install_signal_handlers(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop_signal;	/* no SA_RESTART: poll returns EINTR */
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-}
-
 static int fail(const char *msg)
 {
 	fprintf(stderr, "nwtrace: %s\n", msg);
 	return 1;
+}
+
+/* A step that fails once a stop was requested may have failed of it (EINTR): the stop is told. */
+static int fail_unless_stopping(const char *msg)
+{
+	return nwt_stop_requested() ? 1 : fail(msg);
+}
+
+/* Whether a stop request came before tracing began; phase: what the run was doing. */
+static bool stop_before_tracing(struct session *s, const char *phase)
+{
+	if (!nwt_stop_requested())
+		return false;
+	s->stopped_while = phase;
+	return true;
 }
 
 static int prepare_headers(const struct nwt_options *opts, const struct nwt_kernel_env *env)
@@ -195,6 +195,7 @@ static int compile_probes(const struct nwt_options *opts, const struct nwt_kerne
 {
 	struct nwt_cflags cf = { 0 };
 	char include_dir[64], err[600];
+	double started = now_s();
 	char *source;
 	int rc;
 
@@ -217,7 +218,11 @@ static int compile_probes(const struct nwt_options *opts, const struct nwt_kerne
 	nwt_probe_headers_remove(include_dir);
 	free(source);
 	nwt_cflags_free(&cf);
-	return rc ? fail(err) : 0;
+	if (rc)
+		return fail_unless_stopping(err);
+	if (opts->verbose)
+		fprintf(stderr, "nwtrace: probes compiled in %.0f ms\n", (now_s() - started) * 1000);
+	return 0;
 }
 
 /*
@@ -226,25 +231,26 @@ static int compile_probes(const struct nwt_options *opts, const struct nwt_kerne
  * A kernel may type a tracepoint's arguments yet refuse what a BTF
  * tracepoint program does with them: the plan is then made again on raw
  * tracepoints, with the refusal as the reason, and compiled and loaded again.
+ * After a stop request it returns nonzero without a word: the caller says so.
  */
 static int load_plan(const struct nwt_options *opts, struct nwt_kernel_env *env,
 		     const struct nwt_faults *faults, struct nwt_bpf **bpf)
 {
 	char err[600];
 
-	if (compile_probes(opts, env, faults, bpf))
+	if (compile_probes(opts, env, faults, bpf) || nwt_stop_requested())
 		return 1;
 	if (nwt_bpf_load(*bpf, &env->plan, opts->verbose, err, sizeof(err))) {
-		if (nwt_bpf_failed_kind(*bpf) != NWT_ATTACH_BTF_TRACEPOINT)
-			return fail(err);
+		if (nwt_stop_requested() || nwt_bpf_failed_kind(*bpf) != NWT_ATTACH_BTF_TRACEPOINT)
+			return fail_unless_stopping(err);
 		fprintf(stderr, "nwtrace: %s; using raw tracepoints instead\n", err);
 		nwt_bpf_close(*bpf);
 		*bpf = NULL;
 		nwt_kernel_env_replan_without_btf_tracepoints(env, opts, err);
-		if (compile_probes(opts, env, faults, bpf))
+		if (compile_probes(opts, env, faults, bpf) || nwt_stop_requested())
 			return 1;
 		if (nwt_bpf_load(*bpf, &env->plan, opts->verbose, err, sizeof(err)))
-			return fail(err);
+			return fail_unless_stopping(err);
 	}
 	nwt_plan_set_loaded(&env->plan, true, NULL);
 	return 0;
@@ -252,22 +258,26 @@ static int load_plan(const struct nwt_options *opts, struct nwt_kernel_env *env,
 
 /* Attaching a BTF tracepoint can fail where loading it did not: then as above. */
 static int attach_probes(const struct nwt_options *opts, struct nwt_kernel_env *env,
-			 const struct nwt_faults *faults, struct nwt_bpf **bpf)
+			 const struct nwt_faults *faults, struct nwt_bpf **bpf, const char **phase)
 {
 	char err[600];
 
 	if (!nwt_bpf_attach(*bpf, &env->plan, opts->verbose, err, sizeof(err)))
 		return 0;
+	if (nwt_stop_requested())
+		return 1;
 	if (nwt_bpf_failed_kind(*bpf) != NWT_ATTACH_BTF_TRACEPOINT)
 		return fail(err);
 	fprintf(stderr, "nwtrace: %s; using raw tracepoints instead\n", err);
 	nwt_bpf_close(*bpf);
 	*bpf = NULL;
 	nwt_kernel_env_replan_without_btf_tracepoints(env, opts, err);
-	if (load_plan(opts, env, faults, bpf))
+	*phase = "compiling the probes again for raw tracepoints";
+	if (load_plan(opts, env, faults, bpf) || nwt_stop_requested())
 		return 1;
+	*phase = "attaching the probes";
 	if (nwt_bpf_attach(*bpf, &env->plan, opts->verbose, err, sizeof(err)))
-		return fail(err);
+		return fail_unless_stopping(err);
 	return 0;
 }
 
@@ -301,6 +311,12 @@ int nwt_session_list_probes(const struct nwt_options *opts, struct nwt_kernel_en
 	if (!rc && (opts->features & NWT_FEATURE_HTTP))
 		nwt_direct_map_calibrate(&env->dm, opts->verbose);
 	rc = rc ?: load_plan(opts, env, &faults, &bpf);
+	if (nwt_stop_requested()) {
+		nwt_bpf_close(bpf);
+		nwt_faults_free(&faults);
+		nwt_stop_print_early("load-checking the plan");
+		return 0;
+	}
 	if (rc)
 		nwt_plan_set_loaded(&env->plan, false,
 				    "not load-checked: the probes did not compile or load (see above)");
@@ -365,20 +381,53 @@ static void print_stats(struct session *s, struct nwt_bpf *bpf, bool final)
 			(uint64_t)wall.tv_sec * 1000000000ULL + (uint64_t)wall.tv_nsec, &counts);
 	nwt_faults_print_stats(&s->faults, bpf, s->opts, s->out,
 			       (uint64_t)wall.tv_sec * 1000000000ULL + (uint64_t)wall.tv_nsec);
-	fflush(s->out);
+	nwt_output_file_flush(s->file);
 }
 
-static void print_summary(const struct session *s, struct nwt_bpf *bpf)
+/* The one line of a run whose output failed: stdout by its path if it is a file. */
+static void output_failed(const struct session *s, int err)
+{
+	const char *name = s->file ? nwt_output_file_name(s->file) : NULL;
+
+	if (s->opts->output_path)
+		fprintf(stderr, "nwtrace: writing '%s': %s\n", s->opts->output_path, strerror(err));
+	else if (name)
+		fprintf(stderr, "nwtrace: writing '%s' (stdout): %s\n", name, strerror(err));
+	else
+		fprintf(stderr, "nwtrace: writing stdout: %s\n", strerror(err));
+}
+
+/*
+ * How the output ended, ahead of the counts: its reader went away (EPIPE:
+ * a stop like Ctrl-C), or a stop came while it was not being read (EINTR).
+ */
+static void print_output_end(const struct session *s, int err)
+{
+	const char *what = s->opts->output_path ? s->opts->output_path : "stdout";
+
+	if (err == EPIPE)
+		fprintf(stderr, s->opts->output_path ? "the reader of '%s' went away; "
+						     : "the reader of %s went away; ", what);
+	else if (err == EINTR)
+		fprintf(stderr, s->opts->output_path ? "stopped while '%s' was not being read; "
+						     : "stopped while %s was not being read; ", what);
+}
+
+/* printed: records in the output whole (or counted, -s); out_err: see print_output_end(). */
+static void print_summary(const struct session *s, struct nwt_bpf *bpf,
+			  unsigned long long printed, int out_err)
 {
 	uint64_t c[NWT_COUNTER_MAX] = { 0 };
 
+	fputs("nwtrace: ", stderr);
+	print_output_end(s, out_err);
 	if (nwt_bpf_read_counters(bpf, c)) {
-		fprintf(stderr, "nwtrace: %llu events printed\n", s->printed);
+		fprintf(stderr, "%llu events printed\n", printed);
 		return;
 	}
 	fprintf(stderr,
-		"nwtrace: %llu events printed; in kernel: %llu generated, %llu delivered, %llu suppressed by rate limit, %llu lost (ring buffer full), %llu filtered out",
-		s->printed, (unsigned long long)c[NWT_COUNTER_GENERATED],
+		"%llu events printed; in kernel: %llu generated, %llu delivered, %llu suppressed by rate limit, %llu lost (ring buffer full), %llu filtered out",
+		printed, (unsigned long long)c[NWT_COUNTER_GENERATED],
 		(unsigned long long)c[NWT_COUNTER_DELIVERED],
 		(unsigned long long)c[NWT_COUNTER_SUPPRESSED],
 		(unsigned long long)c[NWT_COUNTER_LOST], (unsigned long long)c[NWT_COUNTER_FILTERED]);
@@ -395,7 +444,7 @@ static void trace_loop(struct session *s, struct nwt_bpf *bpf)
 	double deadline = s->opts->duration_s > 0 ? now_s() + s->opts->duration_s : 0;
 	double next_stats = now_s() + s->opts->interval_s;
 
-	while (!stop_requested) {
+	while (!nwt_stop_requested()) {
 		int timeout = POLL_MS;
 
 		if (s->opts->stats && now_s() >= next_stats) {
@@ -420,9 +469,10 @@ static void trace_loop(struct session *s, struct nwt_bpf *bpf)
 		nwt_rx_join_expire(&s->rx_join, now_ns());
 		if (s->conn)
 			nwt_conn_view_tick(s->conn, now_s(), false);
-		fflush(s->out);
-		if (s->file)
-			nwt_output_file_tick(s->file, now_s());
+		/* a write error ends the run; so does a reader that went away, even if all is quiet */
+		if (nwt_output_file_flush(s->file) || nwt_output_file_reader_gone(s->file))
+			break;
+		nwt_output_file_tick(s->file, now_s());
 		if (s->opts->count && s->printed >= s->opts->count)
 			break;
 	}
@@ -439,34 +489,93 @@ static void print_table_header(const struct nwt_options *opts, FILE *out)
 		nwt_table_print_header(out);
 }
 
+/* -o FILE, else stdout, as s->file and s->out. */
+static int open_output(struct session *s)
+{
+	const char *path = s->opts->output_path;
+	char err[600];
+
+	fflush(stdout);	/* from here on the output is written through s->file only */
+	s->file = path ? nwt_output_file_open(path) : nwt_output_file_adopt(STDOUT_FILENO);
+	if (!s->file) {
+		snprintf(err, sizeof(err), "%s%s%s: %s", path ? "-o '" : "stdout", path ? path : "",
+			 path ? "'" : "", strerror(errno));
+		return fail(err);
+	}
+	s->out = nwt_output_file_stream(s->file);
+	if (path && s->opts->verbose)
+		fprintf(stderr, "nwtrace: -o '%s': %s\n", path,
+			nwt_output_file_direct(s->file) ? "direct I/O" : "ordinary writes");
+	return 0;
+}
+
+/*
+ * Writes what is left and closes the output; *records: the records it holds
+ * whole.  Returns 0, or how it ended early as a stop (EPIPE: its reader went
+ * away; EINTR: a stop came while it was not being read), or -1 after a write
+ * error, told on its one line.
+ */
+static int close_output(struct session *s, unsigned long long *records)
+{
+	int err = nwt_output_file_finish(s->file) ? errno : 0;
+
+	if (!err && nwt_output_file_reader_gone(s->file))
+		err = EPIPE;
+	*records = nwt_output_file_records(s->file);
+	if (err && err != EPIPE && err != EINTR) {
+		output_failed(s, err);
+		err = -1;
+	}
+	if (nwt_output_file_close(s->file) && !err) {
+		s->file = NULL;
+		output_failed(s, errno);	/* closing -o's file, no earlier error */
+		err = -1;
+	}
+	s->file = NULL;
+	return err;
+}
+
 int nwt_session_run(const struct nwt_options *opts, struct nwt_kernel_env *env)
 {
 	struct session s = { .opts = opts, .out = stdout, .stage = { .flush_fd = -1 } };
 	struct nwt_conn_view conn;
 	struct nwt_bpf *bpf = NULL;
 	double started = now_s();
+	unsigned long long records;
+	const char *phase;
 	char err[600];
-	int rc;
+	int rc, out_err;
 
 	nwt_faults_init(&s.faults, opts, env);
 	nwt_rx_join_init(&s.rx_join, deliver_record, &s);
 	nwt_record_order_init(&s.order, on_record, &s);	/* unordered if out of memory */
 	rc = prepare_headers(opts, env);
-	if (!rc && (opts->features & NWT_FEATURE_HTTP))
+	if (rc || stop_before_tracing(&s, "finding the kernel headers"))
+		goto cleanup;
+	if (opts->features & NWT_FEATURE_HTTP) {
 		nwt_direct_map_calibrate(&env->dm, opts->verbose);
+		if (stop_before_tracing(&s, "calibrating the direct map"))
+			goto cleanup;
+	}
 	if (opts->verify_probes) {
 		rc = rc ?: compile_probes(opts, env, &s.faults, &bpf);
+		if (stop_before_tracing(&s, "compiling the probes"))
+			goto cleanup;
 		rc = rc ?: verify_probes(opts, env, bpf);
 		goto cleanup;
 	}
-	rc = rc ?: load_plan(opts, env, &s.faults, &bpf);
+	rc = open_output(&s);	/* before the slow part: a bad -o is told at once */
 	if (rc)
+		goto cleanup;
+	/* libbcc's compile cannot be interrupted: a stop takes effect when it returns */
+	rc = load_plan(opts, env, &s.faults, &bpf);
+	if (stop_before_tracing(&s, "compiling and loading the probes") || rc)
 		goto cleanup;
 	if (opts->verbose)
 		nwt_kernel_env_print(stderr, env, false);
-	install_signal_handlers();
-	rc = attach_probes(opts, env, &s.faults, &bpf);
-	if (rc)
+	phase = "attaching the probes";
+	rc = attach_probes(opts, env, &s.faults, &bpf, &phase);
+	if (stop_before_tracing(&s, phase) || rc)
 		goto cleanup;
 	s.stats.points_planned = nwt_plan_points(&env->plan);
 	if (nwt_bpf_open_events(bpf, on_event, &s, err, sizeof(err))) {
@@ -476,24 +585,15 @@ int nwt_session_run(const struct nwt_options *opts, struct nwt_kernel_env *env)
 	nwt_record_stage_start(&s.stage, bpf, opts->verbose);
 	if (opts->features & (NWT_FEATURE_LIFECYCLE | NWT_FEATURE_DROP | NWT_FEATURE_ERR))
 		seed_listeners(bpf, opts->verbose);
-	if (opts->output_path && !(s.file = nwt_output_file_open(opts->output_path))) {
-		snprintf(err, sizeof(err), "-o '%s': %s", opts->output_path, strerror(errno));
-		rc = fail(err);
+	if (stop_before_tracing(&s, "starting to trace"))
 		goto cleanup;
-	}
-	if (s.file) {
-		s.out = nwt_output_file_stream(s.file);
-		if (opts->verbose)
-			fprintf(stderr, "nwtrace: -o '%s': %s\n", opts->output_path,
-				nwt_output_file_direct(s.file) ? "direct I/O" : "ordinary writes");
-	}
 	s.wall_offset = nwt_monotonic_to_wall_offset();
 	fprintf(stderr, "nwtrace: attached %d probes in %.0f ms; tracing, Ctrl-C to stop\n",
 		nwt_bpf_attached(bpf), (now_s() - started) * 1000);
 	setvbuf(s.out, NULL, _IOFBF, NWT_OUT_BUFFER);
 	s.stats_started = now_s();
 	print_table_header(opts, s.out);
-	fflush(s.out);
+	nwt_output_file_flush(s.file);
 	if ((opts->features & NWT_FEATURE_CONN) &&
 	    !nwt_conn_view_init(&conn, opts, bpf, s.out, s.wall_offset, now_s()))
 		s.conn = &conn;
@@ -511,7 +611,12 @@ int nwt_session_run(const struct nwt_options *opts, struct nwt_kernel_env *env)
 	nwt_rx_join_drain(&s.rx_join);	/* data never read: without a read time */
 	if (opts->stats)
 		print_stats(&s, bpf, true);
-	print_summary(&s, bpf);
+	out_err = close_output(&s, &records);
+	if (out_err < 0) {	/* the failure was the one line; the file holds whole records */
+		rc = 1;
+		goto cleanup;
+	}
+	print_summary(&s, bpf, opts->stats ? s.printed : records, out_err);
 	nwt_faults_print_summary(&s.faults, bpf, opts, stderr);
 cleanup:
 	nwt_record_stage_stop(&s.stage);
@@ -519,10 +624,11 @@ cleanup:
 	nwt_record_order_free(&s.order);
 	nwt_bpf_close(bpf);
 	nwt_faults_free(&s.faults);
-	if (s.file && nwt_output_file_close(s.file)) {
-		fprintf(stderr, "nwtrace: -o '%s': %s; the file is incomplete\n", opts->output_path,
-			strerror(errno));
-		rc = rc ?: 1;
+	if (s.file)
+		nwt_output_file_close(s.file);
+	if (s.stopped_while) {
+		nwt_stop_print_early(s.stopped_while);	/* after closing: nothing is attached */
+		rc = 0;
 	}
 	return rc;
 }

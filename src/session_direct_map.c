@@ -13,6 +13,7 @@
 #include "bpf_defines.h"
 #include "bpf_loader.h"
 #include "probe_source.h"
+#include "stop.h"
 
 struct dm_search {		/* probes/direct_map.bpf.c */
 	uint64_t pfn;
@@ -56,13 +57,16 @@ static void search(struct nwt_direct_map *dm, const struct nwt_dm_magic *magic, 
 	struct nwt_bpf *bpf = NULL;
 	unsigned long long pfn_after;
 	uint32_t zero = 0;
-	char err[600];
+	char err[600] = "the calibration probe did not run";
 
 	memcpy(s.magic, magic->bytes, sizeof(s.magic));
-	if (compile_search(&bpf, dm->max_gib, verbose, err, sizeof(err)) ||
-	    nwt_bpf_map_update(bpf, "dm_search", &zero, &s) ||
-	    nwt_bpf_run_once(bpf, CALIBRATION_PROG, verbose, err, sizeof(err)) ||
-	    nwt_bpf_map_lookup(bpf, "dm_search", &zero, &s))
+	if (compile_search(&bpf, dm->max_gib, verbose, err, sizeof(err)))
+		unavailable(dm, err);
+	else if (nwt_stop_requested())	/* the run ends: no search, no note */
+		unavailable(dm, "stopped");
+	else if (nwt_bpf_map_update(bpf, "dm_search", &zero, &s) ||
+		 nwt_bpf_run_once(bpf, CALIBRATION_PROG, verbose, err, sizeof(err)) ||
+		 nwt_bpf_map_lookup(bpf, "dm_search", &zero, &s))
 		unavailable(dm, err);
 	else if (!s.found)
 		unavailable(dm, "the known page was not found in the direct map");
@@ -92,7 +96,7 @@ void nwt_direct_map_calibrate(struct nwt_direct_map *dm, int verbose)
 	}
 	search(dm, &magic, verbose);
 	nwt_dm_magic_free(&magic);
-	if (verbose) {
+	if (verbose && !nwt_stop_requested()) {
 		char line[256];
 
 		fprintf(stderr, "nwtrace: page fragments: %s\n",

@@ -4,11 +4,13 @@
                                          (splice: move the data through a pipe with
                                          splice(2), so it is never copied out by recv)
   bulk_peer.py client ADDR PORT BYTES    send BYTES in 16 KiB writes, wait for the reply
+  bulk_peer.py trickle ADDR PORT         send 1 KiB every 5 ms until killed (steady, light traffic)
 Prints one JSON line: the client's local port (client) or bytes received (server).
 """
 import os
 import socket
 import sys
+import time
 
 from peer_common import listen, say
 
@@ -48,8 +50,18 @@ def client(addr, port, nbytes):
     say(sport=sport, sent=sent)
 
 
+def trickle(addr, port):
+    conn = socket.create_connection((addr, port), timeout=30)
+    say(sport=conn.getsockname()[1])
+    while True:
+        conn.sendall(b"t" * 1024)
+        time.sleep(0.005)
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "server":
         server(sys.argv[2], int(sys.argv[3]), sys.argv[4:] == ["splice"])
+    elif sys.argv[1] == "trickle":
+        trickle(sys.argv[2], int(sys.argv[3]))
     else:
         client(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))

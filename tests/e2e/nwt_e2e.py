@@ -166,11 +166,23 @@ def _stop_tracers_left_running():
     """A failed check exits mid-test: never leave an nwtrace (and its probes) behind."""
     for t in _running_tracers:
         if t.proc.poll() is None:
+            t.proc.send_signal(signal.SIGCONT)  # in case a test stopped it
             t.proc.send_signal(signal.SIGINT)
             try:
                 t.proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 t.proc.kill()
+
+
+class _Started:
+    def __init__(self, proc):
+        self.proc = proc
+
+
+def stop_at_exit(proc):
+    """An nwtrace a test started itself: stopped (SIGINT) if the test fails before it ends."""
+    _running_tracers.append(_Started(proc))
+    return proc
 
 
 class Tracer:
@@ -245,6 +257,30 @@ def bulk_transfer(pair, addr, port, nbytes, splice=False, client_cpu=None, serve
     srv.wait(timeout=30)
     check(got.get("received") == nbytes, f"server received {got}, expected {nbytes}")
     return json.loads(out)["sport"]
+
+
+class SteadyTraffic:
+    """A connection from pair.a to pair.b carrying 1 KiB every 5 ms until the block ends:
+    events keep flowing at a rate a shared CI host does not notice."""
+
+    def __init__(self, pair, addr, port):
+        self.pair, self.addr, self.port = pair, addr, port
+
+    def __enter__(self):
+        self.srv = subprocess.Popen(self.pair.exec_args(self.pair.b)
+                                    + [PYTHON, BULK, "server", self.addr, str(self.port)],
+                                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        check(json.loads(self.srv.stdout.readline()).get("listening"), "steady server did not start")
+        self.cli = subprocess.Popen(self.pair.exec_args(self.pair.a)
+                                    + [PYTHON, BULK, "trickle", self.addr, str(self.port)],
+                                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        self.sport = json.loads(self.cli.stdout.readline())["sport"]
+        return self
+
+    def __exit__(self, *exc):
+        for p in (self.cli, self.srv):
+            p.kill()
+            p.wait()
 
 
 def start_tcpdump(pair, ns, dev, port):

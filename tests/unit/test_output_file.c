@@ -4,10 +4,14 @@
 #include <stddef.h>
 #include <cmocka.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "output_file.h"
 #include "tmp_tree.h"
@@ -175,6 +179,130 @@ static void test_not_a_regular_file(void **state)
 	assert_int_equal(nwt_output_file_close(f), 0);
 }
 
+/* n lines as records of f; returns the bytes printed. */
+static size_t print_records(struct nwt_output_file *f, char *expect, int first, int n)
+{
+	size_t total = 0;
+
+	for (int i = first; i < first + n; i++) {
+		total += (size_t)print_line(nwt_output_file_stream(f), expect ? expect + total : NULL, i);
+		nwt_output_file_end_record(f);
+	}
+	return total;
+}
+
+static void test_reader_gone(void **state)
+{
+	struct nwt_output_file *f;
+	char buf[8192];
+	int p[2];
+
+	(void)state;
+	signal(SIGPIPE, SIG_IGN);
+	assert_int_equal(pipe(p), 0);
+	f = nwt_output_file_adopt(p[1]);
+	assert_non_null(f);
+	assert_null(nwt_output_file_name(f));
+	print_records(f, NULL, 0, 3);
+	assert_int_equal(nwt_output_file_flush(f), 0);
+	assert_int_equal(nwt_output_file_records(f), 3);
+	assert_false(nwt_output_file_reader_gone(f));
+	assert_true(read(p[0], buf, sizeof(buf)) > 0);
+	close(p[0]);
+	assert_true(nwt_output_file_reader_gone(f));	/* seen without writing */
+	print_records(f, NULL, 3, 2);
+	assert_int_equal(nwt_output_file_flush(f), -1);
+	assert_int_equal(errno, EPIPE);
+	print_records(f, NULL, 5, 2);	/* the stream takes no more */
+	assert_int_equal(nwt_output_file_close(f), -1);
+	assert_int_equal(errno, EPIPE);
+	close(p[1]);
+}
+
+static void test_device_full(void **state)
+{
+	struct nwt_output_file *f = nwt_output_file_open("/dev/full");
+
+	(void)state;
+	assert_non_null(f);
+	print_records(f, NULL, 0, 5);
+	assert_int_equal(nwt_output_file_flush(f), -1);
+	assert_int_equal(errno, ENOSPC);
+	assert_int_equal(nwt_output_file_records(f), 0);
+	assert_int_equal(nwt_output_file_close(f), -1);
+	assert_int_equal(errno, ENOSPC);
+}
+
+/*
+ * A file that can grow only to limit bytes (RLIMIT_FSIZE: the write that
+ * crosses it is cut short, the next fails with EFBIG, as on a full disk):
+ * after a header block and records it holds whole lines only, exactly those
+ * the count says, and the cut is at the last record end before the limit.
+ */
+static void expect_cut_to_whole(struct nwt_output_file *f, long limit, size_t chunk)
+{
+	struct rlimit saved, low;
+	size_t total, len, header;
+	char *expect = malloc(limit * 2 + 4 * MIB), *got;
+	unsigned long long lines = 0;
+	int i = 0, rc;
+
+	assert_non_null(f);
+	assert_non_null(expect);
+	signal(SIGXFSZ, SIG_IGN);
+	getrlimit(RLIMIT_FSIZE, &saved);
+	low = saved;
+	low.rlim_cur = (rlim_t)limit;
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &low), 0);
+
+	header = total = (size_t)sprintf(expect, "HEADER\n");
+	fputs(expect, nwt_output_file_stream(f));
+	nwt_output_file_flush(f);
+	do {
+		total += print_records(f, expect + total, i, (int)chunk);
+		i += (int)chunk;
+		rc = nwt_output_file_flush(f);
+	} while (!rc && total < (size_t)limit * 2);
+	assert_int_equal(rc, -1);
+	assert_int_equal(errno, EFBIG);
+	assert_int_equal(nwt_output_file_finish(f), -1);
+	assert_int_equal(errno, EFBIG);
+	setrlimit(RLIMIT_FSIZE, &saved);
+
+	got = slurp(&len);
+	assert_true(len > header && len <= (size_t)limit);
+	assert_true(len > (size_t)limit - 200);	/* print_line()'s lines are < 200 bytes */
+	assert_memory_equal(got, expect, len);
+	assert_int_equal(got[len - 1], '\n');
+	for (size_t k = header; k < len; k++)
+		lines += got[k] == '\n';
+	assert_int_equal(nwt_output_file_records(f), lines);
+	assert_int_equal(nwt_output_file_close(f), -1);
+	free(got);
+	free(expect);
+}
+
+static void test_direct_file_cut_to_whole_records(void **state)
+{
+	(void)state;
+	expect_cut_to_whole(nwt_output_file_open(path), MIB + MIB / 2 + 333, 1000);
+}
+
+static void test_stdout_file_cut_to_whole_records(void **state)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	struct nwt_output_file *f;
+
+	(void)state;
+	assert_true(fd >= 0);
+	f = nwt_output_file_adopt(fd);
+	assert_non_null(f);
+	assert_false(nwt_output_file_direct(f));
+	assert_string_equal(nwt_output_file_name(f), path);
+	expect_cut_to_whole(f, 100000 + 37, 7);
+	close(fd);
+}
+
 static void test_missing_directory(void **state)
 {
 	char missing[600];
@@ -193,6 +321,10 @@ int main(void)
 		cmocka_unit_test(test_tail_shown_after_a_second),
 		cmocka_unit_test(test_busy_stream_never_waits_for_a_tick),
 		cmocka_unit_test(test_not_a_regular_file),
+		cmocka_unit_test(test_reader_gone),
+		cmocka_unit_test(test_device_full),
+		cmocka_unit_test(test_direct_file_cut_to_whole_records),
+		cmocka_unit_test(test_stdout_file_cut_to_whole_records),
 		cmocka_unit_test(test_missing_directory),
 	};
 
