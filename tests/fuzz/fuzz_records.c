@@ -229,6 +229,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	nwt_conn_view_init(&r.conn, &r.opts, NULL, r.out, r.wall_offset, 0);
 	nwt_rx_join_init(&r.join, deliver_record, &r);
 	nwt_record_order_init(&r.order, on_record, &r);
+	if (r.sw & SW_UNORDERED)
+		nwt_record_order_free(&r.order);	/* as when it could not allocate */
 	pass_bytes = NULL;
 	pass_len = 0;
 

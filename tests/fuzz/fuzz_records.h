@@ -16,6 +16,7 @@ enum fuzz_switch {
 	SW_KEEP_CLOSED = 1 << 4,	/* -a */
 	SW_REASONS = 1 << 5,		/* the kernel's drop reason names are known */
 	SW_KSYMS = 1 << 6,		/* -T */
+	SW_UNORDERED = 1 << 7,		/* records pass through as they come (no order buffer) */
 };
 
 /* An entry's head: its length, and what it is. */
