@@ -2,7 +2,7 @@
 # BPF source.  Invoked at build time: cmake -DOUTPUT=... -DINPUTS="a|b" -P this.
 string(REPLACE "|" ";" INPUTS "${INPUTS}")
 set(body "/* Generated from probes/ by cmake/embed_probes.cmake. Do not edit. */\n")
-string(APPEND body "#include \"probe_source.h\"\n\n")
+string(APPEND body "#include \"plan/probe_source.h\"\n\n")
 set(table "")
 set(index 0)
 foreach(input IN LISTS INPUTS)

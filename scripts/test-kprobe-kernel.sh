@@ -7,8 +7,8 @@
 # be exercised on another kernel. The guest sees everything installed here
 # (libbcc, the build tree, python3, iproute2) read-only through virtio-9p, with
 # a tmpfs overlay on top so it can write anywhere; --share makes host
-# directories writable at the same path. Recipe and measurements:
-# shared/kprobe-kernel-vm.md.
+# directories writable at the same path. How it works and what it costs:
+# scripts/kprobe-vm/README.md.
 #
 # Run `scripts/test-kprobe-kernel.sh --help` for usage.
 

@@ -20,9 +20,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "btf_offsets.h"
-#include "drop_reasons.h"
-#include "kernel_offsets.h"
+#include "kernel/btf_offsets.h"
+#include "kernel/drop_reasons.h"
+#include "kernel/kernel_offsets.h"
 
 /* Bounds on the generic walk, so that one input stays a few milliseconds. */
 #define MAX_TYPES 512

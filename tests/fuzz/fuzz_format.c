@@ -17,9 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bpf_defines.h"
-#include "drop_reasons.h"
-#include "options.h"
+#include "plan/bpf_defines.h"
+#include "kernel/drop_reasons.h"
 
 static const char *const fields[] = { "skbaddr", "location", "protocol", "reason", "rx_sk",
 				      "common_type" };
@@ -49,7 +48,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t kfree_len = nul ? (size_t)(nul - data) : size;
 	char *kfree = malloc(kfree_len + 1), *reset = NULL;
 	struct nwt_drop_reasons dr;
-	struct nwt_options opts;
 	struct nwt_cflags cf;
 	unsigned int offset, field_size;
 
@@ -70,10 +68,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	nwt_drop_reasons_init(&dr, NULL, kfree, reset);
 	name_reasons(&dr);
-	memset(&opts, 0, sizeof(opts));
-	opts.verbose = kfree_len & 1;
 	memset(&cf, 0, sizeof(cf));
-	nwt_drop_reasons_add_cflags(&cf, &dr, &opts);
+	nwt_drop_reasons_add_cflags(&cf, &dr, kfree_len & 1);
 	nwt_cflags_free(&cf);
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
 		nwt_tp_format_field(kfree, fields[i], &offset, &field_size);

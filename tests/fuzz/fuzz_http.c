@@ -18,10 +18,10 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "event_decode.h"
-#include "output.h"
-#include "output_packet.h"
-#include "packet_record.h"
+#include "decode/event_decode.h"
+#include "output/output.h"
+#include "output/output_packet.h"
+#include "decode/packet_record.h"
 
 static FILE *sink;
 

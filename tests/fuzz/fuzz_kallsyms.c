@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kallsyms.h"
+#include "kernel/kallsyms.h"
 
 #define MAX_FORMATS 64
 

@@ -17,9 +17,9 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "addr.h"
-#include "options.h"
-#include "probe_plan.h"
+#include "util/addr.h"
+#include "plan/options.h"
+#include "plan/probe_plan.h"
 
 #define MAX_ARGS 64
 

@@ -27,19 +27,19 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "conn_decode.h"
-#include "conn_view.h"
-#include "drop_reasons.h"
-#include "event_decode.h"
-#include "fault_decode.h"
+#include "decode/conn_decode.h"
+#include "session/conn_view.h"
+#include "kernel/drop_reasons.h"
+#include "decode/event_decode.h"
+#include "decode/fault_decode.h"
 #include "fuzz_records.h"
-#include "kallsyms.h"
-#include "netns.h"
-#include "output.h"
-#include "output_packet.h"
-#include "record_order.h"
-#include "rx_read_join.h"
-#include "stats.h"
+#include "kernel/kallsyms.h"
+#include "kernel/netns.h"
+#include "output/output.h"
+#include "output/output_packet.h"
+#include "decode/record_order.h"
+#include "decode/rx_read_join.h"
+#include "output/stats.h"
 
 /* A session's state, as far as records go (session.c). */
 struct run {

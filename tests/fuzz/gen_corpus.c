@@ -21,7 +21,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 
-#include "../../probes/nwtrace_events.h"
+#include "probes/nwtrace_events.h"
 #include "fuzz_records.h"
 
 #define SOCK_A 0xffff888104470a00ULL

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "addr.h"
+#include "util/addr.h"
 
 static void parses_ipv4_host_and_prefix(void **state)
 {

@@ -7,8 +7,8 @@
 #include <errno.h>
 #include <unistd.h>
 
-#include "btf_offsets.h"
-#include "kernel_offsets.h"
+#include "kernel/btf_offsets.h"
+#include "kernel/kernel_offsets.h"
 
 /*
  * struct inner { int a; union { int b; struct { short c; short d; }; }; };

@@ -10,15 +10,15 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "bpf_defines.h"
-#include "conn_decode.h"
-#include "conn_table.h"
-#include "event_decode.h"
-#include "options.h"
-#include "output.h"
-#include "output_conn.h"
-#include "probe_plan.h"
-#include "tcp_state.h"
+#include "plan/bpf_defines.h"
+#include "decode/conn_decode.h"
+#include "decode/conn_table.h"
+#include "decode/event_decode.h"
+#include "plan/options.h"
+#include "output/output.h"
+#include "output/output_conn.h"
+#include "plan/probe_plan.h"
+#include "util/tcp_state.h"
 
 #define WALL_OFFSET (1795219200LL * 1000000000LL)	/* boot = 2026-11-21T00:00:00Z */
 

@@ -4,7 +4,7 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "bpf_defines.h"
+#include "plan/bpf_defines.h"
 
 static struct nwt_plan one_probe_plan(int chosen)
 {

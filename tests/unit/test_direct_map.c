@@ -4,7 +4,7 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "direct_map.h"
+#include "kernel/direct_map.h"
 
 static struct nwt_direct_map_inputs x86(void)
 {

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "drop_reasons.h"
+#include "kernel/drop_reasons.h"
 
 static char *data_file(const char *name)
 {
@@ -93,7 +93,6 @@ static void format_5_10_has_no_reason_field(void **state)
 	char *kfree = data_file("kfree_skb.format.5.10");
 	struct nwt_drop_reasons dr;
 	struct nwt_cflags cf = { 0 };
-	struct nwt_options opts = { 0 };
 
 	(void)state;
 	nwt_drop_reasons_init(&dr, NULL, kfree, NULL);
@@ -102,7 +101,7 @@ static void format_5_10_has_no_reason_field(void **state)
 	assert_true(dr.kfree_skb_format_known);
 	assert_false(dr.kfree_skb_has_reason);
 	/* the probes still get the record layout, and no reason switches */
-	assert_int_equal(nwt_drop_reasons_add_cflags(&cf, &dr, &opts), 0);
+	assert_int_equal(nwt_drop_reasons_add_cflags(&cf, &dr, false), 0);
 	assert_string_equal(nwt_cflags_define(&cf, "NWT_TP_KFREE_SKB_SKBADDR_OFF"), "8");
 	assert_null(nwt_cflags_define(&cf, "NWT_KFREE_SKB_HAS_REASON"));
 	assert_null(nwt_cflags_define(&cf, "NWT_DROP_REASON_NOT_SPECIFIED"));
@@ -117,11 +116,10 @@ static void cflags_carry_this_kernels_numbers(void **state)
 	char *kfree = data_file("kfree_skb.format.6.18");
 	struct nwt_drop_reasons dr;
 	struct nwt_cflags cf = { 0 };
-	struct nwt_options opts = { 0 };
 
 	(void)state;
 	nwt_drop_reasons_init(&dr, NULL, kfree, NULL);
-	assert_int_equal(nwt_drop_reasons_add_cflags(&cf, &dr, &opts), 0);
+	assert_int_equal(nwt_drop_reasons_add_cflags(&cf, &dr, false), 0);
 	assert_string_equal(nwt_cflags_define(&cf, "NWT_DROP_REASON_NOT_SPECIFIED"), "2U");
 	assert_string_equal(nwt_cflags_define(&cf, "NWT_TP_KFREE_SKB_REASON_OFF"), "36");
 	assert_non_null(nwt_cflags_define(&cf, "NWT_KFREE_SKB_HAS_RX_SK"));
@@ -129,8 +127,7 @@ static void cflags_carry_this_kernels_numbers(void **state)
 	assert_string_equal(nwt_cflags_define(&cf, "NWT_SEQ_REASON_2"), "41U");	/* OLD_SEQUENCE */
 	assert_null(nwt_cflags_define(&cf, "NWT_DROP_SHOW_NOT_SPECIFIED"));
 	nwt_cflags_free(&cf);
-	opts.verbose = 1;
-	assert_int_equal(nwt_drop_reasons_add_cflags(&cf, &dr, &opts), 0);
+	assert_int_equal(nwt_drop_reasons_add_cflags(&cf, &dr, true), 0);
 	assert_non_null(nwt_cflags_define(&cf, "NWT_DROP_SHOW_NOT_SPECIFIED"));
 	nwt_cflags_free(&cf);
 	nwt_drop_reasons_free(&dr);

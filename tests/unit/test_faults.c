@@ -10,12 +10,12 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "event_decode.h"
-#include "fault_decode.h"
-#include "options.h"
-#include "output.h"
-#include "probe_plan.h"
-#include "tcp_state.h"
+#include "decode/event_decode.h"
+#include "decode/fault_decode.h"
+#include "plan/options.h"
+#include "output/output.h"
+#include "plan/probe_plan.h"
+#include "util/tcp_state.h"
 
 static const char kallsyms_text[] =
 	"ffffffff81f65000 T nft_do_chain\n"

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kallsyms.h"
+#include "kernel/kallsyms.h"
 
 static const char sample[] =
 	"ffffffff81000000 T _stext\n"

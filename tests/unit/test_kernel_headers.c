@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "kernel_headers.h"
+#include "kernel/kernel_headers.h"
 #include "tmp_tree.h"
 
 static const char *root;

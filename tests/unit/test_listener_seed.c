@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "listener_seed.h"
+#include "kernel/listener_seed.h"
 #include "tmp_tree.h"
 
 static const char *root;

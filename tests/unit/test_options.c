@@ -5,7 +5,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "options.h"
+#include "plan/options.h"
 
 #define ARGV(...) ((char *[]){ "nwtrace", __VA_ARGS__, NULL })
 #define ARGC(...) ((int)(sizeof((char *[]){ "nwtrace", __VA_ARGS__ }) / sizeof(char *)))

@@ -9,9 +9,9 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "event_decode.h"
-#include "output.h"
-#include "tcp_state.h"
+#include "decode/event_decode.h"
+#include "output/output.h"
+#include "util/tcp_state.h"
 
 /* A raw ring-buffer record as the probe writes it: the decoder is tested too. */
 static struct nwt_record decoded_close(int family, const char *saddr, const char *daddr)

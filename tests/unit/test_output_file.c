@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "output_file.h"
+#include "output/output_file.h"
 #include "tmp_tree.h"
 
 #define MIB (1 << 20)

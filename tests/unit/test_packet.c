@@ -8,9 +8,9 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "event_decode.h"
-#include "output_packet.h"
-#include "packet_record.h"
+#include "decode/event_decode.h"
+#include "output/output_packet.h"
+#include "decode/packet_record.h"
 
 static struct nwt_packet_event tx_event(void)
 {

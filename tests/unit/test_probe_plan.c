@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "probe_plan.h"
+#include "plan/probe_plan.h"
 
 /* A pretend kernel: which tracepoints, kprobes, symbols and BTF fields it has. */
 struct fake_kernel {

@@ -6,9 +6,9 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "record_order.h"
+#include "decode/record_order.h"
 
-#include "../probes/nwtrace_events.h"
+#include "probes/nwtrace_events.h"
 
 struct seen {
 	uint64_t ts[2 * NWT_ORDER_RECORDS];

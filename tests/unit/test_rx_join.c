@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rx_read_join.h"
+#include "decode/rx_read_join.h"
 
 #define SOCK_A 0xffff888104470a00ULL
 #define SOCK_B 0xffff888104471b00ULL

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "stats.h"
+#include "output/stats.h"
 
 /* The tracepoint chain here: no IP-layer transmit point, no hops-only TCP entry. */
 #define TRACEPOINT_CHAIN_POINTS                                                              \

@@ -1,0 +1,17 @@
+/* Writers for packet and hop records (-t, --hops, -H). */
+#ifndef NWT_OUTPUT_PACKET_H
+#define NWT_OUTPUT_PACKET_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "decode/record.h"
+
+/* One JSON Lines object (with the newline) into out; returns its length. */
+size_t nwt_packet_json_format(const struct nwt_record *rec, char *out, size_t len);
+int nwt_packet_json_print(FILE *out, const struct nwt_record *rec);
+
+void nwt_packet_table_print_header(FILE *out);
+void nwt_packet_table_print(FILE *out, const struct nwt_record *rec);
+
+#endif

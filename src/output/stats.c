@@ -1,0 +1,194 @@
+#include "output/stats.h"
+
+#include <jansson.h>
+#include <string.h>
+
+#include "output/output.h"
+#include "decode/packet_record.h"
+
+static int bucket_of(uint64_t ns)
+{
+	int k = 0;
+
+	while (ns > 1 && k < NWT_HIST_BUCKETS - 1) {
+		ns >>= 1;
+		k++;
+	}
+	return k;
+}
+
+static void add_to(struct nwt_stats_window *w, const struct nwt_record *rec)
+{
+	const struct nwt_packet_record *p = &rec->packet;
+
+	w->records++;
+	if (rec->kind == NWT_REC_HOP) {
+		w->points[p->point]++;
+		return;
+	}
+	if (rec->kind != NWT_REC_PACKET)
+		return;
+	w->packets[p->rx]++;
+	for (int i = 0; i < NWT_PT_PER_DIR; i++)
+		if (p->point_seen[i])
+			w->points[(p->rx ? NWT_PT_RX_DEV : NWT_PT_TX_TCP) + i]++;
+	for (int i = 0; i < p->n_spans; i++) {
+		int l = nwt_pkt_span_index(p->rx, p->span_first[i], p->span_last[i]);
+
+		if (l < 0)
+			continue;
+		w->hist[l][bucket_of(p->span_ns[i])]++;
+		w->layer_count[l]++;
+	}
+}
+
+void nwt_stats_add(struct nwt_stats *s, const struct nwt_record *rec)
+{
+	if (rec->kind == NWT_REC_HOP && (rec->packet.point < 0 || rec->packet.point >= NWT_PT_MAX))
+		return;
+	add_to(&s->interval, rec);
+	add_to(&s->total, rec);
+}
+
+uint64_t nwt_stats_quantile_ns(const struct nwt_stats_window *w, int layer, double q)
+{
+	uint64_t n = w->layer_count[layer], seen = 0;
+
+	if (!n)
+		return 0;
+	for (int k = 0; k < NWT_HIST_BUCKETS; k++) {
+		seen += w->hist[layer][k];
+		if (seen >= q * n)
+			return 2ULL << k;
+	}
+	return 2ULL << (NWT_HIST_BUCKETS - 1);
+}
+
+/* "tx_qdisc_us", "rx_ip_tcp_us": span index -> name */
+static const char *dir_layer_name(int span, char *buf, size_t len)
+{
+	bool rx = span >= 6;
+
+	for (int first = 0; first < NWT_LAYERS_PER_DIR; first++)
+		for (int last = first; last < NWT_LAYERS_PER_DIR; last++)
+			if (nwt_pkt_span_index(rx, first, last) == span) {
+				char name[48];
+
+				snprintf(buf, len, "%s_%s", rx ? "rx" : "tx",
+					 nwt_pkt_span_name(rx, first, last, name, sizeof(name)));
+			}
+	return buf;
+}
+
+static bool point_planned(unsigned int planned, int point)
+{
+	return planned & (1u << point);
+}
+
+static void print_json(FILE *out, const struct nwt_stats_window *w, unsigned int planned,
+		       bool final, double seconds, uint64_t wall_ns, const struct nwt_counts *c)
+{
+	json_t *obj = json_object(), *points = json_object(), *layers = json_object();
+	char buf[64];
+
+	json_object_set_new(obj, "type", json_string(final ? "stats_summary" : "stats"));
+	json_object_set_new(obj, "ts", json_string(nwt_format_iso8601(wall_ns, buf, sizeof(buf))));
+	json_object_set_new(obj, "interval_s", json_real(seconds));
+	json_object_set_new(obj, "records", json_integer((json_int_t)w->records));
+	json_object_set_new(obj, "packets_tx", json_integer((json_int_t)w->packets[0]));
+	json_object_set_new(obj, "packets_rx", json_integer((json_int_t)w->packets[1]));
+	for (int i = 0; i < NWT_PT_MAX; i++)
+		if (point_planned(planned, i))
+			json_object_set_new(points, nwt_pkt_point_name(i),
+					    json_integer((json_int_t)w->points[i]));
+	json_object_set_new(obj, "points", points);
+	for (int l = 0; l < NWT_PKT_SPANS; l++) {
+		json_t *layer, *hist;
+
+		if (!w->layer_count[l])
+			continue;
+		layer = json_object();
+		hist = json_array();
+		json_object_set_new(layer, "count", json_integer((json_int_t)w->layer_count[l]));
+		json_object_set_new(layer, "p50_us",
+				    json_real(nwt_stats_quantile_ns(w, l, 0.5) / 1000.0));
+		json_object_set_new(layer, "p99_us",
+				    json_real(nwt_stats_quantile_ns(w, l, 0.99) / 1000.0));
+		for (int k = 0; k < NWT_HIST_BUCKETS; k++) {
+			json_t *b;
+
+			if (!w->hist[l][k])
+				continue;
+			b = json_object();
+			json_object_set_new(b, "lt_us", json_real((2ULL << k) / 1000.0));
+			json_object_set_new(b, "count", json_integer((json_int_t)w->hist[l][k]));
+			json_array_append_new(hist, b);
+		}
+		json_object_set_new(layer, "hist", hist);
+		json_object_set_new(layers, dir_layer_name(l, buf, sizeof(buf)), layer);
+	}
+	json_object_set_new(obj, "layers", layers);
+	json_object_set_new(obj, "generated", json_integer((json_int_t)c->generated));
+	json_object_set_new(obj, "delivered", json_integer((json_int_t)c->delivered));
+	json_object_set_new(obj, "suppressed", json_integer((json_int_t)c->suppressed));
+	json_object_set_new(obj, "lost", json_integer((json_int_t)c->lost));
+	json_object_set_new(obj, "filtered", json_integer((json_int_t)c->filtered));
+	json_object_set_new(obj, "reads_lost", json_integer((json_int_t)c->reads_lost));
+	json_dumpf(obj, out, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	fputc('\n', out);
+	json_decref(obj);
+}
+
+static void print_table(FILE *out, const struct nwt_stats_window *w, unsigned int planned,
+			bool final, double seconds, uint64_t wall_ns, const struct nwt_counts *c)
+{
+	char buf[64];
+
+	fprintf(out, "=== %s %s (%.1fs) ===\n", final ? "total" : "interval",
+		nwt_format_iso8601(wall_ns, buf, sizeof(buf)), seconds);
+	fprintf(out, "packets   tx %llu  rx %llu  (records %llu)\n",
+		(unsigned long long)w->packets[0], (unsigned long long)w->packets[1],
+		(unsigned long long)w->records);
+	fprintf(out, "points   ");
+	for (int i = 0; i < NWT_PT_MAX; i++)
+		if (point_planned(planned, i))
+			fprintf(out, " %s %llu", nwt_pkt_point_name(i),
+				(unsigned long long)w->points[i]);
+		else
+			fprintf(out, " %s -", nwt_pkt_point_name(i));
+	fputc('\n', out);
+	fprintf(out, "%-13s %10s %10s %10s  %s\n", "LAYER", "COUNT", "P50_US", "P99_US",
+		"LOG2 HISTOGRAM (<us:count)");
+	for (int l = 0; l < NWT_PKT_SPANS; l++) {
+		if (!w->layer_count[l])
+			continue;
+		fprintf(out, "%-13s %10llu %10.3f %10.3f ", dir_layer_name(l, buf, sizeof(buf)),
+			(unsigned long long)w->layer_count[l],
+			nwt_stats_quantile_ns(w, l, 0.5) / 1000.0,
+			nwt_stats_quantile_ns(w, l, 0.99) / 1000.0);
+		for (int k = 0; k < NWT_HIST_BUCKETS; k++)
+			if (w->hist[l][k])
+				fprintf(out, " <%g:%llu", (2ULL << k) / 1000.0,
+					(unsigned long long)w->hist[l][k]);
+		fputc('\n', out);
+	}
+	fprintf(out, "events    generated %llu = delivered %llu + suppressed %llu + lost %llu (filtered %llu)",
+		(unsigned long long)c->generated, (unsigned long long)c->delivered,
+		(unsigned long long)c->suppressed, (unsigned long long)c->lost,
+		(unsigned long long)c->filtered);
+	if (c->reads_lost)
+		fprintf(out, "; %llu socket reads lost", (unsigned long long)c->reads_lost);
+	fputc('\n', out);
+}
+
+void nwt_stats_print(FILE *out, struct nwt_stats *s, bool json, bool final, double seconds,
+		     uint64_t wall_ns, const struct nwt_counts *counts)
+{
+	const struct nwt_stats_window *w = final ? &s->total : &s->interval;
+
+	if (json)
+		print_json(out, w, s->points_planned, final, seconds, wall_ns, counts);
+	else
+		print_table(out, w, s->points_planned, final, seconds, wall_ns, counts);
+	memset(&s->interval, 0, sizeof(s->interval));
+}

@@ -1,0 +1,634 @@
+#include "session/session.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "plan/bpf_defines.h"
+#include "loader/bpf_loader.h"
+#include "decode/conn_decode.h"
+#include "session/conn_view.h"
+#include "decode/event_decode.h"
+#include "kernel/kernel_headers.h"
+#include "kernel/listener_seed.h"
+#include "output/output.h"
+#include "output/output_file.h"
+#include "output/output_packet.h"
+#include "plan/probe_source.h"
+#include "decode/record_order.h"
+#include "session/record_stage.h"
+#include "decode/rx_read_join.h"
+#include "output/stats.h"
+#include "session/session_direct_map.h"
+#include "session/session_faults.h"
+#include "util/stop.h"
+
+#define HEADERS_CACHE "/var/cache/nwtrace/kernel-headers"
+#define POLL_MS 100
+
+struct session {
+	const struct nwt_options *opts;
+	FILE *out;
+	struct nwt_output_file *file;	/* -o FILE or stdout; out is its stream */
+	const char *stopped_while;	/* a stop came before tracing began, in this phase */
+	int64_t wall_offset;
+	unsigned long long printed;	/* records formatted (or counted, -s) */
+	unsigned long long undecodable;
+	struct nwt_stats stats;
+	double stats_started;
+	struct nwt_conn_view *conn;	/* -x, else NULL */
+	struct nwt_faults faults;
+	struct nwt_record_stage stage;
+	struct nwt_rx_join rx_join;	/* received data waiting for the application's read */
+	struct nwt_record_order order;	/* a quiet poll's records, put in time order */
+};
+
+#define NWT_OUT_BUFFER (1 << 20)
+
+/* CLOCK_MONOTONIC: the clock of bpf_ktime_get_ns(), so the rx join can compare with record times. */
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static double now_s(void)
+{
+	return now_ns() / 1e9;
+}
+
+/* A complete record: decoded once, then counted, tabulated or printed. Nonzero to stop. */
+static int deliver_record(void *ctx, const void *data, size_t size)
+{
+	struct session *s = ctx;
+	struct nwt_record rec;
+
+	if (s->opts->count && s->printed >= s->opts->count)
+		return 1;
+	if (nwt_decode_event(data, size, s->wall_offset, &rec)) {
+		s->undecodable++;
+		return 0;
+	}
+	nwt_faults_resolve(&s->faults, &rec);
+	if (s->opts->features & NWT_FEATURE_STATE)
+		nwt_record_as_transition(&rec);
+	if (s->opts->stats)
+		nwt_stats_add(&s->stats, &rec);
+	else if (s->opts->json)
+		nwt_json_print_record(s->out, &rec);
+	else
+		nwt_table_print_record(s->out, &rec);
+	if (!s->opts->stats)
+		nwt_output_file_end_record(s->file);
+	s->printed++;
+	return s->opts->count && s->printed >= s->opts->count;
+}
+
+/* One record from the ring buffer; received data first waits for its read. */
+static int on_record(void *ctx, const void *data, size_t size)
+{
+	struct session *s = ctx;
+
+	if (s->opts->count && s->printed >= s->opts->count)
+		return 1;
+	if (s->conn && nwt_conn_view_take(s->conn, data, size))
+		return 0;
+	if (nwt_rx_join_offer(&s->rx_join, data, size))
+		return s->opts->count && s->printed >= s->opts->count;
+	return deliver_record(s, data, size);
+}
+
+static int offer_record(void *ctx, const void *data, size_t size)
+{
+	struct session *s = ctx;
+
+	return nwt_record_order_offer(&s->order, data, size);
+}
+
+/* A ring buffer entry: one record, or a batch of them, for on_record() once in order. */
+static int on_event(void *ctx, const void *data, size_t size)
+{
+	struct session *s = ctx;
+	int rc = nwt_for_each_record(data, size, offer_record, s);
+
+	if (rc < 0) {
+		s->undecodable++;
+		return 0;
+	}
+	return rc;
+}
+
+/*
+ * Waits up to timeout_ms for records (0: takes what is there) and hands them
+ * on, a quiet poll's in time order.  As nwt_bpf_poll(), errno included.
+ */
+static int take_records(struct session *s, struct nwt_bpf *bpf, int timeout_ms)
+{
+	int rc = timeout_ms ? nwt_bpf_poll(bpf, timeout_ms) : nwt_bpf_drain(bpf);
+	int saved = errno;
+
+	nwt_record_order_release(&s->order);
+	errno = saved;
+	return rc;
+}
+
+static int fail(const char *msg)
+{
+	fprintf(stderr, "nwtrace: %s\n", msg);
+	return 1;
+}
+
+/* A step that fails once a stop was requested may have failed of it (EINTR): the stop is told. */
+static int fail_unless_stopping(const char *msg)
+{
+	return nwt_stop_requested() ? 1 : fail(msg);
+}
+
+/* Whether a stop request came before tracing began; phase: what the run was doing. */
+static bool stop_before_tracing(struct session *s, const char *phase)
+{
+	if (!nwt_stop_requested())
+		return false;
+	s->stopped_while = phase;
+	return true;
+}
+
+static int prepare_headers(const struct nwt_options *opts, const struct nwt_kernel_env *env)
+{
+	struct nwt_kernel_headers headers;
+	char err[512];
+
+	if (nwt_kernel_headers_find(opts->kernel_headers, env->uts.release, "/usr/src",
+				    HEADERS_CACHE, &headers, err, sizeof(err)))
+		return fail(err);
+	setenv("BCC_KERNEL_SOURCE", headers.path, 1);
+	if (!headers.matches_running && !opts->kernel_headers)
+		fprintf(stderr,
+			"nwtrace: kernel headers %s do not match the running kernel %s; struct offsets come from %s\n",
+			headers.release, env->uts.release,
+			env->btf ? "BTF" : "those headers and may be wrong");
+	if (opts->verbose)
+		fprintf(stderr, "nwtrace: compiling against %s\n", headers.path);
+	return 0;
+}
+
+/* NWTRACE_CFLAGS: extra compiler arguments for probe development (e.g. -DNWT_DEBUG). */
+static void add_developer_cflags(struct nwt_cflags *cf)
+{
+	const char *env = getenv("NWTRACE_CFLAGS");
+	char *copy, *arg, *save = NULL;
+
+	if (!env || !(copy = strdup(env)))
+		return;
+	for (arg = strtok_r(copy, " \t", &save); arg; arg = strtok_r(NULL, " \t", &save))
+		nwt_cflags_add(cf, "%s", arg);
+	free(copy);
+}
+
+static int compile_probes(const struct nwt_options *opts, const struct nwt_kernel_env *env,
+			  const struct nwt_faults *faults, struct nwt_bpf **bpf)
+{
+	struct nwt_cflags cf = { 0 };
+	char include_dir[64], err[600];
+	double started = now_s();
+	char *source;
+	int rc;
+
+	if (nwt_cflags_build(&cf, opts, &env->plan, &env->offsets) ||
+	    nwt_faults_cflags(faults, &cf, opts) ||
+	    ((opts->features & NWT_FEATURE_HTTP) && nwt_direct_map_cflags(&env->dm, &cf)))
+		return fail("cannot build compiler flags: out of memory");
+	source = nwt_probe_source_compose(&env->plan, opts->verify_probes);
+	if (!source || nwt_probe_headers_write(include_dir, sizeof(include_dir))) {
+		free(source);
+		nwt_cflags_free(&cf);
+		return fail("cannot stage the embedded probe sources in /tmp");
+	}
+	nwt_cflags_add(&cf, "-I%s", include_dir);
+	add_developer_cflags(&cf);
+	if (opts->verbose)
+		for (int i = 0; i < cf.n; i++)
+			fprintf(stderr, "nwtrace: cflag %s\n", cf.argv[i]);
+	rc = nwt_bpf_compile(bpf, source, &cf, opts->verbose, err, sizeof(err));
+	nwt_probe_headers_remove(include_dir);
+	free(source);
+	nwt_cflags_free(&cf);
+	if (rc)
+		return fail_unless_stopping(err);
+	if (opts->verbose)
+		fprintf(stderr, "nwtrace: probes compiled in %.0f ms\n", (now_s() - started) * 1000);
+	return 0;
+}
+
+/*
+ * Compiles the plan's probes and loads each chosen program through the
+ * verifier, so that what the plan calls chosen is what this kernel accepted.
+ * A kernel may type a tracepoint's arguments yet refuse what a BTF
+ * tracepoint program does with them: the plan is then made again on raw
+ * tracepoints, with the refusal as the reason, and compiled and loaded again.
+ * After a stop request it returns nonzero without a word: the caller says so.
+ */
+static int load_plan(const struct nwt_options *opts, struct nwt_kernel_env *env,
+		     const struct nwt_faults *faults, struct nwt_bpf **bpf)
+{
+	char err[600];
+
+	if (compile_probes(opts, env, faults, bpf) || nwt_stop_requested())
+		return 1;
+	if (nwt_bpf_load(*bpf, &env->plan, opts->verbose, err, sizeof(err))) {
+		if (nwt_stop_requested() || nwt_bpf_failed_kind(*bpf) != NWT_ATTACH_BTF_TRACEPOINT)
+			return fail_unless_stopping(err);
+		fprintf(stderr, "nwtrace: %s; using raw tracepoints instead\n", err);
+		nwt_bpf_close(*bpf);
+		*bpf = NULL;
+		nwt_kernel_env_replan_without_btf_tracepoints(env, opts, err);
+		if (compile_probes(opts, env, faults, bpf) || nwt_stop_requested())
+			return 1;
+		if (nwt_bpf_load(*bpf, &env->plan, opts->verbose, err, sizeof(err)))
+			return fail_unless_stopping(err);
+	}
+	nwt_plan_set_loaded(&env->plan, true, NULL);
+	return 0;
+}
+
+/* Attaching a BTF tracepoint can fail where loading it did not: then as above. */
+static int attach_probes(const struct nwt_options *opts, struct nwt_kernel_env *env,
+			 const struct nwt_faults *faults, struct nwt_bpf **bpf, const char **phase)
+{
+	char err[600];
+
+	if (!nwt_bpf_attach(*bpf, &env->plan, opts->verbose, err, sizeof(err)))
+		return 0;
+	if (nwt_stop_requested())
+		return 1;
+	if (nwt_bpf_failed_kind(*bpf) != NWT_ATTACH_BTF_TRACEPOINT)
+		return fail(err);
+	fprintf(stderr, "nwtrace: %s; using raw tracepoints instead\n", err);
+	nwt_bpf_close(*bpf);
+	*bpf = NULL;
+	nwt_kernel_env_replan_without_btf_tracepoints(env, opts, err);
+	*phase = "compiling the probes again for raw tracepoints";
+	if (load_plan(opts, env, faults, bpf) || nwt_stop_requested())
+		return 1;
+	*phase = "attaching the probes";
+	if (nwt_bpf_attach(*bpf, &env->plan, opts->verbose, err, sizeof(err)))
+		return fail_unless_stopping(err);
+	return 0;
+}
+
+/*
+ * --verify-probes: every alternative of the plan's rows, the programs run on
+ * demand (the batch flush), and the direct-map calibration probe with -H.
+ */
+static int verify_probes(const struct nwt_options *opts, const struct nwt_kernel_env *env,
+			 struct nwt_bpf *bpf)
+{
+	const char *runnable[] = {
+		nwt_bpf_has_program(bpf, NWT_RECORD_STAGE_FLUSH_PROG) ? NWT_RECORD_STAGE_FLUSH_PROG
+								      : NULL,
+		NULL,
+	};
+	int failures = nwt_bpf_verify(bpf, &env->plan, runnable, opts->verbose, stdout);
+
+	if (opts->features & NWT_FEATURE_HTTP)
+		failures += nwt_direct_map_verify(&env->dm, opts->verbose, stdout);
+	return failures ? 1 : 0;
+}
+
+int nwt_session_list_probes(const struct nwt_options *opts, struct nwt_kernel_env *env)
+{
+	struct nwt_faults faults;
+	struct nwt_bpf *bpf = NULL;
+	int rc;
+
+	nwt_faults_init(&faults, opts, env);
+	rc = prepare_headers(opts, env);
+	if (!rc && (opts->features & NWT_FEATURE_HTTP))
+		nwt_direct_map_calibrate(&env->dm, opts->verbose);
+	rc = rc ?: load_plan(opts, env, &faults, &bpf);
+	if (nwt_stop_requested()) {
+		nwt_bpf_close(bpf);
+		nwt_faults_free(&faults);
+		nwt_stop_print_early("load-checking the plan");
+		return 0;
+	}
+	if (rc)
+		nwt_plan_set_loaded(&env->plan, false,
+				    "not load-checked: the probes did not compile or load (see above)");
+	nwt_kernel_env_print(stdout, env, opts->json);
+	nwt_bpf_close(bpf);
+	nwt_faults_free(&faults);
+	return rc;
+}
+
+/* Owners of listeners that were already open when tracing started. */
+static void seed_listeners(struct nwt_bpf *bpf, int verbose)
+{
+	enum { MAX_SEEDED = 4096 };
+	struct nwt_seeded_listener *seeds = calloc(MAX_SEEDED, sizeof(*seeds));
+	int n = seeds ? nwt_listeners_scan("/proc", seeds, MAX_SEEDED) : -ENOMEM;
+	int written = 0;
+
+	for (int i = 0; i < n; i++)
+		written += !nwt_bpf_map_update(bpf, "listeners", &seeds[i].key, &seeds[i].owner);
+	if (verbose)
+		fprintf(stderr, "nwtrace: %d existing listeners attributed to their processes\n",
+			written);
+	free(seeds);
+}
+
+/*
+ * While probes run, each event is counted first as generated and then by its
+ * outcome, so a read can catch one in between: periodic lines count generated
+ * as the sum of outcomes.  After detaching, the kernel's own count is exact.
+ */
+static void read_counts(struct nwt_bpf *bpf, bool detached, struct nwt_counts *out)
+{
+	uint64_t c[NWT_COUNTER_MAX] = { 0 };
+
+	memset(out, 0, sizeof(*out));
+	if (nwt_bpf_read_counters(bpf, c))
+		return;
+	out->delivered = c[NWT_COUNTER_DELIVERED];
+	out->suppressed = c[NWT_COUNTER_SUPPRESSED];
+	out->lost = c[NWT_COUNTER_LOST];
+	out->filtered = c[NWT_COUNTER_FILTERED];
+	out->reads_lost = c[NWT_COUNTER_READS_LOST];
+	out->generated = detached ? c[NWT_COUNTER_GENERATED]
+				  : out->delivered + out->suppressed + out->lost;
+	if (detached && out->generated != out->delivered + out->suppressed + out->lost)
+		fprintf(stderr,
+			"nwtrace: accounting mismatch: %llu generated != %llu delivered + %llu suppressed + %llu lost\n",
+			(unsigned long long)out->generated, (unsigned long long)out->delivered,
+			(unsigned long long)out->suppressed, (unsigned long long)out->lost);
+}
+
+static void print_stats(struct session *s, struct nwt_bpf *bpf, bool final)
+{
+	struct nwt_counts counts;
+	double now = now_s();
+	struct timespec wall;
+
+	read_counts(bpf, final, &counts);
+	clock_gettime(CLOCK_REALTIME, &wall);
+	nwt_stats_print(s->out, &s->stats, s->opts->json, final,
+			final ? now - s->stats_started : s->opts->interval_s,
+			(uint64_t)wall.tv_sec * 1000000000ULL + (uint64_t)wall.tv_nsec, &counts);
+	nwt_faults_print_stats(&s->faults, bpf, s->opts, s->out,
+			       (uint64_t)wall.tv_sec * 1000000000ULL + (uint64_t)wall.tv_nsec);
+	nwt_output_file_flush(s->file);
+}
+
+/* The one line of a run whose output failed: stdout by its path if it is a file. */
+static void output_failed(const struct session *s, int err)
+{
+	const char *name = s->file ? nwt_output_file_name(s->file) : NULL;
+
+	if (s->opts->output_path)
+		fprintf(stderr, "nwtrace: writing '%s': %s\n", s->opts->output_path, strerror(err));
+	else if (name)
+		fprintf(stderr, "nwtrace: writing '%s' (stdout): %s\n", name, strerror(err));
+	else
+		fprintf(stderr, "nwtrace: writing stdout: %s\n", strerror(err));
+}
+
+/*
+ * How the output ended, ahead of the counts: its reader went away (EPIPE:
+ * a stop like Ctrl-C), or a stop came while it was not being read (EINTR).
+ */
+static void print_output_end(const struct session *s, int err)
+{
+	const char *what = s->opts->output_path ? s->opts->output_path : "stdout";
+
+	if (err == EPIPE)
+		fprintf(stderr, s->opts->output_path ? "the reader of '%s' went away; "
+						     : "the reader of %s went away; ", what);
+	else if (err == EINTR)
+		fprintf(stderr, s->opts->output_path ? "stopped while '%s' was not being read; "
+						     : "stopped while %s was not being read; ", what);
+}
+
+/* printed: records in the output whole (or counted, -s); out_err: see print_output_end(). */
+static void print_summary(const struct session *s, struct nwt_bpf *bpf,
+			  unsigned long long printed, int out_err)
+{
+	uint64_t c[NWT_COUNTER_MAX] = { 0 };
+
+	fputs("nwtrace: ", stderr);
+	print_output_end(s, out_err);
+	if (nwt_bpf_read_counters(bpf, c)) {
+		fprintf(stderr, "%llu events printed\n", printed);
+		return;
+	}
+	fprintf(stderr,
+		"%llu events printed; in kernel: %llu generated, %llu delivered, %llu suppressed by rate limit, %llu lost (ring buffer full), %llu filtered out",
+		printed, (unsigned long long)c[NWT_COUNTER_GENERATED],
+		(unsigned long long)c[NWT_COUNTER_DELIVERED],
+		(unsigned long long)c[NWT_COUNTER_SUPPRESSED],
+		(unsigned long long)c[NWT_COUNTER_LOST], (unsigned long long)c[NWT_COUNTER_FILTERED]);
+	if (s->undecodable)
+		fprintf(stderr, ", %llu undecodable", s->undecodable);
+	if (c[NWT_COUNTER_READS_LOST])
+		fprintf(stderr, "; %llu socket reads lost (ring buffer full: their data shows no tcp_us)",
+			(unsigned long long)c[NWT_COUNTER_READS_LOST]);
+	fputc('\n', stderr);
+}
+
+static void trace_loop(struct session *s, struct nwt_bpf *bpf)
+{
+	double deadline = s->opts->duration_s > 0 ? now_s() + s->opts->duration_s : 0;
+	double next_stats = now_s() + s->opts->interval_s;
+
+	while (!nwt_stop_requested()) {
+		int timeout = POLL_MS;
+
+		if (s->opts->stats && now_s() >= next_stats) {
+			nwt_record_stage_flush(&s->stage, now_s(), 0);
+			take_records(s, bpf, 0);
+			nwt_rx_join_expire(&s->rx_join, now_ns());
+			print_stats(s, bpf, false);
+			next_stats += s->opts->interval_s;
+		}
+
+		if (deadline) {
+			double left = deadline - now_s();
+
+			if (left <= 0)
+				break;
+			if (left * 1000 < timeout)
+				timeout = (int)(left * 1000) + 1;
+		}
+		if (take_records(s, bpf, timeout) < 0 && errno != EINTR)
+			break;
+		nwt_record_stage_flush(&s->stage, now_s(), POLL_MS / 1000.0);
+		nwt_rx_join_expire(&s->rx_join, now_ns());
+		if (s->conn)
+			nwt_conn_view_tick(s->conn, now_s(), false);
+		/* a write error ends the run; so does a reader that went away, even if all is quiet */
+		if (nwt_output_file_flush(s->file) || nwt_output_file_reader_gone(s->file))
+			break;
+		nwt_output_file_tick(s->file, now_s());
+		if (s->opts->count && s->printed >= s->opts->count)
+			break;
+	}
+}
+
+/* The table header, unless this run prints only -x tables (they have their own). */
+static void print_table_header(const struct nwt_options *opts, FILE *out)
+{
+	if (opts->json || opts->stats || opts->features == NWT_FEATURE_CONN)
+		return;
+	if (opts->features & (NWT_FEATURE_PACKET | NWT_FEATURE_HOPS | NWT_FEATURE_HTTP))
+		nwt_packet_table_print_header(out);
+	else
+		nwt_table_print_header(out);
+}
+
+/* -o FILE, else stdout, as s->file and s->out. */
+static int open_output(struct session *s)
+{
+	const char *path = s->opts->output_path;
+	char err[600];
+
+	fflush(stdout);	/* from here on the output is written through s->file only */
+	s->file = path ? nwt_output_file_open(path) : nwt_output_file_adopt(STDOUT_FILENO);
+	if (!s->file) {
+		snprintf(err, sizeof(err), "%s%s%s: %s", path ? "-o '" : "stdout", path ? path : "",
+			 path ? "'" : "", strerror(errno));
+		return fail(err);
+	}
+	s->out = nwt_output_file_stream(s->file);
+	if (path && s->opts->verbose)
+		fprintf(stderr, "nwtrace: -o '%s': %s\n", path,
+			nwt_output_file_direct(s->file) ? "direct I/O" : "ordinary writes");
+	return 0;
+}
+
+/*
+ * Writes what is left and closes the output; *records: the records it holds
+ * whole.  Returns 0, or how it ended early as a stop (EPIPE: its reader went
+ * away; EINTR: a stop came while it was not being read), or -1 after a write
+ * error, told on its one line.
+ */
+static int close_output(struct session *s, unsigned long long *records)
+{
+	int err = nwt_output_file_finish(s->file) ? errno : 0;
+
+	if (!err && nwt_output_file_reader_gone(s->file))
+		err = EPIPE;
+	*records = nwt_output_file_records(s->file);
+	if (err && err != EPIPE && err != EINTR) {
+		output_failed(s, err);
+		err = -1;
+	}
+	if (nwt_output_file_close(s->file) && !err) {
+		s->file = NULL;
+		output_failed(s, errno);	/* closing -o's file, no earlier error */
+		err = -1;
+	}
+	s->file = NULL;
+	return err;
+}
+
+int nwt_session_run(const struct nwt_options *opts, struct nwt_kernel_env *env)
+{
+	struct session s = { .opts = opts, .out = stdout, .stage = { .flush_fd = -1 } };
+	struct nwt_conn_view conn;
+	struct nwt_bpf *bpf = NULL;
+	double started = now_s();
+	unsigned long long records;
+	const char *phase;
+	char err[600];
+	int rc, out_err;
+
+	nwt_faults_init(&s.faults, opts, env);
+	nwt_rx_join_init(&s.rx_join, deliver_record, &s);
+	nwt_record_order_init(&s.order, on_record, &s);	/* unordered if out of memory */
+	rc = prepare_headers(opts, env);
+	if (rc || stop_before_tracing(&s, "finding the kernel headers"))
+		goto cleanup;
+	if (opts->features & NWT_FEATURE_HTTP) {
+		nwt_direct_map_calibrate(&env->dm, opts->verbose);
+		if (stop_before_tracing(&s, "calibrating the direct map"))
+			goto cleanup;
+	}
+	if (opts->verify_probes) {
+		rc = rc ?: compile_probes(opts, env, &s.faults, &bpf);
+		if (stop_before_tracing(&s, "compiling the probes"))
+			goto cleanup;
+		rc = rc ?: verify_probes(opts, env, bpf);
+		goto cleanup;
+	}
+	rc = open_output(&s);	/* before the slow part: a bad -o is told at once */
+	if (rc)
+		goto cleanup;
+	/* libbcc's compile cannot be interrupted: a stop takes effect when it returns */
+	rc = load_plan(opts, env, &s.faults, &bpf);
+	if (stop_before_tracing(&s, "compiling and loading the probes") || rc)
+		goto cleanup;
+	if (opts->verbose)
+		nwt_kernel_env_print(stderr, env, false);
+	phase = "attaching the probes";
+	rc = attach_probes(opts, env, &s.faults, &bpf, &phase);
+	if (stop_before_tracing(&s, phase) || rc)
+		goto cleanup;
+	s.stats.points_planned = nwt_plan_points(&env->plan);
+	if (nwt_bpf_open_events(bpf, on_event, &s, err, sizeof(err))) {
+		rc = fail(err);
+		goto cleanup;
+	}
+	nwt_record_stage_start(&s.stage, bpf, opts->verbose);
+	if (opts->features & (NWT_FEATURE_LIFECYCLE | NWT_FEATURE_DROP | NWT_FEATURE_ERR))
+		seed_listeners(bpf, opts->verbose);
+	if (stop_before_tracing(&s, "starting to trace"))
+		goto cleanup;
+	s.wall_offset = nwt_monotonic_to_wall_offset();
+	fprintf(stderr, "nwtrace: attached %d probes in %.0f ms; tracing, Ctrl-C to stop\n",
+		nwt_bpf_attached(bpf), (now_s() - started) * 1000);
+	setvbuf(s.out, NULL, _IOFBF, NWT_OUT_BUFFER);
+	s.stats_started = now_s();
+	print_table_header(opts, s.out);
+	nwt_output_file_flush(s.file);
+	if ((opts->features & NWT_FEATURE_CONN) &&
+	    !nwt_conn_view_init(&conn, opts, bpf, s.out, s.wall_offset, now_s()))
+		s.conn = &conn;
+
+	trace_loop(&s, bpf);
+	if (s.conn) {
+		nwt_conn_view_tick(s.conn, now_s(), true);	/* the table as tracing ends */
+		nwt_conn_view_free(s.conn);
+	}
+
+	/* Detach first: then no event is in flight and, staged ones flushed, the counters are final. */
+	nwt_bpf_detach(bpf);
+	nwt_record_stage_flush(&s.stage, now_s(), 0);
+	take_records(&s, bpf, 0);
+	nwt_rx_join_drain(&s.rx_join);	/* data never read: without a read time */
+	if (opts->stats)
+		print_stats(&s, bpf, true);
+	out_err = close_output(&s, &records);
+	if (out_err < 0) {	/* the failure was the one line; the file holds whole records */
+		rc = 1;
+		goto cleanup;
+	}
+	print_summary(&s, bpf, opts->stats ? s.printed : records, out_err);
+	nwt_faults_print_summary(&s.faults, bpf, opts, stderr);
+cleanup:
+	nwt_record_stage_stop(&s.stage);
+	nwt_rx_join_free(&s.rx_join);
+	nwt_record_order_free(&s.order);
+	nwt_bpf_close(bpf);
+	nwt_faults_free(&s.faults);
+	if (s.file)
+		nwt_output_file_close(s.file);
+	if (s.stopped_while) {
+		nwt_stop_print_early(s.stopped_while);	/* after closing: nothing is attached */
+		rc = 0;
+	}
+	return rc;
+}
