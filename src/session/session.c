@@ -7,23 +7,18 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "plan/bpf_defines.h"
-#include "loader/bpf_loader.h"
-#include "decode/conn_decode.h"
-#include "session/conn_view.h"
 #include "decode/event_decode.h"
+#include "decode/record_order.h"
+#include "decode/rx_read_join.h"
+#include "features/features.h"
 #include "kernel/kernel_headers.h"
-#include "kernel/listener_seed.h"
+#include "loader/bpf_loader.h"
 #include "output/output.h"
 #include "output/output_file.h"
-#include "output/output_packet.h"
-#include "plan/probe_source.h"
-#include "decode/record_order.h"
-#include "session/record_stage.h"
-#include "decode/rx_read_join.h"
 #include "output/stats.h"
-#include "session/session_direct_map.h"
-#include "session/session_faults.h"
+#include "plan/bpf_defines.h"
+#include "plan/probe_source.h"
+#include "session/record_stage.h"
 #include "util/stop.h"
 
 #define HEADERS_CACHE "/var/cache/nwtrace/kernel-headers"
@@ -39,8 +34,7 @@ struct session {
 	unsigned long long undecodable;
 	struct nwt_stats stats;
 	double stats_started;
-	struct nwt_conn_view *conn;	/* -x, else NULL */
-	struct nwt_faults faults;
+	struct nwt_features features;
 	struct nwt_record_stage stage;
 	struct nwt_rx_join rx_join;	/* received data waiting for the application's read */
 	struct nwt_record_order order;	/* a quiet poll's records, put in time order */
@@ -74,9 +68,7 @@ static int deliver_record(void *ctx, const void *data, size_t size)
 		s->undecodable++;
 		return 0;
 	}
-	nwt_faults_resolve(&s->faults, &rec);
-	if (s->opts->features & NWT_FEATURE_STATE)
-		nwt_record_as_transition(&rec);
+	nwt_features_refine(&s->features, &rec);
 	if (s->opts->stats)
 		nwt_stats_add(&s->stats, &rec);
 	else if (s->opts->json)
@@ -96,7 +88,7 @@ static int on_record(void *ctx, const void *data, size_t size)
 
 	if (s->opts->count && s->printed >= s->opts->count)
 		return 1;
-	if (s->conn && nwt_conn_view_take(s->conn, data, size))
+	if (nwt_features_take(&s->features, data, size))
 		return 0;
 	if (nwt_rx_join_offer(&s->rx_join, data, size))
 		return s->opts->count && s->printed >= s->opts->count;
@@ -191,7 +183,7 @@ static void add_developer_cflags(struct nwt_cflags *cf)
 }
 
 static int compile_probes(const struct nwt_options *opts, const struct nwt_kernel_env *env,
-			  const struct nwt_faults *faults, struct nwt_bpf **bpf)
+			  struct nwt_features *features, struct nwt_bpf **bpf)
 {
 	struct nwt_cflags cf = { 0 };
 	char include_dir[64], err[600];
@@ -200,8 +192,7 @@ static int compile_probes(const struct nwt_options *opts, const struct nwt_kerne
 	int rc;
 
 	if (nwt_cflags_build(&cf, opts, &env->plan, &env->offsets) ||
-	    nwt_faults_cflags(faults, &cf, opts) ||
-	    ((opts->features & NWT_FEATURE_HTTP) && nwt_direct_map_cflags(&env->dm, &cf)))
+	    nwt_features_cflags(features, &cf))
 		return fail("cannot build compiler flags: out of memory");
 	source = nwt_probe_source_compose(&env->plan, opts->verify_probes);
 	if (!source || nwt_probe_headers_write(include_dir, sizeof(include_dir))) {
@@ -234,11 +225,11 @@ static int compile_probes(const struct nwt_options *opts, const struct nwt_kerne
  * After a stop request it returns nonzero without a word: the caller says so.
  */
 static int load_plan(const struct nwt_options *opts, struct nwt_kernel_env *env,
-		     const struct nwt_faults *faults, struct nwt_bpf **bpf)
+		     struct nwt_features *features, struct nwt_bpf **bpf)
 {
 	char err[600];
 
-	if (compile_probes(opts, env, faults, bpf) || nwt_stop_requested())
+	if (compile_probes(opts, env, features, bpf) || nwt_stop_requested())
 		return 1;
 	if (nwt_bpf_load(*bpf, &env->plan, opts->verbose, err, sizeof(err))) {
 		if (nwt_stop_requested() || nwt_bpf_failed_kind(*bpf) != NWT_ATTACH_BTF_TRACEPOINT)
@@ -247,7 +238,7 @@ static int load_plan(const struct nwt_options *opts, struct nwt_kernel_env *env,
 		nwt_bpf_close(*bpf);
 		*bpf = NULL;
 		nwt_kernel_env_replan_without_btf_tracepoints(env, opts, err);
-		if (compile_probes(opts, env, faults, bpf) || nwt_stop_requested())
+		if (compile_probes(opts, env, features, bpf) || nwt_stop_requested())
 			return 1;
 		if (nwt_bpf_load(*bpf, &env->plan, opts->verbose, err, sizeof(err)))
 			return fail_unless_stopping(err);
@@ -258,7 +249,7 @@ static int load_plan(const struct nwt_options *opts, struct nwt_kernel_env *env,
 
 /* Attaching a BTF tracepoint can fail where loading it did not: then as above. */
 static int attach_probes(const struct nwt_options *opts, struct nwt_kernel_env *env,
-			 const struct nwt_faults *faults, struct nwt_bpf **bpf, const char **phase)
+			 struct nwt_features *features, struct nwt_bpf **bpf, const char **phase)
 {
 	char err[600];
 
@@ -273,7 +264,7 @@ static int attach_probes(const struct nwt_options *opts, struct nwt_kernel_env *
 	*bpf = NULL;
 	nwt_kernel_env_replan_without_btf_tracepoints(env, opts, err);
 	*phase = "compiling the probes again for raw tracepoints";
-	if (load_plan(opts, env, faults, bpf) || nwt_stop_requested())
+	if (load_plan(opts, env, features, bpf) || nwt_stop_requested())
 		return 1;
 	*phase = "attaching the probes";
 	if (nwt_bpf_attach(*bpf, &env->plan, opts->verbose, err, sizeof(err)))
@@ -283,10 +274,10 @@ static int attach_probes(const struct nwt_options *opts, struct nwt_kernel_env *
 
 /*
  * --verify-probes: every alternative of the plan's rows, the programs run on
- * demand (the batch flush), and the direct-map calibration probe with -H.
+ * demand (the batch flush), and the features' own (the direct-map calibration).
  */
 static int verify_probes(const struct nwt_options *opts, const struct nwt_kernel_env *env,
-			 struct nwt_bpf *bpf)
+			 struct nwt_features *features, struct nwt_bpf *bpf)
 {
 	const char *runnable[] = {
 		nwt_bpf_has_program(bpf, NWT_RECORD_STAGE_FLUSH_PROG) ? NWT_RECORD_STAGE_FLUSH_PROG
@@ -295,25 +286,25 @@ static int verify_probes(const struct nwt_options *opts, const struct nwt_kernel
 	};
 	int failures = nwt_bpf_verify(bpf, &env->plan, runnable, opts->verbose, stdout);
 
-	if (opts->features & NWT_FEATURE_HTTP)
-		failures += nwt_direct_map_verify(&env->dm, opts->verbose, stdout);
+	failures += nwt_features_verify(features, stdout);
 	return failures ? 1 : 0;
 }
 
 int nwt_session_list_probes(const struct nwt_options *opts, struct nwt_kernel_env *env)
 {
-	struct nwt_faults faults;
+	struct nwt_features features;
 	struct nwt_bpf *bpf = NULL;
 	int rc;
 
-	nwt_faults_init(&faults, opts, env);
+	if (nwt_features_init(&features, opts, env))
+		return fail("cannot set up the features: out of memory");
 	rc = prepare_headers(opts, env);
-	if (!rc && (opts->features & NWT_FEATURE_HTTP))
-		nwt_direct_map_calibrate(&env->dm, opts->verbose);
-	rc = rc ?: load_plan(opts, env, &faults, &bpf);
+	if (!rc)
+		nwt_features_prepare(&features, nwt_stop_requested);
+	rc = rc ?: load_plan(opts, env, &features, &bpf);
 	if (nwt_stop_requested()) {
 		nwt_bpf_close(bpf);
-		nwt_faults_free(&faults);
+		nwt_features_free(&features);
 		nwt_stop_print_early("load-checking the plan");
 		return 0;
 	}
@@ -322,24 +313,8 @@ int nwt_session_list_probes(const struct nwt_options *opts, struct nwt_kernel_en
 				    "not load-checked: the probes did not compile or load (see above)");
 	nwt_kernel_env_print(stdout, env, opts->json);
 	nwt_bpf_close(bpf);
-	nwt_faults_free(&faults);
+	nwt_features_free(&features);
 	return rc;
-}
-
-/* Owners of listeners that were already open when tracing started. */
-static void seed_listeners(struct nwt_bpf *bpf, int verbose)
-{
-	enum { MAX_SEEDED = 4096 };
-	struct nwt_seeded_listener *seeds = calloc(MAX_SEEDED, sizeof(*seeds));
-	int n = seeds ? nwt_listeners_scan("/proc", seeds, MAX_SEEDED) : -ENOMEM;
-	int written = 0;
-
-	for (int i = 0; i < n; i++)
-		written += !nwt_bpf_map_update(bpf, "listeners", &seeds[i].key, &seeds[i].owner);
-	if (verbose)
-		fprintf(stderr, "nwtrace: %d existing listeners attributed to their processes\n",
-			written);
-	free(seeds);
 }
 
 /*
@@ -379,8 +354,8 @@ static void print_stats(struct session *s, struct nwt_bpf *bpf, bool final)
 	nwt_stats_print(s->out, &s->stats, s->opts->json, final,
 			final ? now - s->stats_started : s->opts->interval_s,
 			(uint64_t)wall.tv_sec * 1000000000ULL + (uint64_t)wall.tv_nsec, &counts);
-	nwt_faults_print_stats(&s->faults, bpf, s->opts, s->out,
-			       (uint64_t)wall.tv_sec * 1000000000ULL + (uint64_t)wall.tv_nsec);
+	nwt_features_print_stats(&s->features, bpf, s->out,
+				 (uint64_t)wall.tv_sec * 1000000000ULL + (uint64_t)wall.tv_nsec);
 	nwt_output_file_flush(s->file);
 }
 
@@ -467,8 +442,7 @@ static void trace_loop(struct session *s, struct nwt_bpf *bpf)
 			break;
 		nwt_record_stage_flush(&s->stage, now_s(), POLL_MS / 1000.0);
 		nwt_rx_join_expire(&s->rx_join, now_ns());
-		if (s->conn)
-			nwt_conn_view_tick(s->conn, now_s(), false);
+		nwt_features_tick(&s->features, now_s(), false);
 		/* a write error ends the run; so does a reader that went away, even if all is quiet */
 		if (nwt_output_file_flush(s->file) || nwt_output_file_reader_gone(s->file))
 			break;
@@ -476,17 +450,6 @@ static void trace_loop(struct session *s, struct nwt_bpf *bpf)
 		if (s->opts->count && s->printed >= s->opts->count)
 			break;
 	}
-}
-
-/* The table header, unless this run prints only -x tables (they have their own). */
-static void print_table_header(const struct nwt_options *opts, FILE *out)
-{
-	if (opts->json || opts->stats || opts->features == NWT_FEATURE_CONN)
-		return;
-	if (opts->features & (NWT_FEATURE_PACKET | NWT_FEATURE_HOPS | NWT_FEATURE_HTTP))
-		nwt_packet_table_print_header(out);
-	else
-		nwt_table_print_header(out);
 }
 
 /* -o FILE, else stdout, as s->file and s->out. */
@@ -538,7 +501,6 @@ static int close_output(struct session *s, unsigned long long *records)
 int nwt_session_run(const struct nwt_options *opts, struct nwt_kernel_env *env)
 {
 	struct session s = { .opts = opts, .out = stdout, .stage = { .flush_fd = -1 } };
-	struct nwt_conn_view conn;
 	struct nwt_bpf *bpf = NULL;
 	double started = now_s();
 	unsigned long long records;
@@ -546,35 +508,34 @@ int nwt_session_run(const struct nwt_options *opts, struct nwt_kernel_env *env)
 	char err[600];
 	int rc, out_err;
 
-	nwt_faults_init(&s.faults, opts, env);
+	if (nwt_features_init(&s.features, opts, env))
+		return fail("cannot set up the features: out of memory");
 	nwt_rx_join_init(&s.rx_join, deliver_record, &s);
 	nwt_record_order_init(&s.order, on_record, &s);	/* unordered if out of memory */
 	rc = prepare_headers(opts, env);
 	if (rc || stop_before_tracing(&s, "finding the kernel headers"))
 		goto cleanup;
-	if (opts->features & NWT_FEATURE_HTTP) {
-		nwt_direct_map_calibrate(&env->dm, opts->verbose);
-		if (stop_before_tracing(&s, "calibrating the direct map"))
-			goto cleanup;
-	}
+	phase = nwt_features_prepare(&s.features, nwt_stop_requested);
+	if (phase && stop_before_tracing(&s, phase))
+		goto cleanup;
 	if (opts->verify_probes) {
-		rc = rc ?: compile_probes(opts, env, &s.faults, &bpf);
+		rc = rc ?: compile_probes(opts, env, &s.features, &bpf);
 		if (stop_before_tracing(&s, "compiling the probes"))
 			goto cleanup;
-		rc = rc ?: verify_probes(opts, env, bpf);
+		rc = rc ?: verify_probes(opts, env, &s.features, bpf);
 		goto cleanup;
 	}
 	rc = open_output(&s);	/* before the slow part: a bad -o is told at once */
 	if (rc)
 		goto cleanup;
 	/* libbcc's compile cannot be interrupted: a stop takes effect when it returns */
-	rc = load_plan(opts, env, &s.faults, &bpf);
+	rc = load_plan(opts, env, &s.features, &bpf);
 	if (stop_before_tracing(&s, "compiling and loading the probes") || rc)
 		goto cleanup;
 	if (opts->verbose)
 		nwt_kernel_env_print(stderr, env, false);
 	phase = "attaching the probes";
-	rc = attach_probes(opts, env, &s.faults, &bpf, &phase);
+	rc = attach_probes(opts, env, &s.features, &bpf, &phase);
 	if (stop_before_tracing(&s, phase) || rc)
 		goto cleanup;
 	s.stats.points_planned = nwt_plan_points(&env->plan);
@@ -583,8 +544,6 @@ int nwt_session_run(const struct nwt_options *opts, struct nwt_kernel_env *env)
 		goto cleanup;
 	}
 	nwt_record_stage_start(&s.stage, bpf, opts->verbose);
-	if (opts->features & (NWT_FEATURE_LIFECYCLE | NWT_FEATURE_DROP | NWT_FEATURE_ERR))
-		seed_listeners(bpf, opts->verbose);
 	if (stop_before_tracing(&s, "starting to trace"))
 		goto cleanup;
 	s.wall_offset = nwt_monotonic_to_wall_offset();
@@ -592,17 +551,13 @@ int nwt_session_run(const struct nwt_options *opts, struct nwt_kernel_env *env)
 		nwt_bpf_attached(bpf), (now_s() - started) * 1000);
 	setvbuf(s.out, NULL, _IOFBF, NWT_OUT_BUFFER);
 	s.stats_started = now_s();
-	print_table_header(opts, s.out);
+	if (!opts->json && !opts->stats)
+		nwt_features_print_table_header(&s.features, s.out);
 	nwt_output_file_flush(s.file);
-	if ((opts->features & NWT_FEATURE_CONN) &&
-	    !nwt_conn_view_init(&conn, opts, bpf, s.out, s.wall_offset, now_s()))
-		s.conn = &conn;
+	nwt_features_start(&s.features, bpf, s.out, s.wall_offset, now_s());
 
 	trace_loop(&s, bpf);
-	if (s.conn) {
-		nwt_conn_view_tick(s.conn, now_s(), true);	/* the table as tracing ends */
-		nwt_conn_view_free(s.conn);
-	}
+	nwt_features_tick(&s.features, now_s(), true);	/* e.g. the -x table as tracing ends */
 
 	/* Detach first: then no event is in flight and, staged ones flushed, the counters are final. */
 	nwt_bpf_detach(bpf);
@@ -617,13 +572,13 @@ int nwt_session_run(const struct nwt_options *opts, struct nwt_kernel_env *env)
 		goto cleanup;
 	}
 	print_summary(&s, bpf, opts->stats ? s.printed : records, out_err);
-	nwt_faults_print_summary(&s.faults, bpf, opts, stderr);
+	nwt_features_summary(&s.features, bpf, stderr);
 cleanup:
 	nwt_record_stage_stop(&s.stage);
 	nwt_rx_join_free(&s.rx_join);
 	nwt_record_order_free(&s.order);
 	nwt_bpf_close(bpf);
-	nwt_faults_free(&s.faults);
+	nwt_features_free(&s.features);
 	if (s.file)
 		nwt_output_file_close(s.file);
 	if (s.stopped_while) {

@@ -28,7 +28,7 @@
 #include <unistd.h>
 
 #include "decode/conn_decode.h"
-#include "session/conn_view.h"
+#include "features/conn_view.h"
 #include "kernel/drop_reasons.h"
 #include "decode/event_decode.h"
 #include "decode/fault_decode.h"

@@ -19,7 +19,7 @@ MAY_INCLUDE = {
     "loader": {"util", "kernel", "plan"},
     "decode": {"util", "kernel"},
     "output": {"util", "kernel", "decode"},
-    "features": {"util", "kernel", "plan", "decode", "output"},
+    "features": {"util", "kernel", "plan", "loader", "decode", "output"},
     "session": {"util", "kernel", "plan", "loader", "decode", "output", "features"},
     "cli": {"util", "kernel", "plan", "loader", "decode", "output", "features", "session"},
 }

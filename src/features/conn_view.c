@@ -1,4 +1,4 @@
-#include "session/conn_view.h"
+#include "features/conn_view.h"
 
 #include <errno.h>
 #include <stddef.h>

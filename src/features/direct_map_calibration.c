@@ -3,7 +3,7 @@
  * when -H needs it on a kernel that randomises page_offset_base and keeps it
  * out of /proc/kallsyms.
  */
-#include "session/session_direct_map.h"
+#include "features/direct_map_calibration.h"
 
 #include <errno.h>
 #include <stdint.h>

@@ -3,8 +3,8 @@
  * kernel's reason names, kallsyms, the probes' -D switches, and the per-reason
  * and per-kind counts reported at exit.
  */
-#ifndef NWT_SESSION_FAULTS_H
-#define NWT_SESSION_FAULTS_H
+#ifndef NWT_FAULT_NAMES_H
+#define NWT_FAULT_NAMES_H
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -1,6 +1,6 @@
 /* Calibrating the direct map for -H on kernels that randomise and hide it. */
-#ifndef NWT_SESSION_DIRECT_MAP_H
-#define NWT_SESSION_DIRECT_MAP_H
+#ifndef NWT_DIRECT_MAP_CALIBRATION_H
+#define NWT_DIRECT_MAP_CALIBRATION_H
 
 #include <stdio.h>
 

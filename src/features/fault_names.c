@@ -1,4 +1,4 @@
-#include "session/session_faults.h"
+#include "features/fault_names.h"
 
 #include <inttypes.h>
 #include <jansson.h>
