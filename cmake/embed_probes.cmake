@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Turns the files under probes/ into C arrays, so the binary carries its own
 # BPF source.  Invoked at build time: cmake -DOUTPUT=... -DINPUTS="a|b" -P this.
 string(REPLACE "|" ";" INPUTS "${INPUTS}")

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # A .deb of the nwtrace binary. The probes are embedded, so the package holds
 # one file; libbcc compiles them at run time against the installed kernel headers.
 set(CPACK_GENERATOR DEB)

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Throughput cost of tracing every packet: iperf3 between two namespaces,
 # untraced vs `nwtrace -t --json -R 0 -o FILE`, alternating, RUNS runs each.
 # Prints each run, both medians, their ratio, the per-run ratios with an interval

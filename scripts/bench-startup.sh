@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Startup cost: wall time from exec to "attached" (median of N runs) and peak RSS.
 # Usage: scripts/bench-startup.sh [RUNS] [-- nwtrace args]
 set -euo pipefail

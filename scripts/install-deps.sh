@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Installs everything nwtrace needs to build, run and test on Debian 12.
 # Idempotent: packages already present are left alone.
 set -euo pipefail

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # README command 1: install dependencies, build, and start tracing (args go to nwtrace).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 #
 # Run a command on a second kernel that has kprobes: Debian's stock 6.1 kernel
 # booted under qemu, with this machine's own root filesystem as its root.

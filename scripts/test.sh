@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # README command 2: install dependencies, build, and run the whole test suite:
 # unit and end-to-end tests, the unit tests again under ASan/UBSan, then the
 # fuzzers (libFuzzer, clang) for a bounded time each, then the kprobe lane (a

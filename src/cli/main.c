@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* nwtrace: see what the Linux network stack does to your traffic. */
 #include <stdio.h>
 #include <sys/utsname.h>

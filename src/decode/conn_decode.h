@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Decoding of the -x/-r/-S records (ring buffer or iterator bytes -> struct
  * nwt_record).  Called through nwt_decode_event(); event_decode.c owns the

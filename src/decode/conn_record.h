@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Decoded connection metrics (-x) and retransmitted segments (-r): plain C,
  * no kernel layout.  Part of struct nwt_record (record.h).

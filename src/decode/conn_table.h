@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The -x connection table in user space: the latest sample of every tracked
  * connection, by socket.  Live rows come from each iterator pass; a row that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Ring-buffer bytes -> struct nwt_record. The only code that reads kernel records. */
 #ifndef NWT_EVENT_DECODE_H
 #define NWT_EVENT_DECODE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* struct nwt_fault_event (drops, error packets) -> struct nwt_record. */
 #include "decode/fault_decode.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Drop and error-packet records: names and symbols filled after decoding. */
 #ifndef NWT_FAULT_DECODE_H
 #define NWT_FAULT_DECODE_H

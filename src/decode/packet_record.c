@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Packet and hop records: decoding the kernel's nwt_packet_event, layer and point names. */
 #include "decode/packet_record.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Packet and hop records (-t, --hops, -H): decoding and names shared by the writers. */
 #ifndef NWT_PACKET_RECORD_H
 #define NWT_PACKET_RECORD_H

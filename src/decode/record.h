@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * A decoded event: plain C, no kernel layout.  Built once by event_decode.c,
  * then handed to a formatter (output_table.c, output_json.c).

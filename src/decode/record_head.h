@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The parts every kernel record starts with, decoded for the per-feature decoders. */
 #ifndef NWT_RECORD_HEAD_H
 #define NWT_RECORD_HEAD_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Records reach user space per CPU: each CPU's staged batch is committed
  * whole (record_stage.h), so the records of one poll come CPU by CPU, and a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Received data segments joined to the application's reads of them (see rx_read_join.h). */
 #include "decode/rx_read_join.h"
 

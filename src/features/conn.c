@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* -x: the connection table, every interval, from a BPF iterator pass over TCP sockets. */
 #include <stdlib.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The -x connection table as a session sees it: every --interval one
  * iterator pass per network namespace refreshes the table, which is then

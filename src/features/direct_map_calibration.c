@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Runs probes/direct_map.bpf.c once: a separate, tiny module, compiled only
  * when -H needs it on a kernel that randomises page_offset_base and keeps it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Calibrating the direct map for -H on kernels that randomise and hide it. */
 #ifndef NWT_DIRECT_MAP_CALIBRATION_H
 #define NWT_DIRECT_MAP_CALIBRATION_H

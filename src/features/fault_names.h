@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The session's part for drops and error packets (-k, -e, -T): the running
  * kernel's reason names, kallsyms, the probes' -D switches, and the per-reason

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * -k, -e: packet drops with the kernel's reason, and error packets (bad
  * checksums, bad sequence numbers, resets), named with the running kernel's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * A feature as a run sees it: the option bits that turn it on, and what it
  * does at each phase of the run.  The session calls the hooks of every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The features of one run: those its options turn on, with their state, and
  * each phase's hooks called over all of them in table order (feature.h).

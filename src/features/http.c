@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * -H: the HTTP/1.x line a packet carries.  The payload of a paged skb is
  * read through the kernel's direct map, whose base is found at start.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The default: connect, accept, listen, state changes and close of TCP sockets. */
 #include "features/feature.h"
 #include "output/output.h"

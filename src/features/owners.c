@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Connections accepted by listeners that were open before tracing started
  * are attributed to the listeners' processes: lifecycle, drop and error

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* -t, --hops, -H: a record per packet (or per point it passes) with its layer times. */
 #include "features/feature.h"
 #include "output/output_packet.h"

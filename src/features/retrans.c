@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* -r: retransmitted segments, with the connection's recovery and RTO counts. */
 #include "features/feature.h"
 #include "output/output.h"

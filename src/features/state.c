@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* -S: every state transition, with the time spent in the state it leaves. */
 #include "decode/conn_decode.h"
 #include "features/feature.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "kernel/btf_offsets.h"
 
 #include <bpf/btf.h>

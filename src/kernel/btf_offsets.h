@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Struct member offsets from BTF, descending into anonymous unions and
  * structs, and whether the kernel has a function.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Where a struct page's memory is: -H reads HTTP lines that TCP keeps in an
  * skb's page fragments, so the probe must turn a struct page pointer into

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The running kernel's own names for drop reasons (enum skb_drop_reason) and
  * reset reasons (enum sk_rst_reason), and what its drop tracepoint carries.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* /proc/kallsyms: kprobe target resolution and address-to-function lookup. */
 #ifndef NWT_KALLSYMS_H
 #define NWT_KALLSYMS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "kernel/kernel_facts.h"
 
 #include <bpf/btf.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * What the planner asks of a kernel (struct nwt_kernel_facts), answered by
  * the running kernel; a test answers it with its own functions.

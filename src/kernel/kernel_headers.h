@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Finds kernel headers for libbcc (BCC_KERNEL_SOURCE): the running kernel's
  * build tree, --kernel-headers, or the best installed /usr/src tree, merging

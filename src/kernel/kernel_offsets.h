@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Kernel struct fields the probes read, by the NWT_OFF_* define that carries
  * each offset into the BPF code.  Offsets come from the running kernel's BTF;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Listening TCP sockets that existed before tracing started, with the process
  * that owns each, read from /proc.  The probes learn owners at listen(); these

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Running code inside every network namespace of the machine.  A BPF
  * iterator pass over TCP sockets only sees the namespace of the thread that

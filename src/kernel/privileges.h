@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Can this process load and attach BPF tracing programs? */
 #ifndef NWT_PRIVILEGES_H
 #define NWT_PRIVILEGES_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Makes tracepoint formats reachable where libbcc looks for them. */
 #ifndef NWT_TRACEFS_H
 #define NWT_TRACEFS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "loader/bpf_loader.h"
 
 #include <bcc/bcc_common.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Compiling, loading and attaching the probes, and reading what they send.
  * The only part of nwtrace that talks to libbcc.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Formatters: a decoded record as a table row or as one JSON Lines object. */
 #ifndef NWT_OUTPUT_H
 #define NWT_OUTPUT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Formatting of the -x/-r/-S records: the connection table (its own columns,
  * printed every --interval), the EVENT cell of retransmit and transition rows

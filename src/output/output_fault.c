@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Drops and error packets as JSON fields and as the table's EVENT cell. */
 #include <inttypes.h>
 #include <jansson.h>

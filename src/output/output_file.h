@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Where events go: -o FILE, or stdout.  A regular file named by -o is
  * written with direct I/O (O_DIRECT) in whole aligned blocks, so that tracing

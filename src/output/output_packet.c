@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Packet and hop records as JSON Lines and table rows.  This is the hot path
  * of -t: the JSON is written straight into a stack buffer (no allocation per

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Writers for packet and hop records (-t, --hops, -H). */
 #ifndef NWT_OUTPUT_PACKET_H
 #define NWT_OUTPUT_PACKET_H

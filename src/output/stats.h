@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * -s/--stats: packet and hop records are counted instead of printed; every
  * --interval and at exit a summary goes out: packets per direction and per

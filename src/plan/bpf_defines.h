@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The -D defines that configure the probes: filters, feature switches, the
  * chosen attach alternatives and kernel struct offsets.  The probe source is

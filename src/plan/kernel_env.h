@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Everything nwtrace learns about the running kernel before compiling:
  * release, BTF, struct offsets, tracefs, and the probe plan built from them.

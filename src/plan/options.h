@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Command-line options (see shared cli.md): parsed and range-checked, no side effects. */
 #ifndef NWT_OPTIONS_H
 #define NWT_OPTIONS_H

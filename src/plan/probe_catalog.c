@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Every probe point nwtrace knows, with its attach alternatives in order of
  * preference.  Adding a feature means adding rows here and a file in probes/.

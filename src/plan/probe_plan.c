@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "plan/probe_plan.h"
 
 #include <jansson.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The probe plan: which kernel hook each feature needs, with attach
  * alternatives in order of preference, and the choice made for the running

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The BPF source embedded in the binary (probes/ at build time) and how a
  * translation unit is put together from it for the chosen probes.

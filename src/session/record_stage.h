@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Packet records are staged per CPU in the kernel and committed to the ring
  * buffer in batches (probes/packet_path.bpf.c).  This side turns staging on

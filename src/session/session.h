@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* One tracing run: compile and attach the plan, print events, report at exit. */
 #ifndef NWT_SESSION_H
 #define NWT_SESSION_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Address and prefix parsing (for --ip) and formatting (RFC 5952 for IPv6). */
 #ifndef NWT_ADDR_H
 #define NWT_ADDR_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The arguments handed to the BPF compiler: -D defines, -I directories. */
 #ifndef NWT_CFLAGS_H
 #define NWT_CFLAGS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Stop requests.  SIGINT and SIGTERM, and SIGHUP unless nwtrace was started
  * with it ignored (nohup), only set a flag: each phase of a run checks it

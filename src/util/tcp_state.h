@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* TCP state names, as the kernel numbers the states (include/net/tcp_states.h). */
 #ifndef NWT_TCP_STATE_H
 #define NWT_TCP_STATE_H

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Bounded bulk transfer for nwtrace's packet tests.
 
   bulk_peer.py server ADDR PORT [splice] accept one connection, read to EOF, reply "done"

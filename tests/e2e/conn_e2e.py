@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Helpers for the connection tests (-x, -r, -S, -a): bulk peers that can hold
 a connection idle, ss as the independent oracle, and picking nwtrace records."""
 import atexit

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """A bounded bulk-transfer peer for nwtrace's connection tests.
 
   conn_peer.py server ADDR PORT SEND_BYTES RECV_BYTES

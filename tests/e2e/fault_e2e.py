@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Helpers for the drop (-k) and error-packet (-e) end-to-end tests."""
 import json
 import os

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Peers for the drop and error-packet tests; each prints one JSON line.
 
   fault_peer.py hold ADDR PORT SECONDS      accept one connection, keep it open

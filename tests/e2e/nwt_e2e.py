@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Shared helpers for nwtrace's end-to-end tests.
 
 Each test builds its own pair of network namespaces joined by a veth pair,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """What every test peer shares: one JSON line per event on stdout, and a
 listening socket that announces itself once it can accept."""
 import json

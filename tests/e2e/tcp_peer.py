@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """A bounded TCP peer for nwtrace's tests: prints one JSON line per connection.
 
   tcp_peer.py server ADDR PORT N   listen, accept N connections, echo, close

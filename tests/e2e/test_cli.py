@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Command-line contract: usage errors exit 2 naming the argument with nothing on
 stdout; runtime failures exit 1 with one actionable line; --help, --version,
 --list-probes."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """-r under loss: an nftables rule in the server's namespace drops 10 % of the
 client's segments (numgen random mod 10 == 0).  When the transfer is done and
 the connection idles, nwtrace's total_retrans for the client socket equals

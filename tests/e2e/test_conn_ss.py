@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """-x against ss: after a few MB each way the connection idles; ss -tinH (which
 asks the kernel through tcp_info) and nwtrace's latest conn record for the
 same socket must agree: cwnd, bytes_acked and bytes_received equal, srtt

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """-S and -a: the state transitions of a normal open and close, on both ends,
 chain into the expected sequences with non-negative times in the previous
 state; with -a the closed connection stays in the -x table, marked closed,

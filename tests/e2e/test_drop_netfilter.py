@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """nftables as the oracle for -k: a rule with a counter drops a client's SYNs to one
 port in the server namespace; nwtrace must report exactly as many NETFILTER_DROP
 drops for that flow as the rule counted, with a location printed as function+offset."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """A TCP SYN with a wrong checksum, crafted with scapy and sent from a raw socket in
 the client namespace (veth passes it unchanged), must yield a bad_csum record and a
 drop with this kernel's TCP_CSUM reason; the server namespace's own InCsumErrors

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """A segment 2^30 bytes beyond what the client of an established connection has
 sent (its numbers read from the client's own socket in TCP repair mode) must yield an
 invalid_seq record carrying that sequence number, with the server socket ESTABLISHED,

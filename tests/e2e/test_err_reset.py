@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """A connection to a port nobody listens on: nwtrace -k -e must show the reset the
 server's kernel sent (with its reset reason), the drop of the SYN with this kernel's
 NO_SOCKET drop reason, and the reset the client received; names and numbers are

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """In-kernel filters: -p, --sport, --dport, -P, -i (IPv4 host, IPv6 prefix), -4.
 Each run sees traffic it must report and traffic it must not."""
 from nwt_e2e import NetnsPair, Server, Tracer, check, client, require_bpf

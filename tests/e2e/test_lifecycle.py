@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """TCP lifecycle over IPv4 and IPv6 between two namespaces: every record's
 4-tuple and owner pid must match what the peers themselves saw."""
 from nwt_e2e import (NetnsPair, Server, Tracer, check, client, flow_events,

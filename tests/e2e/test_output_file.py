@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """-o FILE: a regular file is written with direct I/O, so a trace of many MB
 leaves at most the unfinished 1 MiB run in the page cache (the kernel's own
 count, from fincore); a short exchange still reaches the file within about a

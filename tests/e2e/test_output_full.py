@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """A full file system ends the run: with -o FILE (direct I/O) and with stdout
 redirected to a file, on a 256 KiB tmpfs mounted here, nwtrace stops by
 itself, says on one line which file and why (`nwtrace: writing 'PATH': No

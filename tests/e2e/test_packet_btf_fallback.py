@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """When the kernel's verifier refuses a BTF tracepoint program (an older
 kernel may type a tracepoint's arguments yet not allow what the program does
 with them), nwtrace says so, plans the packet path again on raw tracepoints

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """-t under connection churn, against tcpdump -S on the client's veth: 300 short
 connections (connect, a line each way, both sides close at once).
 - tx: each segment tcpdump captured has exactly one tx record, and no record is

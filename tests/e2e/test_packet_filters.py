@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Packet records over IPv6, and the filters applied to packets: -6 keeps only
 IPv6, --dport keeps only packets whose remote port matches (the client side)."""
 from nwt_e2e import NetnsPair, Tracer, bulk_transfer, check, require_bpf

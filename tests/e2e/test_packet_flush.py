@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Records are staged per CPU in the kernel and committed in batches; nwtrace
 flushes partly filled batches every poll period.  A short exchange (far fewer
 records than a batch per CPU) must therefore be on stdout within a second,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """-t reports every segment of a connection's life, rx and tx, against tcpdump -S
 on the client's veth: the handshake, the data, a close started by the server, and
 a refused connect's reset, over IPv4 and IPv6.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """--hops: one record per point a packet passes, against tcpdump -S on the
 client's veth.
 - Every client data segment nwtrace reports was captured by tcpdump with the

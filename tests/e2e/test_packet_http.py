@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """-H between two namespaces: a real HTTP/1.1 exchange with python's http.server
 yields the request line and the status line on tx and rx records, exactly as the
 client sent and received them; binary payload on another connection yields none.

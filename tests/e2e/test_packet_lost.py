@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """A full ring buffer: nwtrace -t is stopped (SIGSTOP) while iperf3 runs a
 flow for two seconds, so the kernel cannot leave its records anywhere, and
 then continued.  The kernel's counts must still add up exactly, generated =

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """-t against tcpdump -S: every data packet nwtrace reports from the client
 carries a (seq, ack) that tcpdump captured on the client's veth, nwtrace sees
 at least 90 % of tcpdump's data segments, and every layer time is >= 0."""

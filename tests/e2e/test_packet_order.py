@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """A quiet trace prints in time order.  Records reach nwtrace per CPU, so with
 the client on one CPU and the server on another a short exchange used to
 print CPU by CPU: the server's SYN-ACK could come before the client's SYN.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """-R N with -s --json: offered far more than N packet records per second,
 nwtrace delivers at most N per second (plus one interval's burst), and
 generated = delivered + suppressed + lost in every line and at exit."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The device-receive layer (mac_us) is measured however the packet arrives:
 - through NAPI and GRO, as from a NIC driver (net:napi_gro_receive_entry,
   not net:netif_rx): the server's veth runs GRO, which veth does through

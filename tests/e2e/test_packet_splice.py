@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Received data that the application never copies out still has its
 records: a server that moves the data with splice(2) (as proxies do) gets
 one rx record per data segment tcpdump captured on its veth, printed while

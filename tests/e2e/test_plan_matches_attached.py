@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The plan is the truth: for each set of flags, the alternatives that
 `--list-probes --json` calls chosen are exactly what a tracing run with the
 same flags attaches, as the kernel reports it (bpftool perf: each attached

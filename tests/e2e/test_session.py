@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Session control: SIGTERM/SIGINT detach and summarise, -c and -D stop by
 themselves, -o writes elsewhere, the table has a header, tracefs is mounted
 when missing, no nwtrace program outlives nwtrace, and nwtrace runs small

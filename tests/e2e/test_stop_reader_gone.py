@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """A reader that goes away ends the run as a stop, as for tcpdump: `nwtrace -t
 --json | head -1` ends within a second of head's exit, with exit 0 and a
 summary that says the reader went away and counts only the records the pipe

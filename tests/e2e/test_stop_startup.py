@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """A stop request during start-up is never lost.  nwtrace runs as a background
 job of a non-interactive shell (`sh -c 'nwtrace -t -H & wait'`), which starts
 it with SIGINT ignored, and gets SIGINT at points of its start-up found from

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Every attach alternative of every feature compiles and passes the verifier on
 this kernel, including kprobe alternatives that cannot attach here
 (--verify-probes loads without attaching), and so do the programs nwtrace runs

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * BTF-derived kernel facts: struct member offsets (btf_offsets.c), the
  * field table they fill (kernel_offsets.c), which kernel functions exist,

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Tracepoint format files (/sys/kernel/tracing/events/.../format) as
  * drop_reasons.c reads them: the field list gives the drop tracepoint's

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The -H request/status line: the probes copy the first NWT_HTTP_LEN bytes
  * of a segment's payload, whatever the peer sent, and user space picks an

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * /proc/kallsyms as kallsyms.c reads it: the symbol table behind -T
  * (kernel address -> function+offset in drop and error records) and the

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The command line: nwt_parse_options() over an argv made from the input,
  * and the address/prefix parser behind --ip on every argument alone.  The

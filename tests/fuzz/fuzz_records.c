@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Ring-buffer entries through everything user space does with them, in the
  * order session.c does it: a batch is split into its records, a quiet poll is

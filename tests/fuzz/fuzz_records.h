@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The input layout of fuzz_records, shared with the seed generator
  * (gen_corpus.c): one byte of switches, the eight-byte clock offset, then

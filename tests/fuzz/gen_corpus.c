@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Writes the binary seeds of tests/fuzz/corpus: ring-buffer sessions for
  * fuzz_records, built from the structs of probes/nwtrace_events.h as the

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * A main() for the harnesses without libFuzzer: runs LLVMFuzzerTestOneInput
  * once on every file named on the command line, and on every file in every

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# SPDX-License-Identifier: GPL-2.0
+# SPDX-License-Identifier: Apache-2.0
 # Runs one libFuzzer harness for a bounded time, failing on any crash, leak
 # or timeout: first every seed (corpus/NAME) and saved crash input
 # (regressions/NAME), then new inputs until SECONDS have passed.  New inputs

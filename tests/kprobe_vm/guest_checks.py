@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Runs inside the stock-kernel guest (scripts/test-kprobe-kernel.sh): every
 probe that has a kprobe alternative must choose it under --prefer kprobe, every
 feature's probes must compile, load and attach in one go and see loopback

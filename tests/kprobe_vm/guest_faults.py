@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Runs inside the stock-kernel guest (scripts/test-kprobe-kernel.sh): -k and -e
 with --prefer kprobe must pick the kprobe alternatives the guest kernel offers
 (kfree_skb_reason or sk_skb_reason_drop, tcp_v4_send_reset, tcp_reset), attach

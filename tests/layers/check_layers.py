@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-# SPDX-License-Identifier: GPL-2.0
+# SPDX-License-Identifier: Apache-2.0
 """The layering check (ARCHITECTURE.md): fails on an include against the
 layer rules, on a <bcc/...> include outside src/loader, and on an include
 cycle between modules, in src/ and in probes/.

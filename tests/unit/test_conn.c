@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* -x/-r/-S/-a without a kernel: decoding, formatting, the table, options, plan, defines. */
 #include <setjmp.h>
 #include <stdarg.h>

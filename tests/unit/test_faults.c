@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Drops and error packets: options, decoding, naming, -T, JSON and table output. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* output_file: -o FILE written in direct-I/O runs, the tail shown within a second. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* record_order: a quiet poll's records leave in time order, a busy one's as they come. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rx_read_join: received segments joined to the application's reads. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* stats: -s counts and histograms, and which points they can speak for. */
 #include <setjmp.h>
 #include <stdarg.h>

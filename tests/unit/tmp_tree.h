@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A throw-away directory tree for unit tests that read files (proc, /usr/src). */
 #ifndef NWT_TEST_TMP_TREE_H
 #define NWT_TEST_TMP_TREE_H
