@@ -53,7 +53,6 @@ const struct nwt_kernel_field nwt_kernel_fields[] = {
 	{ "NWT_OFF_FRAG_PAGE", "skb_frag|bio_vec", "netmem|bv_page" },
 	{ "NWT_OFF_FRAG_LEN", "skb_frag|bio_vec", "len|bv_len" },
 	{ "NWT_OFF_FRAG_OFFSET", "skb_frag|bio_vec", "offset|bv_offset" },
-	{ "NWT_SIZEOF_FRAG", "skb_frag|bio_vec", NULL },
 	{ "NWT_SIZEOF_PAGE", "page", NULL },
 	/* tx: does the packet's transmit queue have a qdisc? (no: transmitted at once) */
 	{ "NWT_OFF_SKB_QUEUE_MAPPING", "sk_buff", "queue_mapping" },

@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The names the two sides share, checked against each other: every catalog
+ * alternative's program and NWT_USE_* define exist in the probe source it
+ * names, every NWT_USE_* define the probes test is an alternative's, and the
+ * NWT_OFF_* / NWT_SIZEOF_* defines the probes read are exactly the kernel
+ * fields user space resolves from BTF.  A rename on one side fails here.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "kernel/kernel_offsets.h"
+#include "plan/probe_plan.h"
+#include "plan/probe_source.h"
+
+static bool is_word(char c)
+{
+	return isalnum((unsigned char)c) || c == '_';
+}
+
+/* Whether text holds word as a whole identifier. */
+static bool has_word(const char *text, size_t len, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = text; (p = memmem(p, len - (size_t)(p - text), word, n)); p++)
+		if ((p == text || !is_word(p[-1])) && (p + n == text + len || !is_word(p[n])))
+			return true;
+	return false;
+}
+
+/* Calls fn for each identifier starting with prefix in every embedded probe file. */
+static void each_identifier(const char *prefix, void (*fn)(const char *name, const char *file))
+{
+	size_t plen = strlen(prefix);
+
+	for (size_t i = 0; i < nwt_embedded_files_len; i++) {
+		const struct nwt_embedded_file *f = &nwt_embedded_files[i];
+
+		for (size_t at = 0; at + plen <= f->len; at++) {
+			char name[96];
+			size_t n = 0;
+
+			if (strncmp(f->text + at, prefix, plen) || (at && is_word(f->text[at - 1])))
+				continue;
+			while (at + n < f->len && is_word(f->text[at + n]) && n < sizeof(name) - 1) {
+				name[n] = f->text[at + n];
+				n++;
+			}
+			name[n] = '\0';
+			if (name[n - 1] != '_')	/* "NWT_OFF_*" in a comment names a family */
+				fn(name, f->name);
+			at += n;
+		}
+	}
+}
+
+static void catalog_names_are_in_their_sources(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < nwt_probe_catalog_len; i++) {
+		const struct nwt_probe *p = &nwt_probe_catalog[i];
+		const struct nwt_embedded_file *src = nwt_embedded_find(p->source);
+
+		if (!src)
+			fail_msg("probe %s: source %s is not embedded", p->name, p->source);
+		for (int a = 0; a < NWT_MAX_ALTERNATIVES && p->alts[a].target; a++) {
+			const struct nwt_attach_alt *alt = &p->alts[a];
+
+			if (!has_word(src->text, src->len, alt->program))
+				fail_msg("probe %s: program %s is not in %s", p->name, alt->program,
+					 p->source);
+			if (!has_word(src->text, src->len, alt->use_define))
+				fail_msg("probe %s: %s is not tested in %s", p->name, alt->use_define,
+					 p->source);
+		}
+	}
+}
+
+static bool is_use_define(const char *name)
+{
+	for (size_t i = 0; i < nwt_probe_catalog_len; i++)
+		for (int a = 0; a < NWT_MAX_ALTERNATIVES && nwt_probe_catalog[i].alts[a].target; a++)
+			if (!strcmp(nwt_probe_catalog[i].alts[a].use_define, name))
+				return true;
+	return false;
+}
+
+static void check_use_define(const char *name, const char *file)
+{
+	if (!is_use_define(name))
+		fail_msg("%s: %s is no catalog alternative's define", file, name);
+}
+
+static void probes_test_only_catalog_alternatives(void **state)
+{
+	(void)state;
+	each_identifier("NWT_USE_", check_use_define);
+}
+
+static bool is_kernel_field(const char *name)
+{
+	for (size_t i = 0; i < nwt_kernel_fields_len; i++)
+		if (!strcmp(nwt_kernel_fields[i].define, name))
+			return true;
+	return false;
+}
+
+static void check_field(const char *name, const char *file)
+{
+	if (!is_kernel_field(name))
+		fail_msg("%s: %s is not a field kernel_offsets.c resolves", file, name);
+}
+
+static void probes_read_only_resolved_fields(void **state)
+{
+	(void)state;
+	each_identifier("NWT_OFF_", check_field);
+	each_identifier("NWT_SIZEOF_", check_field);
+}
+
+static void every_resolved_field_is_read(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < nwt_kernel_fields_len; i++) {
+		const char *define = nwt_kernel_fields[i].define;
+		bool used = false;
+
+		for (size_t f = 0; f < nwt_embedded_files_len && !used; f++)
+			used = has_word(nwt_embedded_files[f].text, nwt_embedded_files[f].len, define);
+		if (!used)
+			fail_msg("%s is resolved from BTF but no probe reads it", define);
+	}
+}
+
+static void catalog_offsets_are_resolved_fields(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < nwt_probe_catalog_len; i++)
+		for (int a = 0; a < NWT_MAX_ALTERNATIVES && nwt_probe_catalog[i].alts[a].target; a++)
+			for (int k = 0; k < NWT_MAX_OFFSETS_PER_ALT &&
+					nwt_probe_catalog[i].alts[a].offsets[k];
+			     k++)
+				if (!is_kernel_field(nwt_probe_catalog[i].alts[a].offsets[k]))
+					fail_msg("probe %s: %s is not a resolved field",
+						 nwt_probe_catalog[i].name,
+						 nwt_probe_catalog[i].alts[a].offsets[k]);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(catalog_names_are_in_their_sources),
+		cmocka_unit_test(probes_test_only_catalog_alternatives),
+		cmocka_unit_test(probes_read_only_resolved_fields),
+		cmocka_unit_test(every_resolved_field_is_read),
+		cmocka_unit_test(catalog_offsets_are_resolved_fields),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
