@@ -28,8 +28,8 @@ void nwt_table_print_record(FILE *out, const struct nwt_record *rec);
 
 /* Drops and error packets (output_fault.c): the EVENT cell, and the JSON fields. */
 void nwt_table_fault_cell(const struct nwt_record *rec, char *buf, size_t len);
-struct json_t;
-void nwt_json_add_fault(struct json_t *obj, const struct nwt_record *rec);
+struct nwt_json;
+void nwt_json_add_fault(struct nwt_json *j, const struct nwt_record *rec);
 
 /* "client" or "server": which end opened a connection; NULL for listeners and unknown. */
 const char *nwt_direction_name(enum nwt_role role);

@@ -28,30 +28,22 @@ const char *nwt_format_bytes(uint64_t bytes, char *buf, size_t len)
 	return buf;
 }
 
-static void set_sock(json_t *obj, uint64_t sock_id)
+/* JSON integers are signed 64-bit: a count beyond that wraps, as it always has. */
+static void set_uint(struct nwt_json *obj, const char *key, uint64_t value)
 {
-	char sock[24];
-
-	/* A string: kernel addresses do not fit a JSON number (2^53). */
-	snprintf(sock, sizeof(sock), "0x%" PRIx64, sock_id);
-	json_object_set_new(obj, "sock", json_string(sock));
+	nwt_json_field_int(obj, key, (int64_t)value);
 }
 
-static void set_uint(json_t *obj, const char *key, uint64_t value)
-{
-	json_object_set_new(obj, key, json_integer((json_int_t)value));
-}
-
-void nwt_json_add_conn(json_t *obj, const struct nwt_conn_metrics *m)
+void nwt_json_add_conn(struct nwt_json *obj, const struct nwt_conn_metrics *m)
 {
 	const char *direction = nwt_direction_name(m->role);
 
-	json_object_set_new(obj, "state", json_string(nwt_tcp_state_name(m->state)));
-	json_object_set_new(obj, "closed", json_boolean(m->closed));
+	nwt_json_field_str(obj, "state", nwt_tcp_state_name(m->state));
+	nwt_json_field_bool(obj, "closed", m->closed);
 	if (direction)
-		json_object_set_new(obj, "direction", json_string(direction));
+		nwt_json_field_str(obj, "direction", direction);
 	if (m->role == NWT_ROLE_CLIENT || m->role == NWT_ROLE_SERVER)
-		json_object_set_new(obj, "is_server", json_boolean(m->role == NWT_ROLE_SERVER));
+		nwt_json_field_bool(obj, "is_server", m->role == NWT_ROLE_SERVER);
 	if (m->has_duration_us)
 		set_uint(obj, "duration_us", m->duration_us);
 	if (m->listener) {
@@ -63,8 +55,8 @@ void nwt_json_add_conn(json_t *obj, const struct nwt_conn_metrics *m)
 		set_uint(obj, "cwnd", m->cwnd);
 		if (m->has_ssthresh)
 			set_uint(obj, "ssthresh", m->ssthresh);
-		json_object_set_new(obj, "sndbuf", json_integer(m->sndbuf));
-		json_object_set_new(obj, "wmem_queued", json_integer(m->wmem_queued));
+		nwt_json_field_int(obj, "sndbuf", m->sndbuf);
+		nwt_json_field_int(obj, "wmem_queued", m->wmem_queued);
 		set_uint(obj, "bytes_received", m->bytes_received);
 		set_uint(obj, "bytes_acked", m->bytes_acked);
 		if (m->has_srtt_us)
@@ -75,25 +67,25 @@ void nwt_json_add_conn(json_t *obj, const struct nwt_conn_metrics *m)
 			set_uint(obj, "timeout_retrans", m->timeout_retrans);
 		}
 	}
-	set_sock(obj, m->sock_id);
+	nwt_json_field_hex(obj, "sock", m->sock_id);
 }
 
-void nwt_json_add_retrans(json_t *obj, const struct nwt_retrans *r)
+void nwt_json_add_retrans(struct nwt_json *obj, const struct nwt_retrans *r)
 {
 	const char *direction = nwt_direction_name(r->role);
 
-	json_object_set_new(obj, "state", json_string(nwt_tcp_state_name(r->state)));
+	nwt_json_field_str(obj, "state", nwt_tcp_state_name(r->state));
 	if (direction)
-		json_object_set_new(obj, "direction", json_string(direction));
+		nwt_json_field_str(obj, "direction", direction);
 	if (r->has_seq)
 		set_uint(obj, "seq", r->seq);
 	if (r->has_segs)
 		set_uint(obj, "segs", r->segs);
 	if (r->has_err)
-		json_object_set_new(obj, "err", json_integer(r->err));
+		nwt_json_field_int(obj, "err", r->err);
 	set_uint(obj, "fast_retrans", r->fast_retrans);
 	set_uint(obj, "timeout_retrans", r->timeout_retrans);
-	set_sock(obj, r->sock_id);
+	nwt_json_field_hex(obj, "sock", r->sock_id);
 }
 
 void nwt_format_retrans_cell(const struct nwt_record *rec, char *buf, size_t len)

@@ -1,8 +1,8 @@
 #include "output/stats.h"
 
-#include <jansson.h>
 #include <string.h>
 
+#include "output/json_writer.h"
 #include "output/output.h"
 #include "decode/packet_record.h"
 
@@ -88,55 +88,56 @@ static bool point_planned(unsigned int planned, int point)
 static void print_json(FILE *out, const struct nwt_stats_window *w, unsigned int planned,
 		       bool final, double seconds, uint64_t wall_ns, const struct nwt_counts *c)
 {
-	json_t *obj = json_object(), *points = json_object(), *layers = json_object();
-	char buf[64];
+	struct nwt_json j;
+	char jbuf[4096], buf[64];
 
-	json_object_set_new(obj, "type", json_string(final ? "stats_summary" : "stats"));
-	json_object_set_new(obj, "ts", json_string(nwt_format_iso8601(wall_ns, buf, sizeof(buf))));
-	json_object_set_new(obj, "interval_s", json_real(seconds));
-	json_object_set_new(obj, "records", json_integer((json_int_t)w->records));
-	json_object_set_new(obj, "packets_tx", json_integer((json_int_t)w->packets[0]));
-	json_object_set_new(obj, "packets_rx", json_integer((json_int_t)w->packets[1]));
+	nwt_json_file(&j, out, jbuf, sizeof(jbuf));
+	nwt_json_object_begin(&j);
+	nwt_json_field_str(&j, "type", final ? "stats_summary" : "stats");
+	nwt_json_field_str(&j, "ts", nwt_format_iso8601(wall_ns, buf, sizeof(buf)));
+	nwt_json_field_real(&j, "interval_s", seconds);
+	nwt_json_field_int(&j, "records", (int64_t)w->records);
+	nwt_json_field_int(&j, "packets_tx", (int64_t)w->packets[0]);
+	nwt_json_field_int(&j, "packets_rx", (int64_t)w->packets[1]);
+	nwt_json_key(&j, "points");
+	nwt_json_object_begin(&j);
 	for (int i = 0; i < NWT_PT_MAX; i++)
 		if (point_planned(planned, i))
-			json_object_set_new(points, nwt_pkt_point_name(i),
-					    json_integer((json_int_t)w->points[i]));
-	json_object_set_new(obj, "points", points);
+			nwt_json_field_int(&j, nwt_pkt_point_name(i), (int64_t)w->points[i]);
+	nwt_json_object_end(&j);
+	nwt_json_key(&j, "layers");
+	nwt_json_object_begin(&j);
 	for (int l = 0; l < NWT_PKT_SPANS; l++) {
-		json_t *layer, *hist;
-
 		if (!w->layer_count[l])
 			continue;
-		layer = json_object();
-		hist = json_array();
-		json_object_set_new(layer, "count", json_integer((json_int_t)w->layer_count[l]));
-		json_object_set_new(layer, "p50_us",
-				    json_real(nwt_stats_quantile_ns(w, l, 0.5) / 1000.0));
-		json_object_set_new(layer, "p99_us",
-				    json_real(nwt_stats_quantile_ns(w, l, 0.99) / 1000.0));
+		nwt_json_key(&j, dir_layer_name(l, buf, sizeof(buf)));
+		nwt_json_object_begin(&j);
+		nwt_json_field_int(&j, "count", (int64_t)w->layer_count[l]);
+		nwt_json_field_real(&j, "p50_us", nwt_stats_quantile_ns(w, l, 0.5) / 1000.0);
+		nwt_json_field_real(&j, "p99_us", nwt_stats_quantile_ns(w, l, 0.99) / 1000.0);
+		nwt_json_key(&j, "hist");
+		nwt_json_array_begin(&j);
 		for (int k = 0; k < NWT_HIST_BUCKETS; k++) {
-			json_t *b;
-
 			if (!w->hist[l][k])
 				continue;
-			b = json_object();
-			json_object_set_new(b, "lt_us", json_real((2ULL << k) / 1000.0));
-			json_object_set_new(b, "count", json_integer((json_int_t)w->hist[l][k]));
-			json_array_append_new(hist, b);
+			nwt_json_object_begin(&j);
+			nwt_json_field_real(&j, "lt_us", (2ULL << k) / 1000.0);
+			nwt_json_field_int(&j, "count", (int64_t)w->hist[l][k]);
+			nwt_json_object_end(&j);
 		}
-		json_object_set_new(layer, "hist", hist);
-		json_object_set_new(layers, dir_layer_name(l, buf, sizeof(buf)), layer);
+		nwt_json_array_end(&j);
+		nwt_json_object_end(&j);
 	}
-	json_object_set_new(obj, "layers", layers);
-	json_object_set_new(obj, "generated", json_integer((json_int_t)c->generated));
-	json_object_set_new(obj, "delivered", json_integer((json_int_t)c->delivered));
-	json_object_set_new(obj, "suppressed", json_integer((json_int_t)c->suppressed));
-	json_object_set_new(obj, "lost", json_integer((json_int_t)c->lost));
-	json_object_set_new(obj, "filtered", json_integer((json_int_t)c->filtered));
-	json_object_set_new(obj, "reads_lost", json_integer((json_int_t)c->reads_lost));
-	json_dumpf(obj, out, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	fputc('\n', out);
-	json_decref(obj);
+	nwt_json_object_end(&j);
+	nwt_json_field_int(&j, "generated", (int64_t)c->generated);
+	nwt_json_field_int(&j, "delivered", (int64_t)c->delivered);
+	nwt_json_field_int(&j, "suppressed", (int64_t)c->suppressed);
+	nwt_json_field_int(&j, "lost", (int64_t)c->lost);
+	nwt_json_field_int(&j, "filtered", (int64_t)c->filtered);
+	nwt_json_field_int(&j, "reads_lost", (int64_t)c->reads_lost);
+	nwt_json_object_end(&j);
+	nwt_json_raw(&j, "\n", 1);
+	nwt_json_finish(&j);
 }
 
 static void print_table(FILE *out, const struct nwt_stats_window *w, unsigned int planned,
