@@ -13,16 +13,7 @@ const char *nwt_format_iso8601(uint64_t wall_ns, char *buf, size_t len);
 /* Compact duration for tables: "850us", "12ms", "1.2s", "3m20s", "5h02m". */
 const char *nwt_format_duration_us(uint64_t us, char *buf, size_t len);
 
-struct nwt_column {
-	const char *header;
-	int width;
-	bool right_aligned;
-};
-
-/* The table's columns, in order; the last one is not padded. */
-extern const struct nwt_column nwt_table_columns[];
-extern const size_t nwt_table_columns_len;
-
+/* The event table (output_table.c): connection lifecycle, -r, -S, -k, -e records. */
 void nwt_table_print_header(FILE *out);
 void nwt_table_print_record(FILE *out, const struct nwt_record *rec);
 

@@ -14,6 +14,7 @@
 #include "util/addr.h"
 #include "output/json_writer.h"
 #include "output/output.h"
+#include "output/table.h"
 #include "decode/packet_record.h"
 #include "util/tcp_state.h"
 
@@ -252,60 +253,135 @@ int nwt_packet_json_print(FILE *out, const struct nwt_record *rec)
 	return fwrite(buf, 1, n, out) == n ? 0 : -1;
 }
 
+#define PKT_ROW(row) ((const struct nwt_record *)(row))
+
+static void cell_time(const void *row, char *cell, size_t len)
+{
+	uint64_t wall_ns = PKT_ROW(row)->wall_ns;
+	time_t secs = (time_t)(wall_ns / 1000000000ULL);
+	struct tm tm;
+	size_t n;
+
+	localtime_r(&secs, &tm);
+	n = strftime(cell, len, "%H:%M:%S", &tm);
+	snprintf(cell + n, len - n, ".%06llu", (unsigned long long)(wall_ns % 1000000000ULL / 1000));
+}
+
+static void cell_dir(const void *row, char *cell, size_t len)
+{
+	snprintf(cell, len, "%s", PKT_ROW(row)->packet.rx ? "rx" : "tx");
+}
+
+static void cell_pid(const void *row, char *cell, size_t len)
+{
+	snprintf(cell, len, PKT_ROW(row)->has_pid ? "%u" : "-", PKT_ROW(row)->pid);
+}
+
+static void cell_comm(const void *row, char *cell, size_t len)
+{
+	snprintf(cell, len, "%s", PKT_ROW(row)->has_pid ? PKT_ROW(row)->comm : "-");
+}
+
+static void cell_source(const void *row, char *cell, size_t len)
+{
+	const struct nwt_record *rec = row;
+
+	nwt_format_endpoint(rec->family, rec->saddr, rec->sport, cell, len);
+}
+
+static void cell_dest(const void *row, char *cell, size_t len)
+{
+	const struct nwt_record *rec = row;
+
+	nwt_format_endpoint(rec->family, rec->daddr, rec->dport, cell, len);
+}
+
+static void cell_seq(const void *row, char *cell, size_t len)
+{
+	snprintf(cell, len, "%u", PKT_ROW(row)->packet.seq);
+}
+
+static void cell_ack(const void *row, char *cell, size_t len)
+{
+	const struct nwt_packet_record *p = &PKT_ROW(row)->packet;
+
+	snprintf(cell, len, p->has_ack ? "%u" : "-", p->ack);
+}
+
+static void cell_len(const void *row, char *cell, size_t len)
+{
+	snprintf(cell, len, "%u", PKT_ROW(row)->packet.payload_len);
+}
+
+static void cell_flags(const void *row, char *cell, size_t len)
+{
+	nwt_tcp_flags_text(PKT_ROW(row)->packet.tcp_flags, cell, len);
+}
+
+static void cell_iface(const void *row, char *cell, size_t len)
+{
+	const char *ifname = PKT_ROW(row)->packet.ifname;
+
+	snprintf(cell, len, "%s", ifname[0] ? ifname : "-");
+}
+
+/* Hops: the point.  Packets: every layer's time, "-" if unobserved, "^" if merged into the left. */
+static void cell_layers(const void *row, char *last, size_t size)
+{
+	const struct nwt_packet_record *p = &PKT_ROW(row)->packet;
+	int span = 0;
+	size_t n = 0;
+
+	if (PKT_ROW(row)->kind == NWT_REC_HOP) {
+		snprintf(last, size, "%s", nwt_pkt_point_name(p->point));
+		return;
+	}
+	for (int i = 0; i < NWT_LAYERS_PER_DIR && n < size; i++) {
+		const char *name = nwt_pkt_layer_name(nwt_pkt_layer_of(p->rx, i));
+		int len = (int)(strlen(name) - 3);	/* without "_us" */
+
+		while (span < p->n_spans && p->span_last[span] < i)
+			span++;
+		if (span < p->n_spans && p->span_first[span] == i)
+			n += snprintf(last + n, size - n, "%s%.*s=%.1f", i ? " " : "", len, name,
+				      p->span_ns[span] / 1000.0);
+		else if (span < p->n_spans && p->span_first[span] < i)
+			n += snprintf(last + n, size - n, "%s%.*s=^", i ? " " : "", len, name);
+		else
+			n += snprintf(last + n, size - n, "%s%.*s=-", i ? " " : "", len, name);
+	}
+	if (p->tcp_state && n < size)
+		n += snprintf(last + n, size - n, " %s", nwt_tcp_state_name(p->tcp_state));
+	if (p->http[0] && n < size)
+		snprintf(last + n, size - n, " \"%s\"", p->http);
+}
+
+/* COMM and IF are cut to their widths; the other cells are as long as they come. */
+static const struct nwt_table_column packet_columns[] = {
+	{ "TIME", 15, false, 24, cell_time },
+	{ "DR", 2, false, 0, cell_dir },
+	{ "PID", 6, true, 12, cell_pid },
+	{ "COMM", 7, false, 7 + 1, cell_comm },
+	{ "SOURCE", 23, false, NWT_ENDPOINT_STRLEN, cell_source },
+	{ "DEST", 23, false, NWT_ENDPOINT_STRLEN, cell_dest },
+	{ "SEQ", 10, true, 0, cell_seq },
+	{ "ACK", 10, true, 12, cell_ack },
+	{ "LEN", 5, true, 0, cell_len },
+	{ "FLAGS", 5, false, 12, cell_flags },
+	{ "IF", 8, false, 8 + 1, cell_iface },
+	{ "LAYERS (us) / POINT", 0, false, 160, cell_layers },
+};
+
+static const struct nwt_table packet_table = {
+	packet_columns, sizeof(packet_columns) / sizeof(packet_columns[0]), false
+};
+
 void nwt_packet_table_print_header(FILE *out)
 {
-	fprintf(out, "%-15s %-2s %6s %-7s %-23s %-23s %10s %10s %5s %-5s %-8s %s\n", "TIME", "DR",
-		"PID", "COMM", "SOURCE", "DEST", "SEQ", "ACK", "LEN", "FLAGS", "IF",
-		"LAYERS (us) / POINT");
+	nwt_table_header(out, &packet_table);
 }
 
 void nwt_packet_table_print(FILE *out, const struct nwt_record *rec)
 {
-	const struct nwt_packet_record *p = &rec->packet;
-	char when[24], src[NWT_ENDPOINT_STRLEN], dst[NWT_ENDPOINT_STRLEN], pid[12], ack[12];
-	char flags[12], last[160];
-	time_t secs = (time_t)(rec->wall_ns / 1000000000ULL);
-	struct tm tm;
-	size_t n = 0;
-
-	localtime_r(&secs, &tm);
-	n = strftime(when, sizeof(when), "%H:%M:%S", &tm);
-	snprintf(when + n, sizeof(when) - n, ".%06llu",
-		 (unsigned long long)(rec->wall_ns % 1000000000ULL / 1000));
-	snprintf(pid, sizeof(pid), rec->has_pid ? "%u" : "-", rec->pid);
-	snprintf(ack, sizeof(ack), p->has_ack ? "%u" : "-", p->ack);
-	nwt_format_endpoint(rec->family, rec->saddr, rec->sport, src, sizeof(src));
-	nwt_format_endpoint(rec->family, rec->daddr, rec->dport, dst, sizeof(dst));
-	if (rec->kind == NWT_REC_HOP) {
-		snprintf(last, sizeof(last), "%s", nwt_pkt_point_name(p->point));
-	} else {
-		int span = 0;
-
-		n = 0;
-		/* Every layer gets a cell: its time, "-" if unobserved, "^" if merged into the left. */
-		for (int i = 0; i < NWT_LAYERS_PER_DIR && n < sizeof(last); i++) {
-			const char *name = nwt_pkt_layer_name(nwt_pkt_layer_of(p->rx, i));
-			int len = (int)(strlen(name) - 3);	/* without "_us" */
-
-			while (span < p->n_spans && p->span_last[span] < i)
-				span++;
-			if (span < p->n_spans && p->span_first[span] == i)
-				n += snprintf(last + n, sizeof(last) - n, "%s%.*s=%.1f", i ? " " : "",
-					      len, name, p->span_ns[span] / 1000.0);
-			else if (span < p->n_spans && p->span_first[span] < i)
-				n += snprintf(last + n, sizeof(last) - n, "%s%.*s=^", i ? " " : "",
-					      len, name);
-			else
-				n += snprintf(last + n, sizeof(last) - n, "%s%.*s=-", i ? " " : "",
-					      len, name);
-		}
-		if (p->tcp_state && n < sizeof(last))
-			n += snprintf(last + n, sizeof(last) - n, " %s", nwt_tcp_state_name(p->tcp_state));
-		if (p->http[0] && n < sizeof(last))
-			snprintf(last + n, sizeof(last) - n, " \"%s\"", p->http);
-	}
-	fprintf(out, "%-15s %-2s %6s %-7.7s %-23s %-23s %10u %10s %5u %-5s %-8.8s %s\n", when,
-		p->rx ? "rx" : "tx", pid, rec->has_pid ? rec->comm : "-", src, dst, p->seq, ack,
-		p->payload_len, nwt_tcp_flags_text(p->tcp_flags, flags, sizeof(flags)),
-		p->ifname[0] ? p->ifname : "-", last);
+	nwt_table_row(out, &packet_table, rec);
 }

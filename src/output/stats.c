@@ -4,6 +4,7 @@
 
 #include "output/json_writer.h"
 #include "output/output.h"
+#include "output/table.h"
 #include "decode/packet_record.h"
 
 static int bucket_of(uint64_t ns)
@@ -140,6 +141,63 @@ static void print_json(FILE *out, const struct nwt_stats_window *w, unsigned int
 	nwt_json_finish(&j);
 }
 
+/* A row of the per-layer table: one span of layers in a window. */
+struct layer_row {
+	const struct nwt_stats_window *w;
+	int layer;
+};
+
+static void cell_layer(const void *row, char *cell, size_t len)
+{
+	dir_layer_name(((const struct layer_row *)row)->layer, cell, len);
+}
+
+static void cell_count(const void *row, char *cell, size_t len)
+{
+	const struct layer_row *r = row;
+
+	snprintf(cell, len, "%llu", (unsigned long long)r->w->layer_count[r->layer]);
+}
+
+static void cell_p50(const void *row, char *cell, size_t len)
+{
+	const struct layer_row *r = row;
+
+	snprintf(cell, len, "%.3f", nwt_stats_quantile_ns(r->w, r->layer, 0.5) / 1000.0);
+}
+
+static void cell_p99(const void *row, char *cell, size_t len)
+{
+	const struct layer_row *r = row;
+
+	snprintf(cell, len, "%.3f", nwt_stats_quantile_ns(r->w, r->layer, 0.99) / 1000.0);
+}
+
+/* Each bucket as " <bound:count" (so two spaces lead the first, as under the header). */
+static void cell_hist(const void *row, char *cell, size_t len)
+{
+	const struct layer_row *r = row;
+	size_t n = 0;
+
+	cell[0] = '\0';
+	for (int k = 0; k < NWT_HIST_BUCKETS && n < len; k++)
+		if (r->w->hist[r->layer][k])
+			n += (size_t)snprintf(cell + n, len - n, " <%g:%llu", (2ULL << k) / 1000.0,
+					      (unsigned long long)r->w->hist[r->layer][k]);
+}
+
+static const struct nwt_table_column layer_columns[] = {
+	{ "LAYER", 13, false, 64, cell_layer },
+	{ "COUNT", 10, true, 0, cell_count },
+	{ "P50_US", 10, true, 0, cell_p50 },
+	{ "P99_US", 10, true, 0, cell_p99 },
+	{ " LOG2 HISTOGRAM (<us:count)", 0, false, 0, cell_hist },
+};
+
+static const struct nwt_table layer_table = {
+	layer_columns, sizeof(layer_columns) / sizeof(layer_columns[0]), false
+};
+
 static void print_table(FILE *out, const struct nwt_stats_window *w, unsigned int planned,
 			bool final, double seconds, uint64_t wall_ns, const struct nwt_counts *c)
 {
@@ -158,20 +216,12 @@ static void print_table(FILE *out, const struct nwt_stats_window *w, unsigned in
 		else
 			fprintf(out, " %s -", nwt_pkt_point_name(i));
 	fputc('\n', out);
-	fprintf(out, "%-13s %10s %10s %10s  %s\n", "LAYER", "COUNT", "P50_US", "P99_US",
-		"LOG2 HISTOGRAM (<us:count)");
+	nwt_table_header(out, &layer_table);
 	for (int l = 0; l < NWT_PKT_SPANS; l++) {
-		if (!w->layer_count[l])
-			continue;
-		fprintf(out, "%-13s %10llu %10.3f %10.3f ", dir_layer_name(l, buf, sizeof(buf)),
-			(unsigned long long)w->layer_count[l],
-			nwt_stats_quantile_ns(w, l, 0.5) / 1000.0,
-			nwt_stats_quantile_ns(w, l, 0.99) / 1000.0);
-		for (int k = 0; k < NWT_HIST_BUCKETS; k++)
-			if (w->hist[l][k])
-				fprintf(out, " <%g:%llu", (2ULL << k) / 1000.0,
-					(unsigned long long)w->hist[l][k]);
-		fputc('\n', out);
+		struct layer_row row = { w, l };
+
+		if (w->layer_count[l])
+			nwt_table_row(out, &layer_table, &row);
 	}
 	fprintf(out, "events    generated %llu = delivered %llu + suppressed %llu + lost %llu (filtered %llu)",
 		(unsigned long long)c->generated, (unsigned long long)c->delivered,
