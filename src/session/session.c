@@ -11,6 +11,7 @@
 #include "loader/bpf_loader.h"
 #include "decode/conn_decode.h"
 #include "session/conn_view.h"
+#include "session/plan_report.h"
 #include "decode/event_decode.h"
 #include "kernel/kernel_headers.h"
 #include "kernel/listener_seed.h"
