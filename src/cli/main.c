@@ -7,6 +7,7 @@
 #include "plan/kernel_env.h"
 #include "plan/options.h"
 #include "kernel/privileges.h"
+#include "session/plan_report.h"
 #include "session/session.h"
 #include "util/stop.h"
 

@@ -2,13 +2,12 @@
 #include "features/fault_names.h"
 
 #include <inttypes.h>
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "loader/bpf_loader.h"
 #include "decode/fault_decode.h"
-#include "output/output.h"
+#include "output/fault_summary.h"
 
 void nwt_faults_init(struct nwt_faults *fs, const struct nwt_options *opts,
 		     const struct nwt_kernel_env *env)
@@ -118,34 +117,54 @@ static const char *reason_text(const struct nwt_faults *fs, uint32_t reason, cha
 	return nwt_drop_reason_name(&fs->reasons, reason, buf, len);
 }
 
+/* The counts named for output: reasons as the kernel names them, kinds as JSON does. */
+struct named_counts {
+	struct nwt_fault_count drops[1024];
+	struct nwt_fault_count kinds[NWT_FAULT_KIND_MAX];
+	struct nwt_fault_counts c;
+};
+
+static struct named_counts *name_counts(const struct nwt_faults *fs, const struct fault_totals *t,
+					const struct nwt_options *opts)
+{
+	struct named_counts *nc = calloc(1, sizeof(*nc));
+	uint32_t not_specified = UINT32_MAX;
+
+	if (!nc)
+		return NULL;
+	nwt_enum_names_value(&fs->reasons.reasons, "NOT_SPECIFIED", &not_specified);
+	for (size_t i = 0; i < t->drops.n; i++) {
+		struct nwt_fault_count *d = &nc->drops[i];
+		const char *name = reason_text(fs, t->drops.keys[i], d->name, sizeof(d->name));
+
+		if (name != d->name)
+			snprintf(d->name, sizeof(d->name), "%s", name);
+		d->count = t->drops.sums[i];
+		d->not_printed = t->drops.keys[i] == not_specified && !opts->verbose;
+	}
+	for (int k = NWT_FAULT_BAD_CSUM; k < NWT_FAULT_KIND_MAX; k++) {
+		struct nwt_fault_count *e = &nc->kinds[nc->c.n_kinds++];
+
+		snprintf(e->name, sizeof(e->name), "%s", kind_names[k]);
+		e->count = t->per_kind[k];
+	}
+	nc->c.have_drops = t->have_drops;
+	nc->c.drops = nc->drops;
+	nc->c.n_drops = t->drops.n;
+	nc->c.have_kinds = t->have_kinds;
+	nc->c.kinds = nc->kinds;
+	return nc;
+}
+
 void nwt_faults_print_summary(const struct nwt_faults *fs, struct nwt_bpf *bpf,
 			      const struct nwt_options *opts, FILE *out)
 {
 	struct fault_totals *t = fs->enabled ? read_totals(bpf, opts) : NULL;
-	uint32_t not_specified = UINT32_MAX;
-	char name[64];
+	struct named_counts *nc = t ? name_counts(fs, t, opts) : NULL;
 
-	if (!t)
-		return;
-	nwt_enum_names_value(&fs->reasons.reasons, "NOT_SPECIFIED", &not_specified);
-	if (t->have_drops) {
-		fprintf(out, "nwtrace: drops by reason:%s", t->drops.n ? "" : " none");
-		for (size_t i = 0; i < t->drops.n; i++)
-			fprintf(out, "%s %s %" PRIu64 "%s", i ? "," : "",
-				reason_text(fs, t->drops.keys[i], name, sizeof(name)),
-				t->drops.sums[i],
-				t->drops.keys[i] == not_specified && !opts->verbose
-					? " (counted, not printed; -v prints them)"
-					: "");
-		fputc('\n', out);
-	}
-	if (t->have_kinds) {
-		fprintf(out, "nwtrace: error packets:");
-		for (int k = NWT_FAULT_BAD_CSUM; k < NWT_FAULT_KIND_MAX; k++)
-			fprintf(out, "%s %s %" PRIu64, k == NWT_FAULT_BAD_CSUM ? "" : ",", kind_names[k],
-				t->per_kind[k]);
-		fputc('\n', out);
-	}
+	if (nc)
+		nwt_fault_summary_print(out, &nc->c);
+	free(nc);
 	free(t);
 }
 
@@ -153,51 +172,11 @@ void nwt_faults_print_stats(const struct nwt_faults *fs, struct nwt_bpf *bpf,
 			    const struct nwt_options *opts, FILE *out, uint64_t wall_ns)
 {
 	struct fault_totals *t = fs->enabled ? read_totals(bpf, opts) : NULL;
-	json_t *obj, *drops, *errors;
-	char name[64];
+	struct named_counts *nc = t ? name_counts(fs, t, opts) : NULL;
 
-	if (!t)
-		return;
-	if (!opts->json) {
-		if (t->have_drops) {
-			fprintf(out, "drops since start by reason:%s", t->drops.n ? "" : " none");
-			for (size_t i = 0; i < t->drops.n; i++)
-				fprintf(out, "%s %s %" PRIu64, i ? "," : "",
-					reason_text(fs, t->drops.keys[i], name, sizeof(name)),
-					t->drops.sums[i]);
-			fputc('\n', out);
-		}
-		if (t->have_kinds) {
-			fprintf(out, "error packets since start:");
-			for (int k = NWT_FAULT_BAD_CSUM; k < NWT_FAULT_KIND_MAX; k++)
-				fprintf(out, "%s %s %" PRIu64, k == NWT_FAULT_BAD_CSUM ? "" : ",",
-					kind_names[k], t->per_kind[k]);
-			fputc('\n', out);
-		}
-		free(t);
-		return;
-	}
-	obj = json_object();
-	drops = json_object();
-	errors = json_object();
-	json_object_set_new(obj, "type", json_string("fault_stats"));
-	json_object_set_new(obj, "ts", json_string(nwt_format_iso8601(wall_ns, name, sizeof(name))));
-	for (size_t i = 0; t->have_drops && i < t->drops.n; i++)
-		json_object_set_new(drops, reason_text(fs, t->drops.keys[i], name, sizeof(name)),
-				    json_integer((json_int_t)t->drops.sums[i]));
-	for (int k = NWT_FAULT_BAD_CSUM; t->have_kinds && k < NWT_FAULT_KIND_MAX; k++)
-		json_object_set_new(errors, kind_names[k], json_integer((json_int_t)t->per_kind[k]));
-	if (t->have_drops)
-		json_object_set_new(obj, "drops_by_reason", drops);
-	else
-		json_decref(drops);
-	if (t->have_kinds)
-		json_object_set_new(obj, "errors", errors);
-	else
-		json_decref(errors);
-	if (json_dumpf(obj, out, JSON_COMPACT | JSON_PRESERVE_ORDER) >= 0)
-		fputc('\n', out);
-	json_decref(obj);
+	if (nc)
+		nwt_fault_stats_print(out, &nc->c, opts->json, wall_ns);
+	free(nc);
 	free(t);
 }
 

@@ -8,6 +8,7 @@
 
 #include "util/addr.h"
 #include "output/output.h"
+#include "output/table.h"
 #include "util/tcp_state.h"
 
 const char *nwt_format_bytes(uint64_t bytes, char *buf, size_t len)
@@ -29,30 +30,22 @@ const char *nwt_format_bytes(uint64_t bytes, char *buf, size_t len)
 	return buf;
 }
 
-static void set_sock(json_t *obj, uint64_t sock_id)
+/* JSON integers are signed 64-bit: a count beyond that wraps, as it always has. */
+static void set_uint(struct nwt_json *obj, const char *key, uint64_t value)
 {
-	char sock[24];
-
-	/* A string: kernel addresses do not fit a JSON number (2^53). */
-	snprintf(sock, sizeof(sock), "0x%" PRIx64, sock_id);
-	json_object_set_new(obj, "sock", json_string(sock));
+	nwt_json_field_int(obj, key, (int64_t)value);
 }
 
-static void set_uint(json_t *obj, const char *key, uint64_t value)
-{
-	json_object_set_new(obj, key, json_integer((json_int_t)value));
-}
-
-void nwt_json_add_conn(json_t *obj, const struct nwt_conn_metrics *m)
+void nwt_json_add_conn(struct nwt_json *obj, const struct nwt_conn_metrics *m)
 {
 	const char *direction = nwt_direction_name(m->role);
 
-	json_object_set_new(obj, "state", json_string(nwt_tcp_state_name(m->state)));
-	json_object_set_new(obj, "closed", json_boolean(m->closed));
+	nwt_json_field_str(obj, "state", nwt_tcp_state_name(m->state));
+	nwt_json_field_bool(obj, "closed", m->closed);
 	if (direction)
-		json_object_set_new(obj, "direction", json_string(direction));
+		nwt_json_field_str(obj, "direction", direction);
 	if (m->role == NWT_ROLE_CLIENT || m->role == NWT_ROLE_SERVER)
-		json_object_set_new(obj, "is_server", json_boolean(m->role == NWT_ROLE_SERVER));
+		nwt_json_field_bool(obj, "is_server", m->role == NWT_ROLE_SERVER);
 	if (m->has_duration_us)
 		set_uint(obj, "duration_us", m->duration_us);
 	if (m->listener) {
@@ -64,8 +57,8 @@ void nwt_json_add_conn(json_t *obj, const struct nwt_conn_metrics *m)
 		set_uint(obj, "cwnd", m->cwnd);
 		if (m->has_ssthresh)
 			set_uint(obj, "ssthresh", m->ssthresh);
-		json_object_set_new(obj, "sndbuf", json_integer(m->sndbuf));
-		json_object_set_new(obj, "wmem_queued", json_integer(m->wmem_queued));
+		nwt_json_field_int(obj, "sndbuf", m->sndbuf);
+		nwt_json_field_int(obj, "wmem_queued", m->wmem_queued);
 		set_uint(obj, "bytes_received", m->bytes_received);
 		set_uint(obj, "bytes_acked", m->bytes_acked);
 		if (m->has_srtt_us)
@@ -76,25 +69,25 @@ void nwt_json_add_conn(json_t *obj, const struct nwt_conn_metrics *m)
 			set_uint(obj, "timeout_retrans", m->timeout_retrans);
 		}
 	}
-	set_sock(obj, m->sock_id);
+	nwt_json_field_hex(obj, "sock", m->sock_id);
 }
 
-void nwt_json_add_retrans(json_t *obj, const struct nwt_retrans *r)
+void nwt_json_add_retrans(struct nwt_json *obj, const struct nwt_retrans *r)
 {
 	const char *direction = nwt_direction_name(r->role);
 
-	json_object_set_new(obj, "state", json_string(nwt_tcp_state_name(r->state)));
+	nwt_json_field_str(obj, "state", nwt_tcp_state_name(r->state));
 	if (direction)
-		json_object_set_new(obj, "direction", json_string(direction));
+		nwt_json_field_str(obj, "direction", direction);
 	if (r->has_seq)
 		set_uint(obj, "seq", r->seq);
 	if (r->has_segs)
 		set_uint(obj, "segs", r->segs);
 	if (r->has_err)
-		json_object_set_new(obj, "err", json_integer(r->err));
+		nwt_json_field_int(obj, "err", r->err);
 	set_uint(obj, "fast_retrans", r->fast_retrans);
 	set_uint(obj, "timeout_retrans", r->timeout_retrans);
-	set_sock(obj, r->sock_id);
+	nwt_json_field_hex(obj, "sock", r->sock_id);
 }
 
 void nwt_format_retrans_cell(const struct nwt_record *rec, char *buf, size_t len)
@@ -121,38 +114,189 @@ void nwt_format_transition_cell(const struct nwt_record *rec, char *buf, size_t 
 		 nwt_tcp_state_short_name(tc->new_state), *dur ? " " : "", dur);
 }
 
-/* The connection table's columns, as data (header, width, right-aligned). */
-enum conn_column {
-	CC_PID, CC_COMM, CC_LOCAL, CC_REMOTE, CC_STATE, CC_BACKLOG, CC_RWND, CC_CWND,
-	CC_SSTHRESH, CC_SNDBUF, CC_WMEMQ, CC_RCVD, CC_ACKED, CC_SRTT, CC_DUR, CC_RETRANS,
-	CC_FAST, CC_RTO, CC_MAX
-};
+/* The connection table's cells: "-" where the kernel has no value, or a listener none. */
+#define CONN_ROW(rec) ((const struct nwt_record *)(rec))
+#define CONN_METRICS(rec) (&CONN_ROW(rec)->conn)
 
-static const struct nwt_column conn_columns[CC_MAX] = {
-	[CC_PID] = { "PID", 6, true },		[CC_COMM] = { "COMM", 7, false },
-	[CC_LOCAL] = { "LOCAL", 21, false },	[CC_REMOTE] = { "REMOTE", 21, false },
-	[CC_STATE] = { "STATE", 6, false },	[CC_BACKLOG] = { "BKLOG", 7, true },
-	[CC_RWND] = { "RWND", 5, true },	[CC_CWND] = { "CWND", 5, true },
-	[CC_SSTHRESH] = { "SSTHR", 5, true },	[CC_SNDBUF] = { "SNDBUF", 6, true },
-	[CC_WMEMQ] = { "WMEMQ", 5, true },	[CC_RCVD] = { "RCVD", 5, true },
-	[CC_ACKED] = { "ACKED", 5, true },	[CC_SRTT] = { "SRTT", 6, true },
-	[CC_DUR] = { "DUR", 6, true },		[CC_RETRANS] = { "RETR", 4, true },
-	[CC_FAST] = { "FAST", 4, true },	[CC_RTO] = { "RTO", 3, true },
-};
-
-static void print_conn_row(FILE *out, char cells[CC_MAX][NWT_ENDPOINT_STRLEN])
+static void cell_dash(char *cell, size_t len)
 {
-	for (int i = 0; i < CC_MAX; i++) {
-		const struct nwt_column *c = &conn_columns[i];
-
-		fprintf(out, c->right_aligned ? "%s%*s" : "%s%-*s", i ? " " : "", c->width, cells[i]);
-	}
-	fputc('\n', out);
+	snprintf(cell, len, "-");
 }
+
+static void cell_pid(const void *row, char *cell, size_t len)
+{
+	if (CONN_ROW(row)->has_pid)
+		snprintf(cell, len, "%" PRIu32, CONN_ROW(row)->pid);
+	else
+		cell_dash(cell, len);
+}
+
+static void cell_comm(const void *row, char *cell, size_t len)
+{
+	snprintf(cell, len, "%s", CONN_ROW(row)->has_pid ? CONN_ROW(row)->comm : "-");
+}
+
+static void cell_local(const void *row, char *cell, size_t len)
+{
+	const struct nwt_record *rec = row;
+
+	nwt_format_endpoint(rec->family, rec->saddr, rec->sport, cell, len);
+}
+
+static void cell_remote(const void *row, char *cell, size_t len)
+{
+	const struct nwt_record *rec = row;
+
+	nwt_format_endpoint(rec->family, rec->daddr, rec->dport, cell, len);
+}
+
+static void cell_state(const void *row, char *cell, size_t len)
+{
+	const struct nwt_conn_metrics *m = CONN_METRICS(row);
+
+	snprintf(cell, len, "%s", m->closed ? "CLOSED" : nwt_tcp_state_short_name(m->state));
+}
+
+/* A listener has an accept queue, not a transfer. */
+static void cell_backlog(const void *row, char *cell, size_t len)
+{
+	const struct nwt_conn_metrics *m = CONN_METRICS(row);
+
+	if (m->listener)
+		snprintf(cell, len, "%" PRIu32 "/%" PRIu32, m->backlog, m->max_backlog);
+	else
+		cell_dash(cell, len);
+}
+
+static void cell_bytes(char *cell, size_t len, bool have, uint64_t value)
+{
+	if (have)
+		nwt_format_bytes(value, cell, len);
+	else
+		cell_dash(cell, len);
+}
+
+static void cell_u32(char *cell, size_t len, bool have, uint32_t value)
+{
+	if (have)
+		snprintf(cell, len, "%" PRIu32, value);
+	else
+		cell_dash(cell, len);
+}
+
+static void cell_duration(char *cell, size_t len, bool have, uint64_t us)
+{
+	if (have)
+		nwt_format_duration_us(us, cell, len);
+	else
+		cell_dash(cell, len);
+}
+
+static void cell_rwnd(const void *row, char *cell, size_t len)
+{
+	const struct nwt_conn_metrics *m = CONN_METRICS(row);
+
+	cell_bytes(cell, len, !m->listener, m->rwnd);
+}
+
+static void cell_cwnd(const void *row, char *cell, size_t len)
+{
+	const struct nwt_conn_metrics *m = CONN_METRICS(row);
+
+	cell_u32(cell, len, !m->listener, m->cwnd);
+}
+
+static void cell_ssthresh(const void *row, char *cell, size_t len)
+{
+	const struct nwt_conn_metrics *m = CONN_METRICS(row);
+
+	cell_u32(cell, len, !m->listener && m->has_ssthresh, m->ssthresh);
+}
+
+static void cell_sndbuf(const void *row, char *cell, size_t len)
+{
+	const struct nwt_conn_metrics *m = CONN_METRICS(row);
+
+	cell_bytes(cell, len, !m->listener, m->sndbuf > 0 ? (uint64_t)m->sndbuf : 0);
+}
+
+static void cell_wmemq(const void *row, char *cell, size_t len)
+{
+	const struct nwt_conn_metrics *m = CONN_METRICS(row);
+
+	cell_bytes(cell, len, !m->listener, m->wmem_queued > 0 ? (uint64_t)m->wmem_queued : 0);
+}
+
+static void cell_rcvd(const void *row, char *cell, size_t len)
+{
+	const struct nwt_conn_metrics *m = CONN_METRICS(row);
+
+	cell_bytes(cell, len, !m->listener, m->bytes_received);
+}
+
+static void cell_acked(const void *row, char *cell, size_t len)
+{
+	const struct nwt_conn_metrics *m = CONN_METRICS(row);
+
+	cell_bytes(cell, len, !m->listener, m->bytes_acked);
+}
+
+static void cell_srtt(const void *row, char *cell, size_t len)
+{
+	const struct nwt_conn_metrics *m = CONN_METRICS(row);
+
+	cell_duration(cell, len, !m->listener && m->has_srtt_us, m->srtt_us);
+}
+
+static void cell_dur(const void *row, char *cell, size_t len)
+{
+	const struct nwt_conn_metrics *m = CONN_METRICS(row);
+
+	cell_duration(cell, len, m->has_duration_us, m->duration_us);
+}
+
+static void cell_retrans(const void *row, char *cell, size_t len)
+{
+	const struct nwt_conn_metrics *m = CONN_METRICS(row);
+
+	cell_u32(cell, len, !m->listener, m->total_retrans);
+}
+
+static void cell_fast(const void *row, char *cell, size_t len)
+{
+	const struct nwt_conn_metrics *m = CONN_METRICS(row);
+
+	cell_u32(cell, len, !m->listener && m->has_retrans_counts, m->fast_retrans);
+}
+
+static void cell_rto(const void *row, char *cell, size_t len)
+{
+	const struct nwt_conn_metrics *m = CONN_METRICS(row);
+
+	cell_u32(cell, len, !m->listener && m->has_retrans_counts, m->timeout_retrans);
+}
+
+#define CONN_CELL NWT_ENDPOINT_STRLEN
+
+static const struct nwt_table_column conn_columns[] = {
+	{ "PID", 6, true, CONN_CELL, cell_pid },	{ "COMM", 7, false, 7 + 1, cell_comm },
+	{ "LOCAL", 21, false, CONN_CELL, cell_local },	{ "REMOTE", 21, false, CONN_CELL, cell_remote },
+	{ "STATE", 6, false, CONN_CELL, cell_state },	{ "BKLOG", 7, true, CONN_CELL, cell_backlog },
+	{ "RWND", 5, true, CONN_CELL, cell_rwnd },	{ "CWND", 5, true, CONN_CELL, cell_cwnd },
+	{ "SSTHR", 5, true, CONN_CELL, cell_ssthresh }, { "SNDBUF", 6, true, CONN_CELL, cell_sndbuf },
+	{ "WMEMQ", 5, true, CONN_CELL, cell_wmemq },	{ "RCVD", 5, true, CONN_CELL, cell_rcvd },
+	{ "ACKED", 5, true, CONN_CELL, cell_acked },	{ "SRTT", 6, true, CONN_CELL, cell_srtt },
+	{ "DUR", 6, true, CONN_CELL, cell_dur },	{ "RETR", 4, true, CONN_CELL, cell_retrans },
+	{ "FAST", 4, true, CONN_CELL, cell_fast },	{ "RTO", 3, true, CONN_CELL, cell_rto },
+};
+
+/* Every column padded: the right-aligned counts line up to the last. */
+static const struct nwt_table conn_table = {
+	conn_columns, sizeof(conn_columns) / sizeof(conn_columns[0]), true
+};
 
 void nwt_conn_table_print_header(FILE *out, uint64_t wall_ns, size_t n_conns)
 {
-	char cells[CC_MAX][NWT_ENDPOINT_STRLEN];
 	time_t secs = (time_t)(wall_ns / 1000000000ULL);
 	char when[16];
 	struct tm tm;
@@ -160,51 +304,10 @@ void nwt_conn_table_print_header(FILE *out, uint64_t wall_ns, size_t n_conns)
 	localtime_r(&secs, &tm);
 	strftime(when, sizeof(when), "%H:%M:%S", &tm);
 	fprintf(out, "\nCONNECTIONS %s (%zu)\n", when, n_conns);
-	for (int i = 0; i < CC_MAX; i++)
-		snprintf(cells[i], sizeof(cells[i]), "%s", conn_columns[i].header);
-	print_conn_row(out, cells);
-}
-
-static void cell_bytes(char *cell, size_t len, uint64_t value)
-{
-	nwt_format_bytes(value, cell, len);
+	nwt_table_header(out, &conn_table);
 }
 
 void nwt_conn_table_print_row(FILE *out, const struct nwt_record *rec)
 {
-	const struct nwt_conn_metrics *m = &rec->conn;
-	char cells[CC_MAX][NWT_ENDPOINT_STRLEN];
-	const size_t len = sizeof(cells[0]);
-
-	for (int i = 0; i < CC_MAX; i++)
-		snprintf(cells[i], len, "-");
-	if (rec->has_pid) {
-		snprintf(cells[CC_PID], len, "%" PRIu32, rec->pid);
-		snprintf(cells[CC_COMM], len, "%.*s", conn_columns[CC_COMM].width, rec->comm);
-	}
-	nwt_format_endpoint(rec->family, rec->saddr, rec->sport, cells[CC_LOCAL], len);
-	nwt_format_endpoint(rec->family, rec->daddr, rec->dport, cells[CC_REMOTE], len);
-	snprintf(cells[CC_STATE], len, "%s", m->closed ? "CLOSED" : nwt_tcp_state_short_name(m->state));
-	if (m->has_duration_us)
-		nwt_format_duration_us(m->duration_us, cells[CC_DUR], len);
-	if (m->listener) {
-		snprintf(cells[CC_BACKLOG], len, "%" PRIu32 "/%" PRIu32, m->backlog, m->max_backlog);
-	} else {
-		cell_bytes(cells[CC_RWND], len, m->rwnd);
-		snprintf(cells[CC_CWND], len, "%" PRIu32, m->cwnd);
-		if (m->has_ssthresh)
-			snprintf(cells[CC_SSTHRESH], len, "%" PRIu32, m->ssthresh);
-		cell_bytes(cells[CC_SNDBUF], len, m->sndbuf > 0 ? (uint64_t)m->sndbuf : 0);
-		cell_bytes(cells[CC_WMEMQ], len, m->wmem_queued > 0 ? (uint64_t)m->wmem_queued : 0);
-		cell_bytes(cells[CC_RCVD], len, m->bytes_received);
-		cell_bytes(cells[CC_ACKED], len, m->bytes_acked);
-		if (m->has_srtt_us)
-			nwt_format_duration_us(m->srtt_us, cells[CC_SRTT], len);
-		snprintf(cells[CC_RETRANS], len, "%" PRIu32, m->total_retrans);
-		if (m->has_retrans_counts) {
-			snprintf(cells[CC_FAST], len, "%" PRIu32, m->fast_retrans);
-			snprintf(cells[CC_RTO], len, "%" PRIu32, m->timeout_retrans);
-		}
-	}
-	print_conn_row(out, cells);
+	nwt_table_row(out, &conn_table, rec);
 }

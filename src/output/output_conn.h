@@ -7,19 +7,19 @@
 #ifndef NWT_OUTPUT_CONN_H
 #define NWT_OUTPUT_CONN_H
 
-#include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
 #include "decode/record.h"
+#include "output/json_writer.h"
 
 /* Byte counts for tables: "512", "1.2K", "34K", "1.2M", "5.0G" (powers of 1024). */
 const char *nwt_format_bytes(uint64_t bytes, char *buf, size_t len);
 
 /* JSON fields of a NWT_REC_CONN / NWT_REC_RETRANS record (after the common ones). */
-void nwt_json_add_conn(json_t *obj, const struct nwt_conn_metrics *m);
-void nwt_json_add_retrans(json_t *obj, const struct nwt_retrans *r);
+void nwt_json_add_conn(struct nwt_json *j, const struct nwt_conn_metrics *m);
+void nwt_json_add_retrans(struct nwt_json *j, const struct nwt_retrans *r);
 
 /* EVENT cells: "retrans seq=1234 ESTAB", "SYN-SENT>ESTAB 1.2ms". */
 void nwt_format_retrans_cell(const struct nwt_record *rec, char *buf, size_t len);

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Drops and error packets as JSON fields and as the table's EVENT cell. */
 #include <inttypes.h>
-#include <jansson.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "decode/fault_decode.h"
+#include "output/json_writer.h"
 #include "output/output.h"
 #include "decode/packet_record.h"
 #include "util/tcp_state.h"
@@ -35,44 +35,42 @@ static const char *location_text(const struct nwt_packet_fault *f, char *buf, si
 	return buf;
 }
 
-void nwt_json_add_fault(json_t *obj, const struct nwt_record *rec)
+void nwt_json_add_fault(struct nwt_json *j, const struct nwt_record *rec)
 {
 	const struct nwt_packet_fault *f = &rec->fault;
 	char buf[64];
 
 	if (f->has_reason) {
-		json_object_set_new(obj, "reason", json_string(f->reason_name[0] ? f->reason_name
-										 : "unknown"));
-		json_object_set_new(obj, "reason_code", json_integer(f->reason));
+		nwt_json_field_str(j, "reason", f->reason_name[0] ? f->reason_name : "unknown");
+		nwt_json_field_int(j, "reason_code", f->reason);
 	}
 	if (f->has_location)
-		json_object_set_new(obj, "location", json_string(location_text(f, buf, sizeof(buf))));
+		nwt_json_field_str(j, "location", location_text(f, buf, sizeof(buf)));
 	if (f->has_ip_proto) {
 		const char *name = ip_proto_name(f->ip_proto);
 
-		json_object_set_new(obj, "proto", name ? json_string(name) : json_integer(f->ip_proto));
+		if (name)
+			nwt_json_field_str(j, "proto", name);
+		else
+			nwt_json_field_int(j, "proto", f->ip_proto);
 	} else if (f->has_l3proto) {
 		snprintf(buf, sizeof(buf), "0x%04x", f->l3proto);
-		json_object_set_new(obj, "ethertype", json_string(buf));
+		nwt_json_field_str(j, "ethertype", buf);
 	}
 	if (f->has_tcp_flags)
-		json_object_set_new(obj, "tcp_flags",
-				    json_string(nwt_tcp_flags_text(f->tcp_flags, buf, sizeof(buf))));
+		nwt_json_field_str(j, "tcp_flags", nwt_tcp_flags_text(f->tcp_flags, buf, sizeof(buf)));
 	if (f->has_seq)
-		json_object_set_new(obj, "seq", json_integer(f->seq));
+		nwt_json_field_int(j, "seq", f->seq);
 	if (f->has_ack)
-		json_object_set_new(obj, "ack", json_integer(f->ack));
+		nwt_json_field_int(j, "ack", f->ack);
 	if (f->has_state)
-		json_object_set_new(obj, "state", json_string(nwt_tcp_state_name(f->state)));
+		nwt_json_field_str(j, "state", nwt_tcp_state_name(f->state));
 	if (f->has_iface) {
-		json_object_set_new(obj, "ifname", json_string(f->ifname));
-		json_object_set_new(obj, "ifindex", json_integer(f->ifindex));
+		nwt_json_field_str(j, "ifname", f->ifname);
+		nwt_json_field_int(j, "ifindex", f->ifindex);
 	}
-	if (f->has_sock) {
-		/* A string: kernel addresses do not fit a JSON number (2^53). */
-		snprintf(buf, sizeof(buf), "0x%" PRIx64, f->sock_id);
-		json_object_set_new(obj, "sock", json_string(buf));
-	}
+	if (f->has_sock)
+		nwt_json_field_hex(j, "sock", f->sock_id);
 }
 
 static size_t append(char *buf, size_t len, size_t used, const char *fmt, const char *a,

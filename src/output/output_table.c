@@ -7,43 +7,78 @@
 #include "output/output.h"
 #include "output/output_packet.h"
 #include "output/output_conn.h"
+#include "output/table.h"
 #include "util/tcp_state.h"
 
 /* Wide enough for the EVENT cell of drops: reason, flags, function+offset, device. */
 #define NWT_TABLE_CELL_LEN 192
 
-enum table_column { COL_TIME, COL_PID, COL_COMM, COL_LOCAL, COL_REMOTE, COL_EVENT, COL_MAX };
-
-/* Widths keep a full IPv4 line (21-character endpoints) under 80 columns. */
-const struct nwt_column nwt_table_columns[COL_MAX] = {
-	[COL_TIME] = { "TIME", 8, false },	 [COL_PID] = { "PID", 6, true },
-	[COL_COMM] = { "COMM", 7, false },	 [COL_LOCAL] = { "LOCAL", 21, false },
-	[COL_REMOTE] = { "REMOTE", 21, false }, [COL_EVENT] = { "EVENT", 11, false },
-};
-const size_t nwt_table_columns_len = COL_MAX;
-
-static void print_row(FILE *out, char cells[COL_MAX][NWT_TABLE_CELL_LEN])
+static void cell_time(const void *row, char *cell, size_t len)
 {
-	for (int i = 0; i < COL_MAX; i++) {
-		const struct nwt_column *c = &nwt_table_columns[i];
-		const char *sep = i ? " " : "";
+	const struct nwt_record *rec = row;
+	time_t secs = (time_t)(rec->wall_ns / 1000000000ULL);
+	struct tm tm;
 
-		if (i == COL_MAX - 1)
-			fprintf(out, "%s%s\n", sep, cells[i]);
-		else if (c->right_aligned)
-			fprintf(out, "%s%*s", sep, c->width, cells[i]);
-		else
-			fprintf(out, "%s%-*s", sep, c->width, cells[i]);
-	}
+	localtime_r(&secs, &tm);
+	strftime(cell, len, "%H:%M:%S", &tm);
 }
+
+static void cell_pid(const void *row, char *cell, size_t len)
+{
+	const struct nwt_record *rec = row;
+
+	if (rec->has_pid)
+		snprintf(cell, len, "%u", rec->pid);
+	else
+		snprintf(cell, len, "-");
+}
+
+static void cell_comm(const void *row, char *cell, size_t len)
+{
+	const struct nwt_record *rec = row;
+
+	snprintf(cell, len, "%s", rec->has_pid ? rec->comm : "-");
+}
+
+static void cell_local(const void *row, char *cell, size_t len)
+{
+	const struct nwt_record *rec = row;
+
+	if (rec->family)
+		nwt_format_endpoint(rec->family, rec->saddr, rec->sport, cell, len);
+	else
+		snprintf(cell, len, "-");
+}
+
+static void cell_remote(const void *row, char *cell, size_t len)
+{
+	const struct nwt_record *rec = row;
+
+	if (rec->family)
+		nwt_format_endpoint(rec->family, rec->daddr, rec->dport, cell, len);
+	else
+		snprintf(cell, len, "-");
+}
+
+static void cell_event(const void *row, char *cell, size_t len);
+
+/* Widths keep a full IPv4 line (21-character endpoints) under 80 columns; COMM is cut to 7. */
+static const struct nwt_table_column event_columns[] = {
+	{ "TIME", 8, false, NWT_TABLE_CELL_LEN, cell_time },
+	{ "PID", 6, true, NWT_TABLE_CELL_LEN, cell_pid },
+	{ "COMM", 7, false, 7 + 1, cell_comm },
+	{ "LOCAL", 21, false, NWT_TABLE_CELL_LEN, cell_local },
+	{ "REMOTE", 21, false, NWT_TABLE_CELL_LEN, cell_remote },
+	{ "EVENT", 11, false, NWT_TABLE_CELL_LEN, cell_event },
+};
+
+static const struct nwt_table event_table = {
+	event_columns, sizeof(event_columns) / sizeof(event_columns[0]), false
+};
 
 void nwt_table_print_header(FILE *out)
 {
-	char cells[COL_MAX][NWT_TABLE_CELL_LEN];
-
-	for (int i = 0; i < COL_MAX; i++)
-		snprintf(cells[i], sizeof(cells[i]), "%s", nwt_table_columns[i].header);
-	print_row(out, cells);
+	nwt_table_header(out, &event_table);
 }
 
 static void format_event_cell(const struct nwt_record *rec, char *buf, size_t len)
@@ -76,33 +111,16 @@ static void format_event_cell(const struct nwt_record *rec, char *buf, size_t le
 	}
 }
 
+static void cell_event(const void *row, char *cell, size_t len)
+{
+	format_event_cell(row, cell, len);
+}
+
 void nwt_table_print_record(FILE *out, const struct nwt_record *rec)
 {
-	char cells[COL_MAX][NWT_TABLE_CELL_LEN];
-	time_t secs = (time_t)(rec->wall_ns / 1000000000ULL);
-	struct tm tm;
-
 	if (rec->kind == NWT_REC_PACKET || rec->kind == NWT_REC_HOP) {
 		nwt_packet_table_print(out, rec);
 		return;
 	}
-	localtime_r(&secs, &tm);
-	strftime(cells[COL_TIME], sizeof(cells[COL_TIME]), "%H:%M:%S", &tm);
-	if (rec->has_pid)
-		snprintf(cells[COL_PID], sizeof(cells[COL_PID]), "%u", rec->pid);
-	else
-		snprintf(cells[COL_PID], sizeof(cells[COL_PID]), "-");
-	snprintf(cells[COL_COMM], sizeof(cells[COL_COMM]), "%.*s", nwt_table_columns[COL_COMM].width,
-		 rec->has_pid ? rec->comm : "-");
-	if (rec->family) {
-		nwt_format_endpoint(rec->family, rec->saddr, rec->sport, cells[COL_LOCAL],
-				    sizeof(cells[COL_LOCAL]));
-		nwt_format_endpoint(rec->family, rec->daddr, rec->dport, cells[COL_REMOTE],
-				    sizeof(cells[COL_REMOTE]));
-	} else {
-		snprintf(cells[COL_LOCAL], sizeof(cells[COL_LOCAL]), "-");
-		snprintf(cells[COL_REMOTE], sizeof(cells[COL_REMOTE]), "-");
-	}
-	format_event_cell(rec, cells[COL_EVENT], sizeof(cells[COL_EVENT]));
-	print_row(out, cells);
+	nwt_table_row(out, &event_table, rec);
 }

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "output/stats.h"
 
-#include <jansson.h>
 #include <string.h>
 
+#include "output/json_writer.h"
 #include "output/output.h"
+#include "output/table.h"
 #include "decode/packet_record.h"
 
 static int bucket_of(uint64_t ns)
@@ -89,56 +90,114 @@ static bool point_planned(unsigned int planned, int point)
 static void print_json(FILE *out, const struct nwt_stats_window *w, unsigned int planned,
 		       bool final, double seconds, uint64_t wall_ns, const struct nwt_counts *c)
 {
-	json_t *obj = json_object(), *points = json_object(), *layers = json_object();
-	char buf[64];
+	struct nwt_json j;
+	char jbuf[4096], buf[64];
 
-	json_object_set_new(obj, "type", json_string(final ? "stats_summary" : "stats"));
-	json_object_set_new(obj, "ts", json_string(nwt_format_iso8601(wall_ns, buf, sizeof(buf))));
-	json_object_set_new(obj, "interval_s", json_real(seconds));
-	json_object_set_new(obj, "records", json_integer((json_int_t)w->records));
-	json_object_set_new(obj, "packets_tx", json_integer((json_int_t)w->packets[0]));
-	json_object_set_new(obj, "packets_rx", json_integer((json_int_t)w->packets[1]));
+	nwt_json_file(&j, out, jbuf, sizeof(jbuf));
+	nwt_json_object_begin(&j);
+	nwt_json_field_str(&j, "type", final ? "stats_summary" : "stats");
+	nwt_json_field_str(&j, "ts", nwt_format_iso8601(wall_ns, buf, sizeof(buf)));
+	nwt_json_field_real(&j, "interval_s", seconds);
+	nwt_json_field_int(&j, "records", (int64_t)w->records);
+	nwt_json_field_int(&j, "packets_tx", (int64_t)w->packets[0]);
+	nwt_json_field_int(&j, "packets_rx", (int64_t)w->packets[1]);
+	nwt_json_key(&j, "points");
+	nwt_json_object_begin(&j);
 	for (int i = 0; i < NWT_PT_MAX; i++)
 		if (point_planned(planned, i))
-			json_object_set_new(points, nwt_pkt_point_name(i),
-					    json_integer((json_int_t)w->points[i]));
-	json_object_set_new(obj, "points", points);
+			nwt_json_field_int(&j, nwt_pkt_point_name(i), (int64_t)w->points[i]);
+	nwt_json_object_end(&j);
+	nwt_json_key(&j, "layers");
+	nwt_json_object_begin(&j);
 	for (int l = 0; l < NWT_PKT_SPANS; l++) {
-		json_t *layer, *hist;
-
 		if (!w->layer_count[l])
 			continue;
-		layer = json_object();
-		hist = json_array();
-		json_object_set_new(layer, "count", json_integer((json_int_t)w->layer_count[l]));
-		json_object_set_new(layer, "p50_us",
-				    json_real(nwt_stats_quantile_ns(w, l, 0.5) / 1000.0));
-		json_object_set_new(layer, "p99_us",
-				    json_real(nwt_stats_quantile_ns(w, l, 0.99) / 1000.0));
+		nwt_json_key(&j, dir_layer_name(l, buf, sizeof(buf)));
+		nwt_json_object_begin(&j);
+		nwt_json_field_int(&j, "count", (int64_t)w->layer_count[l]);
+		nwt_json_field_real(&j, "p50_us", nwt_stats_quantile_ns(w, l, 0.5) / 1000.0);
+		nwt_json_field_real(&j, "p99_us", nwt_stats_quantile_ns(w, l, 0.99) / 1000.0);
+		nwt_json_key(&j, "hist");
+		nwt_json_array_begin(&j);
 		for (int k = 0; k < NWT_HIST_BUCKETS; k++) {
-			json_t *b;
-
 			if (!w->hist[l][k])
 				continue;
-			b = json_object();
-			json_object_set_new(b, "lt_us", json_real((2ULL << k) / 1000.0));
-			json_object_set_new(b, "count", json_integer((json_int_t)w->hist[l][k]));
-			json_array_append_new(hist, b);
+			nwt_json_object_begin(&j);
+			nwt_json_field_real(&j, "lt_us", (2ULL << k) / 1000.0);
+			nwt_json_field_int(&j, "count", (int64_t)w->hist[l][k]);
+			nwt_json_object_end(&j);
 		}
-		json_object_set_new(layer, "hist", hist);
-		json_object_set_new(layers, dir_layer_name(l, buf, sizeof(buf)), layer);
+		nwt_json_array_end(&j);
+		nwt_json_object_end(&j);
 	}
-	json_object_set_new(obj, "layers", layers);
-	json_object_set_new(obj, "generated", json_integer((json_int_t)c->generated));
-	json_object_set_new(obj, "delivered", json_integer((json_int_t)c->delivered));
-	json_object_set_new(obj, "suppressed", json_integer((json_int_t)c->suppressed));
-	json_object_set_new(obj, "lost", json_integer((json_int_t)c->lost));
-	json_object_set_new(obj, "filtered", json_integer((json_int_t)c->filtered));
-	json_object_set_new(obj, "reads_lost", json_integer((json_int_t)c->reads_lost));
-	json_dumpf(obj, out, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	fputc('\n', out);
-	json_decref(obj);
+	nwt_json_object_end(&j);
+	nwt_json_field_int(&j, "generated", (int64_t)c->generated);
+	nwt_json_field_int(&j, "delivered", (int64_t)c->delivered);
+	nwt_json_field_int(&j, "suppressed", (int64_t)c->suppressed);
+	nwt_json_field_int(&j, "lost", (int64_t)c->lost);
+	nwt_json_field_int(&j, "filtered", (int64_t)c->filtered);
+	nwt_json_field_int(&j, "reads_lost", (int64_t)c->reads_lost);
+	nwt_json_object_end(&j);
+	nwt_json_raw(&j, "\n", 1);
+	nwt_json_finish(&j);
 }
+
+/* A row of the per-layer table: one span of layers in a window. */
+struct layer_row {
+	const struct nwt_stats_window *w;
+	int layer;
+};
+
+static void cell_layer(const void *row, char *cell, size_t len)
+{
+	dir_layer_name(((const struct layer_row *)row)->layer, cell, len);
+}
+
+static void cell_count(const void *row, char *cell, size_t len)
+{
+	const struct layer_row *r = row;
+
+	snprintf(cell, len, "%llu", (unsigned long long)r->w->layer_count[r->layer]);
+}
+
+static void cell_p50(const void *row, char *cell, size_t len)
+{
+	const struct layer_row *r = row;
+
+	snprintf(cell, len, "%.3f", nwt_stats_quantile_ns(r->w, r->layer, 0.5) / 1000.0);
+}
+
+static void cell_p99(const void *row, char *cell, size_t len)
+{
+	const struct layer_row *r = row;
+
+	snprintf(cell, len, "%.3f", nwt_stats_quantile_ns(r->w, r->layer, 0.99) / 1000.0);
+}
+
+/* Each bucket as " <bound:count" (so two spaces lead the first, as under the header). */
+static void cell_hist(const void *row, char *cell, size_t len)
+{
+	const struct layer_row *r = row;
+	size_t n = 0;
+
+	cell[0] = '\0';
+	for (int k = 0; k < NWT_HIST_BUCKETS && n < len; k++)
+		if (r->w->hist[r->layer][k])
+			n += (size_t)snprintf(cell + n, len - n, " <%g:%llu", (2ULL << k) / 1000.0,
+					      (unsigned long long)r->w->hist[r->layer][k]);
+}
+
+static const struct nwt_table_column layer_columns[] = {
+	{ "LAYER", 13, false, 64, cell_layer },
+	{ "COUNT", 10, true, 0, cell_count },
+	{ "P50_US", 10, true, 0, cell_p50 },
+	{ "P99_US", 10, true, 0, cell_p99 },
+	{ " LOG2 HISTOGRAM (<us:count)", 0, false, 0, cell_hist },
+};
+
+static const struct nwt_table layer_table = {
+	layer_columns, sizeof(layer_columns) / sizeof(layer_columns[0]), false
+};
 
 static void print_table(FILE *out, const struct nwt_stats_window *w, unsigned int planned,
 			bool final, double seconds, uint64_t wall_ns, const struct nwt_counts *c)
@@ -158,20 +217,12 @@ static void print_table(FILE *out, const struct nwt_stats_window *w, unsigned in
 		else
 			fprintf(out, " %s -", nwt_pkt_point_name(i));
 	fputc('\n', out);
-	fprintf(out, "%-13s %10s %10s %10s  %s\n", "LAYER", "COUNT", "P50_US", "P99_US",
-		"LOG2 HISTOGRAM (<us:count)");
+	nwt_table_header(out, &layer_table);
 	for (int l = 0; l < NWT_PKT_SPANS; l++) {
-		if (!w->layer_count[l])
-			continue;
-		fprintf(out, "%-13s %10llu %10.3f %10.3f ", dir_layer_name(l, buf, sizeof(buf)),
-			(unsigned long long)w->layer_count[l],
-			nwt_stats_quantile_ns(w, l, 0.5) / 1000.0,
-			nwt_stats_quantile_ns(w, l, 0.99) / 1000.0);
-		for (int k = 0; k < NWT_HIST_BUCKETS; k++)
-			if (w->hist[l][k])
-				fprintf(out, " <%g:%llu", (2ULL << k) / 1000.0,
-					(unsigned long long)w->hist[l][k]);
-		fputc('\n', out);
+		struct layer_row row = { w, l };
+
+		if (w->layer_count[l])
+			nwt_table_row(out, &layer_table, &row);
 	}
 	fprintf(out, "events    generated %llu = delivered %llu + suppressed %llu + lost %llu (filtered %llu)",
 		(unsigned long long)c->generated, (unsigned long long)c->delivered,

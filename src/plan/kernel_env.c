@@ -4,7 +4,6 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
-#include <jansson.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -79,48 +78,4 @@ void nwt_kernel_env_free(struct nwt_kernel_env *env)
 {
 	btf__free(env->btf);
 	env->btf = NULL;
-}
-
-static void print_kernel_json(FILE *out, const struct nwt_kernel_env *env, bool kprobes,
-			      const char *why)
-{
-	json_t *obj = json_object();
-	char frags[256];
-
-	json_object_set_new(obj, "type", json_string("kernel"));
-	json_object_set_new(obj, "release", json_string(env->uts.release));
-	json_object_set_new(obj, "btf", json_boolean(env->btf != NULL));
-	json_object_set_new(obj, "tracefs", env->running.tracefs_root
-						   ? json_string(env->running.tracefs_root)
-						   : json_null());
-	json_object_set_new(obj, "kprobes", json_boolean(kprobes));
-	if (!kprobes)
-		json_object_set_new(obj, "kprobes_reason", json_string(why));
-	json_object_set_new(obj, "page_fragments",
-			    json_string(nwt_direct_map_describe(&env->dm, frags, sizeof(frags))));
-	json_dumpf(obj, out, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	fputc('\n', out);
-	json_decref(obj);
-}
-
-void nwt_kernel_env_print(FILE *out, const struct nwt_kernel_env *env, bool json)
-{
-	char why[NWT_REASON_LEN], frags[256];
-	bool kprobes = env->facts.kprobes_supported(env->facts.ctx, why, sizeof(why));
-
-	if (json) {
-		print_kernel_json(out, env, kprobes, why);
-		nwt_plan_print_json(out, &env->plan);
-		return;
-	}
-	fprintf(out, "kernel   %s %s\n", env->uts.release, env->uts.machine);
-	fprintf(out, "btf      %s\n", env->btf ? "/sys/kernel/btf/vmlinux: struct offsets from BTF"
-					       : "none: struct offsets from kernel headers (may be wrong if they do not match)");
-	fprintf(out, "tracefs  %s\n", env->running.tracefs_root ? env->running.tracefs_root
-				   : "not reachable (run as root so nwtrace can mount it)");
-	fprintf(out, "kprobes  %s\n", kprobes ? "supported" : why);
-	/* -H: where payload beyond the skb's linear area can be read */
-	fprintf(out, "frags    %s\n", nwt_direct_map_describe(&env->dm, frags, sizeof(frags)));
-	fprintf(out, "\n");
-	nwt_plan_print(out, &env->plan);
 }

@@ -42,7 +42,4 @@ void nwt_kernel_env_free(struct nwt_kernel_env *env);
 void nwt_kernel_env_replan_without_btf_tracepoints(struct nwt_kernel_env *env,
 						   const struct nwt_options *opts, const char *why);
 
-/* The --list-probes report: kernel facts then the plan (JSON Lines with json). */
-void nwt_kernel_env_print(FILE *out, const struct nwt_kernel_env *env, bool json);
-
 #endif

@@ -127,11 +127,4 @@ const struct nwt_planned_probe *nwt_plan_first_unavailable(const struct nwt_plan
 /* Records that the chosen alternatives loaded, or why they were not checked. */
 void nwt_plan_set_loaded(struct nwt_plan *plan, bool loaded, const char *unchecked);
 
-void nwt_plan_print(FILE *out, const struct nwt_plan *plan);
-/*
- * One JSON object per probe: feature, probe, chosen (with loaded, and the
- * reason when not loaded), alternatives[kind,target,usable,reason].
- */
-void nwt_plan_print_json(FILE *out, const struct nwt_plan *plan);
-
 #endif

@@ -19,6 +19,7 @@
 #include "output/stats.h"
 #include "plan/bpf_defines.h"
 #include "plan/probe_source.h"
+#include "session/plan_report.h"
 #include "session/record_stage.h"
 #include "util/stop.h"
 

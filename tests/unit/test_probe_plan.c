@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "plan/probe_plan.h"
+#include "session/plan_report.h"
 
 /* A pretend kernel: which tracepoints, kprobes, symbols and BTF fields it has. */
 struct fake_kernel {
