@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The one JSON writer: every JSON Lines object nwtrace prints is written
- * through it, straight into a buffer, without building a tree or allocating.
- * The packet path (-t) writes tens of MB/s of it.
+ * through it, straight into a buffer, without building a tree or allocating:
+ * with -t it writes a line for every packet.
  *
  * A writer either fills a caller's buffer, cut at its end (nwt_json_buf), or
  * writes through to a stream whenever its buffer fills (nwt_json_file).

@@ -3,26 +3,48 @@
 
 #include <string.h>
 
-static void put_cell(FILE *out, const char *text, int width, bool right, bool pad)
+/* A line is put together here and written at once; what does not fit goes out as it comes. */
+struct line {
+	FILE *out;
+	size_t n;
+	char buf[4096];
+};
+
+static void put(struct line *l, const char *s, size_t n)
+{
+	if (l->n + n > sizeof(l->buf)) {
+		fwrite(l->buf, 1, l->n, l->out);
+		l->n = 0;
+		if (n > sizeof(l->buf)) {
+			fwrite(s, 1, n, l->out);
+			return;
+		}
+	}
+	memcpy(l->buf + l->n, s, n);
+	l->n += n;
+}
+
+static void put_cell(struct line *l, const char *text, int width, bool right, bool pad)
 {
 	static const char spaces[] = "                                ";
 	size_t n = strlen(text);
 	size_t fill = pad && width > 0 && n < (size_t)width ? (size_t)width - n : 0;
 
 	if (!right)
-		fwrite(text, 1, n, out);
+		put(l, text, n);
 	while (fill) {
 		size_t k = fill < sizeof(spaces) - 1 ? fill : sizeof(spaces) - 1;
 
-		fwrite(spaces, 1, k, out);
+		put(l, spaces, k);
 		fill -= k;
 	}
 	if (right)
-		fwrite(text, 1, n, out);
+		put(l, text, n);
 }
 
 static void put_line(FILE *out, const struct nwt_table *t, const void *row, bool header)
 {
+	struct line l = { .out = out };
 	char cell[NWT_TABLE_CELL_MAX];
 
 	for (size_t i = 0; i < t->n_columns; i++) {
@@ -44,10 +66,11 @@ static void put_line(FILE *out, const struct nwt_table *t, const void *row, bool
 			}
 		}
 		if (i)
-			fputc(' ', out);
-		put_cell(out, text, c->width, c->right_aligned, t->pad_last || i + 1 < t->n_columns);
+			put(&l, " ", 1);
+		put_cell(&l, text, c->width, c->right_aligned, t->pad_last || i + 1 < t->n_columns);
 	}
-	fputc('\n', out);
+	put(&l, "\n", 1);
+	fwrite(l.buf, 1, l.n, out);
 }
 
 void nwt_table_header(FILE *out, const struct nwt_table *t)
