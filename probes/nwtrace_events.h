@@ -67,7 +67,7 @@ struct nwt_event_header {
 
 /*
  * NWT_EVENT_BATCH: `count` records of `record_size` bytes each follow,
- * committed to the ring buffer at once (see probes/packet_path.bpf.c).
+ * committed to the ring buffer at once (see probes/packet/packet_path.bpf.c).
  */
 #define NWT_BATCH_RECORDS 32
 struct nwt_batch_header {

@@ -25,13 +25,13 @@
 	{ NWT_ATTACH_RAW_TRACEPOINT, tp, "nwt_" stem "_rtp", "NWT_USE_" use "_RTP", { offs } }
 #define PKT_ROW(row, pt, tp, kp, stem, use, offs...)                                       \
 	{ .name = row, .feature_name = "packet", .features = PKT_FEATURES,                 \
-	  .source = "packet_path.bpf.c", .point = NWT_ROW_POINT(pt),                       \
+	  .source = "packet/packet_path.bpf.c", .point = NWT_ROW_POINT(pt),                       \
 	  .alts = { PKT_TP_ALTS(tp, stem, use, offs),                                      \
 		    { NWT_ATTACH_KPROBE, kp, "nwt_" stem "_kp", "NWT_USE_" use "_KPROBE", { offs } } } }
 /* A packet point only a tracepoint gives; optional: the kernel may lack it. */
 #define PKT_TP_ROW(row, pt, tp, stem, use, offs...)                                 \
 	{ .name = row, .feature_name = "packet", .features = PKT_FEATURES,          \
-	  .source = "packet_path.bpf.c", .point = NWT_ROW_POINT(pt),               \
+	  .source = "packet/packet_path.bpf.c", .point = NWT_ROW_POINT(pt),               \
 	  .alts = { PKT_TP_ALTS(tp, stem, use, offs) },                             \
 	  .optional = true }
 /* What the connection table reads from tcp_sock and sock. */
@@ -53,7 +53,7 @@ const struct nwt_probe nwt_probe_catalog[] = {
 		/* -x/-r/-S need the socket owners it tracks; so do -k/-e, to name a packet's process. */
 		.features = NWT_FEATURE_LIFECYCLE | NWT_FEATURE_CONN | NWT_FEATURE_RETRANS |
 			    NWT_FEATURE_STATE | NWT_FEATURE_DROP | NWT_FEATURE_ERR,
-		.source = "tcp_lifecycle.bpf.c",
+		.source = "lifecycle/tcp_lifecycle.bpf.c",
 		.alts = {
 			{ NWT_ATTACH_TRACEPOINT, "sock:inet_sock_set_state", "nwt_tcp_state_tp",
 			  "NWT_USE_TCP_STATE_TRACEPOINT", { "NWT_OFF_SOCK_NET", "NWT_OFF_NET_NS_INUM" } },
@@ -71,7 +71,7 @@ const struct nwt_probe nwt_probe_catalog[] = {
 		.feature_name = "lifecycle",
 		/* -k/-e: listeners' owners name the process of accepted sockets */
 		.features = NWT_FEATURE_LIFECYCLE | NWT_FEATURE_DROP | NWT_FEATURE_ERR,
-		.source = "tcp_lifecycle.bpf.c",
+		.source = "lifecycle/tcp_lifecycle.bpf.c",
 		.optional = true,
 		.alts = {
 			{ NWT_ATTACH_KPROBE, "inet_csk_listen_start", "nwt_tcp_listen_kp",
@@ -82,18 +82,18 @@ const struct nwt_probe nwt_probe_catalog[] = {
 	},
 	/* Packet path, tx: TCP -> IP -> device queue -> driver; rx: device -> IP -> TCP -> socket. */
 	{ .name = "pkt_tx_tcp", .feature_name = "packet", .features = PKT_FEATURES,
-	  .source = "packet_path.bpf.c", .point = NWT_ROW_POINT(NWT_PT_TX_TCP),
+	  .source = "packet/packet_path.bpf.c", .point = NWT_ROW_POINT(NWT_PT_TX_TCP),
 	  .alts = { PKT_TP_ALTS("tcp:tcp_sendmsg_locked", "pkt_tx_tcp", "PKT_TX_TCP",
 				"NWT_OFF_TCP_WRITE_SEQ", "NWT_OFF_SKB_LEN"),
 		    { NWT_ATTACH_KPROBE, "tcp_sendmsg", "nwt_pkt_tx_tcp_kp", "NWT_USE_PKT_TX_TCP_KPROBE",
 		      { "NWT_OFF_TCP_WRITE_SEQ" } } },
 	  .optional = true },
 	{ .name = "pkt_tx_ip", .feature_name = "packet", .features = PKT_FEATURES,
-	  .source = "packet_path.bpf.c", .point = NWT_ROW_POINT(NWT_PT_TX_IP),
+	  .source = "packet/packet_path.bpf.c", .point = NWT_ROW_POINT(NWT_PT_TX_IP),
 	  .alts = { { NWT_ATTACH_KPROBE, "ip_queue_xmit", "nwt_pkt_tx_ip_kp", "NWT_USE_PKT_TX_IP_KPROBE" } },
 	  .optional = true },
 	{ .name = "pkt_tx_ip6", .feature_name = "packet", .features = PKT_FEATURES,
-	  .source = "packet_path.bpf.c", .point = NWT_ROW_POINT(NWT_PT_TX_IP),
+	  .source = "packet/packet_path.bpf.c", .point = NWT_ROW_POINT(NWT_PT_TX_IP),
 	  .alts = { { NWT_ATTACH_KPROBE, "inet6_csk_xmit", "nwt_pkt_tx_ip_kp", "NWT_USE_PKT_TX_IP_KPROBE" } },
 	  .optional = true },
 	PKT_ROW("pkt_tx_queue", NWT_PT_TX_QUEUE,
@@ -118,24 +118,24 @@ const struct nwt_probe nwt_probe_catalog[] = {
 	PKT_ROW("pkt_rx_ip", NWT_PT_RX_IP,
 		"net:netif_receive_skb", "ip_rcv_core", "pkt_rx_ip", "PKT_RX_IP", SKB_OFFSETS),
 	{ .name = "pkt_rx_ip6", .feature_name = "packet", .features = PKT_FEATURES,
-	  .source = "packet_path.bpf.c", .point = NWT_ROW_POINT(NWT_PT_RX_IP),
+	  .source = "packet/packet_path.bpf.c", .point = NWT_ROW_POINT(NWT_PT_RX_IP),
 	  .alts = { { NWT_ATTACH_KPROBE, "ipv6_rcv", "nwt_pkt_rx_ip_kp", "NWT_USE_PKT_RX_IP_KPROBE",
 		      { SKB_OFFSETS } } },
 	  .optional = true, .completes_kprobe_of = "pkt_rx_ip" },
 	{ .name = "pkt_rx_tcp4in", .feature_name = "packet", .features = NWT_FEATURE_HOPS,
-	  .source = "packet_path.bpf.c", .point = NWT_ROW_POINT(NWT_PT_RX_TCP_ENTRY),
+	  .source = "packet/packet_path.bpf.c", .point = NWT_ROW_POINT(NWT_PT_RX_TCP_ENTRY),
 	  .alts = { { NWT_ATTACH_KPROBE, "tcp_v4_rcv", "nwt_pkt_rx_tcp_entry_kp",
 		      "NWT_USE_PKT_RX_TCP_ENTRY_KPROBE", { SKB_OFFSETS } } },
 	  .optional = true },
 	{ .name = "pkt_rx_tcp6in", .feature_name = "packet", .features = NWT_FEATURE_HOPS,
-	  .source = "packet_path.bpf.c", .point = NWT_ROW_POINT(NWT_PT_RX_TCP_ENTRY),
+	  .source = "packet/packet_path.bpf.c", .point = NWT_ROW_POINT(NWT_PT_RX_TCP_ENTRY),
 	  .alts = { { NWT_ATTACH_KPROBE, "tcp_v6_rcv", "nwt_pkt_rx_tcp_entry_kp",
 		      "NWT_USE_PKT_RX_TCP_ENTRY_KPROBE", { SKB_OFFSETS } } },
 	  .optional = true },
 	PKT_ROW("pkt_rx_tcp", NWT_PT_RX_TCP,
 		"tcp:tcp_probe", "tcp_v4_do_rcv", "pkt_rx_tcp", "PKT_RX_TCP", SKB_OFFSETS),
 	{ .name = "pkt_rx_tcp6", .feature_name = "packet", .features = PKT_FEATURES,
-	  .source = "packet_path.bpf.c", .point = NWT_ROW_POINT(NWT_PT_RX_TCP),
+	  .source = "packet/packet_path.bpf.c", .point = NWT_ROW_POINT(NWT_PT_RX_TCP),
 	  .alts = { { NWT_ATTACH_KPROBE, "tcp_v6_do_rcv", "nwt_pkt_rx_tcp_kp", "NWT_USE_PKT_RX_TCP_KPROBE",
 		      { SKB_OFFSETS } } },
 	  .optional = true, .completes_kprobe_of = "pkt_rx_tcp" },
@@ -145,7 +145,7 @@ const struct nwt_probe nwt_probe_catalog[] = {
 	 * for the flows this row learns are in another state.
 	 */
 	{ .name = "pkt_rx_state", .feature_name = "packet",
-	  .features = NWT_FEATURE_PACKET | NWT_FEATURE_HTTP, .source = "packet_path.bpf.c",
+	  .features = NWT_FEATURE_PACKET | NWT_FEATURE_HTTP, .source = "packet/packet_path.bpf.c",
 	  .alts = { PKT_TP_ALTS("sock:inet_sock_set_state", "pkt_rx_state", "PKT_RX_STATE",
 				SOCK_ADDRESS_OFFSETS, SKB_OFFSETS, "NWT_OFF_SOCK_BACKLOG_HEAD",
 				"NWT_OFF_SKB_NEXT") },
@@ -157,7 +157,7 @@ const struct nwt_probe nwt_probe_catalog[] = {
 		.name = "conn_iter",
 		.feature_name = "conn",
 		.features = NWT_FEATURE_CONN,
-		.source = "tcp_conn.bpf.c",
+		.source = "conn/tcp_conn.bpf.c",
 		.alts = {
 			{ NWT_ATTACH_ITER, "tcp", "bpf_iter__tcp", "NWT_USE_TCP_ITER",
 			  { SOCK_ADDRESS_OFFSETS, CONN_METRIC_OFFSETS } },
@@ -167,7 +167,7 @@ const struct nwt_probe nwt_probe_catalog[] = {
 		.name = "retrans_fast",
 		.feature_name = "retrans",
 		.features = NWT_FEATURE_RETRANS,
-		.source = "tcp_conn.bpf.c",
+		.source = "conn/tcp_conn.bpf.c",
 		.alts = {
 			{ NWT_ATTACH_TRACEPOINT, "tcp:tcp_cong_state_set", "nwt_cong_recovery_tp",
 			  "NWT_USE_CONG_RECOVERY_TP", { NULL } },
@@ -179,7 +179,7 @@ const struct nwt_probe nwt_probe_catalog[] = {
 		.name = "retrans_rto",
 		.feature_name = "retrans",
 		.features = NWT_FEATURE_RETRANS,
-		.source = "tcp_conn.bpf.c",
+		.source = "conn/tcp_conn.bpf.c",
 		.alts = {
 			/* raw: one tracepoint struct per tracepoint in a libbcc module */
 			{ NWT_ATTACH_RAW_TRACEPOINT, "tcp:tcp_cong_state_set", "nwt_cong_loss_raw",
@@ -192,7 +192,7 @@ const struct nwt_probe nwt_probe_catalog[] = {
 		.name = "retransmit",
 		.feature_name = "retrans",
 		.features = NWT_FEATURE_RETRANS,
-		.source = "tcp_conn.bpf.c",
+		.source = "conn/tcp_conn.bpf.c",
 		.alts = {
 			{ NWT_ATTACH_TRACEPOINT, "tcp:tcp_retransmit_skb", "nwt_retransmit_tp",
 			  "NWT_USE_RETRANSMIT_TP", { "NWT_OFF_SKB_CB", "NWT_OFF_TCP_SKB_CB_SEQ" } },
@@ -205,7 +205,7 @@ const struct nwt_probe nwt_probe_catalog[] = {
 		.name = "drop",
 		.feature_name = "drop",
 		.features = NWT_FEATURE_DROP,
-		.source = "packet_faults.bpf.c",
+		.source = "faults/packet_faults.bpf.c",
 		.alts = {
 			{ NWT_ATTACH_RAW_TRACEPOINT, "skb:kfree_skb", "nwt_drop_raw",
 			  "NWT_USE_DROP_RAW_TRACEPOINT", { SKB_FAULT_OFFSETS } },
@@ -222,7 +222,7 @@ const struct nwt_probe nwt_probe_catalog[] = {
 		.name = "tcp_bad_csum",
 		.feature_name = "err",
 		.features = NWT_FEATURE_ERR,
-		.source = "packet_faults.bpf.c",
+		.source = "faults/packet_faults.bpf.c",
 		.alts = {
 			{ NWT_ATTACH_RAW_TRACEPOINT, "tcp:tcp_bad_csum", "nwt_csum_raw",
 			  "NWT_USE_CSUM_RAW_TRACEPOINT", { SKB_FAULT_OFFSETS } },
@@ -235,7 +235,7 @@ const struct nwt_probe nwt_probe_catalog[] = {
 		.name = "tcp_bad_seq",
 		.feature_name = "err",
 		.features = NWT_FEATURE_ERR,
-		.source = "packet_faults.bpf.c",
+		.source = "faults/packet_faults.bpf.c",
 		.alts = {
 			{ NWT_ATTACH_RAW_TRACEPOINT, "skb:kfree_skb", "nwt_seq_raw",
 			  "NWT_USE_SEQ_RAW_TRACEPOINT", { SKB_FAULT_OFFSETS } },
@@ -247,7 +247,7 @@ const struct nwt_probe nwt_probe_catalog[] = {
 		.name = "tcp_rst_sent",
 		.feature_name = "err",
 		.features = NWT_FEATURE_ERR,
-		.source = "packet_faults.bpf.c",
+		.source = "faults/packet_faults.bpf.c",
 		.alts = {
 			{ NWT_ATTACH_RAW_TRACEPOINT, "tcp:tcp_send_reset", "nwt_rst_tx_raw",
 			  "NWT_USE_RST_TX_RAW_TRACEPOINT", { SKB_FAULT_OFFSETS } },
@@ -259,7 +259,7 @@ const struct nwt_probe nwt_probe_catalog[] = {
 		.name = "tcp_rst_recv",
 		.feature_name = "err",
 		.features = NWT_FEATURE_ERR,
-		.source = "packet_faults.bpf.c",
+		.source = "faults/packet_faults.bpf.c",
 		.alts = {
 			{ NWT_ATTACH_RAW_TRACEPOINT, "tcp:tcp_receive_reset", "nwt_rst_rx_raw",
 			  "NWT_USE_RST_RX_RAW_TRACEPOINT", { SKB_FAULT_OFFSETS } },

@@ -21,7 +21,7 @@ extern const struct nwt_embedded_file nwt_embedded_files[];
 extern const size_t nwt_embedded_files_len;
 
 /* The file every translation unit starts with: maps, counters, filters. */
-#define NWT_PROBE_PRELUDE "common.bpf.h"
+#define NWT_PROBE_PRELUDE "lib/common.bpf.h"
 
 const struct nwt_embedded_file *nwt_embedded_find(const char *name);
 

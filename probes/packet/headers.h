@@ -1,12 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * BPF-only, for packet_path.bpf.c (no map access: libbcc rewrites map calls
+ * BPF-only, for packet/packet_path.bpf.c (no map access: libbcc rewrites map calls
  * only in the main file): where a packet's headers are, what they say, and
  * whether its transmit queue sends it at once.  Reads are at BTF offsets,
  * of fixed size; lengths inside headers are range-checked.
  */
 #ifndef NWT_PKT_HEADERS_H
 #define NWT_PKT_HEADERS_H
+
+#include "nwtrace_events.h"
+#include "lib/kread.h"
+#include "packet/state.h"
 
 /*
  * The sk_buff fields the packet points use.  Each bpf_probe_read_kernel()
@@ -136,7 +140,7 @@ static __always_inline u64 nwt_skb_data(u64 skb, bool btf)
 }
 
 #ifdef NWT_PKT_HTTP
-#include "pkt_payload.h"
+#include "packet/payload.h"
 
 /* First bytes of an HTTP/1.x request or status line? (checked fully in user space) */
 static __always_inline bool nwt_http_start(const char *p)
@@ -160,7 +164,7 @@ static __always_inline bool nwt_http_start(const char *p)
 	return false;
 }
 
-/* The first payload bytes, linear or paged (pkt_payload.h), if they start an HTTP/1.x line. */
+/* The first payload bytes, linear or paged (packet/payload.h), if they start an HTTP/1.x line. */
 static __always_inline void nwt_pkt_http(u64 skb, u64 payload, struct nwt_pkt_state *st)
 {
 	u32 avail = nwt_payload_peek(skb, payload, st->payload_len, st->http);

@@ -12,7 +12,7 @@
  * which nwtrace joins to the data (NWT_EVENT_PKT_READ).
  *
  * Defines: NWT_PKT_RECORDS (-t), NWT_PKT_HOPS (--hops), NWT_PKT_HTTP (-H),
- * NWT_PKT_FRAGS (-H can read page fragments: see pkt_payload.h),
+ * NWT_PKT_FRAGS (-H can read page fragments: see packet/payload.h),
  * NWT_MAX_PACKETS, one NWT_USE_PKT_* per chosen attach alternative.
  * NWT_BENCH_DISPATCH_ONLY (scripts/bench-overhead.sh): every point returns at
  * once, to measure what the attached programs cost before they do any work.
@@ -41,26 +41,7 @@
 #define NWT_PKT_POINT_ENTRY() do { } while (0)
 #endif
 
-struct nwt_pkt_state {
-	u64 ts[NWT_PT_PER_DIR];
-	u64 sk;
-	u64 dev;		/* rx: the receiving device, TCP clears skb->dev */
-	struct nwt_flow flow;
-	u32 seq;
-	u32 ack;
-	u32 payload_len;
-	u32 ifindex;
-	u32 owner_pid;		/* tx, per-CPU slot only: owner when the queue point ran */
-	u8 tcp_flags;
-	u8 http_len;
-	u8 has_owner;
-	u8 pad;
-	char ifname[16];
-	char owner_comm[NWT_COMM_LEN];
-#ifdef NWT_PKT_HTTP
-	char http[NWT_HTTP_LEN];
-#endif
-};
+#include "packet/state.h"
 
 /* What nwtrace knows about a socket: its owner and recent sendmsg steps. */
 struct nwt_pkt_sock {
@@ -439,7 +420,7 @@ static __always_inline bool nwt_seq_before(u32 a, u32 b)
 	return (s32)(a - b) < 0;
 }
 
-#include "pkt_headers.h"
+#include "packet/headers.h"
 
 /*
  * What a packet's device says (ifindex, name, whether its transmit queue

@@ -7,6 +7,9 @@
 #ifndef NWT_SOCK_FLOW_H
 #define NWT_SOCK_FLOW_H
 
+#include "nwtrace_events.h"
+#include "lib/kread.h"
+
 #if defined(NWT_OFF_SOCK_STATE) && defined(NWT_OFF_SOCK_FAMILY) && defined(NWT_OFF_SOCK_NUM) && \
 	defined(NWT_OFF_SOCK_DPORT) && defined(NWT_OFF_SOCK_RCV_SADDR) &&                        \
 	defined(NWT_OFF_SOCK_DADDR) && defined(NWT_OFF_SOCK_V6_RCV_SADDR) &&                     \

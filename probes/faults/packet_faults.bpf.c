@@ -30,13 +30,36 @@
  *   reset received   NWT_USE_RST_RX_RAW_TRACEPOINT (raw tcp:tcp_receive_reset: (sk)),
  *                    NWT_USE_RST_RX_KPROBE (tcp_reset(sk, skb))
  */
-#include "skb_parse.h"
+#include "lib/common.bpf.h"
+#include "lib/skb_parse.h"
 
 #if defined(NWT_USE_DROP_KPROBE_REASON) || defined(NWT_USE_DROP_KPROBE_SK) || \
 	defined(NWT_USE_RST_TX_KPROBE) || defined(NWT_USE_RST_RX_KPROBE)
 /* struct pt_regs for PT_REGS_PARM*(): a user ABI, the same in any kernel's headers. */
 #include <uapi/linux/ptrace.h>
 #endif
+
+/* Reserves, fills the parts every fault record shares and returns it (or NULL). */
+static __always_inline struct nwt_fault_event *
+nwt_fault_begin(u32 kind, const struct nwt_flow *flow, u32 flags, u32 pid, const char *comm)
+{
+	struct nwt_fault_event *e = nwt_event_reserve(sizeof(*e));
+
+	if (!e)
+		return NULL;
+	__builtin_memset(e, 0, sizeof(*e));
+	e->hdr.ts_ns = bpf_ktime_get_ns();
+	e->hdr.type = NWT_EVENT_PACKET_FAULT;
+	e->hdr.pid = pid;
+	if (pid) {
+		__builtin_memcpy(e->hdr.comm, comm, NWT_COMM_LEN);
+		flags |= NWT_FAULT_F_OWNER;
+	}
+	e->kind = kind;
+	e->flags = flags;
+	e->flow = *flow;
+	return e;
+}
 
 /* Records per fault kind that passed the filters, printed or not (exit summary). */
 BPF_PERCPU_ARRAY(fault_counts, u64, NWT_FAULT_KIND_MAX);

@@ -18,6 +18,8 @@
 #ifndef NWT_PKT_PAYLOAD_H
 #define NWT_PKT_PAYLOAD_H
 
+#include "nwtrace_events.h"
+
 #define NWT_PAGE_SIZE 4096ULL
 #define NWT_MAX_FRAG_OFFSET (1u << 16)	/* payload beyond 64 KiB of headers: not a payload start */
 

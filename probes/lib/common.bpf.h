@@ -1,31 +1,22 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Shared kernel-side plumbing: the ring buffer, the accounting counters, the
- * in-kernel rate limit, the filters and bounded reads at BTF offsets.
- * It is the first part of every translation unit nwtrace compiles; feature
- * probes follow it.  Everything configurable arrives as -D defines:
+ * in-kernel rate limit and the filters (bounded reads at BTF offsets: kread.h).
+ * It is the first part of every translation unit nwtrace compiles, composed
+ * into it rather than included, because it declares maps; feature probes
+ * follow it.  Everything configurable arrives as -D defines:
  *   NWT_RINGBUF_PAGES, NWT_WAKEUP_EVENTS, NWT_RATE_LIMIT (events/s, 0 = none), NWT_MAX_CONNS,
  *   NWT_FILTER_{FAMILY,PORT,SPORT,DPORT,PID}, NWT_FILTER_ADDR_FAMILY with
  *   NWT_FILTER_ADDR_W0..3 / NWT_FILTER_MASK_W0..3, NWT_OFF_* struct offsets.
  */
+#ifndef NWT_COMMON_BPF_H
+#define NWT_COMMON_BPF_H
+
 #include <uapi/linux/ptrace.h>	/* struct pt_regs for kprobe alternatives */
 
 #include "nwtrace_events.h"
-
-#ifdef NWT_OFFSETS_FROM_HEADERS
-/* No BTF: NWT_OFF_* are offsetof() expressions against these headers. */
-#include <net/sock.h>
-#endif
-
-#ifndef AF_INET
-#define AF_INET 2
-#endif
-#ifndef AF_INET6
-#define AF_INET6 10
-#endif
-#ifndef IPPROTO_TCP
-#define IPPROTO_TCP 6
-#endif
+#include "lib/kread.h"
+#include "lib/sock_flow.h"
 
 BPF_RINGBUF_OUTPUT(events, NWT_RINGBUF_PAGES);
 BPF_PERCPU_ARRAY(counters, u64, NWT_COUNTER_MAX);
@@ -148,47 +139,6 @@ static __always_inline u64 nwt_wakeup_flags(u32 records)
 	return BPF_RB_FORCE_WAKEUP;
 }
 
-/* Read a kernel field at an offset taken from the running kernel's BTF. */
-#define NWT_READ_FIELD(dst, base, offset)                                    \
-	bpf_probe_read_kernel(&(dst), sizeof(dst), (const char *)(base) + (offset))
-
-/*
- * A BTF tracepoint's (tp_btf) pointer arguments are typed: the verifier lets
- * the program load their fields directly, as kernel code does, where a raw
- * tracepoint or kprobe must copy each one with bpf_probe_read_kernel().  Each
- * point's body takes `btf` (a constant once inlined: true in the tp_btf
- * wrappers) and loads fields with NWT_LOAD.
- */
-#define NWT_LOAD(btf, dst, base, offset)                                               \
-	((btf) ? ((dst) = *(typeof(dst) *)((base) + (offset)), 0)                        \
-	       : NWT_READ_FIELD(dst, base, offset))
-
-/*
- * A pointer field used only as an address (skb->head, skb->data, a device or
- * socket kept as a key), loaded as a number.  Loaded directly, a char or void
- * pointer is typed read-only untrusted memory by newer verifiers (6.16 on),
- * and the compiler may then spill or narrow it in ways the verifier refuses
- * for pointers ("invalid size of register spill"): where it does depends on
- * register pressure, so on defines such as NWT_NR_CPUS.  As a number it is
- * never a pointer to the verifier.
- */
-#define NWT_LOAD_ADDR(btf, dst, base, offset)                                          \
-	((btf) ? ((dst) = nwt_scalar(*(u64 *)((base) + (offset))), 0)                   \
-	       : NWT_READ_FIELD(dst, base, offset))
-
-/*
- * A typed pointer as a plain number, for hashing, map keys and records: the
- * verifier allows no shifts or products on typed pointers, but negating one
- * (allowed to a privileged program) yields a number.  Twice gives it back.
- */
-static __always_inline u64 nwt_scalar(u64 v)
-{
-	asm volatile("%0 = -%0\n\t%0 = -%0" : "+r"(v));
-	return v;
-}
-
-#include "sock_flow.h"
-
 static __always_inline u32 nwt_current_tgid(void)
 {
 	return bpf_get_current_pid_tgid() >> 32;
@@ -255,3 +205,5 @@ static __always_inline bool nwt_filter(const struct nwt_flow *flow, u32 owner_pi
 	nwt_count(NWT_COUNTER_FILTERED);
 	return false;
 }
+
+#endif /* NWT_COMMON_BPF_H */

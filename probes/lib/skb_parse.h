@@ -10,6 +10,9 @@
 #ifndef NWT_SKB_PARSE_H
 #define NWT_SKB_PARSE_H
 
+#include "nwtrace_events.h"
+#include "lib/kread.h"
+
 #define NWT_ETH_P_IP	0x0800
 #define NWT_ETH_P_IPV6	0x86DD
 #define NWT_HDR_UNSET	0xffff	/* skb->network_header/transport_header not set */
@@ -120,28 +123,6 @@ static __always_inline void nwt_skb_parse(u64 skb, struct nwt_skb_info *info)
 		/* Extension headers are not walked: ports only right after the fixed header. */
 		nwt_skb_parse_l4(head, nh + 40, end, (u32)ip[4] << 8 | ip[5], info);
 	}
-}
-
-/* Reserves, fills the parts every fault record shares and returns it (or NULL). */
-static __always_inline struct nwt_fault_event *
-nwt_fault_begin(u32 kind, const struct nwt_flow *flow, u32 flags, u32 pid, const char *comm)
-{
-	struct nwt_fault_event *e = nwt_event_reserve(sizeof(*e));
-
-	if (!e)
-		return NULL;
-	__builtin_memset(e, 0, sizeof(*e));
-	e->hdr.ts_ns = bpf_ktime_get_ns();
-	e->hdr.type = NWT_EVENT_PACKET_FAULT;
-	e->hdr.pid = pid;
-	if (pid) {
-		__builtin_memcpy(e->hdr.comm, comm, NWT_COMM_LEN);
-		flags |= NWT_FAULT_F_OWNER;
-	}
-	e->kind = kind;
-	e->flags = flags;
-	e->flow = *flow;
-	return e;
 }
 
 /*
