@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /*
  * Finds page_offset_base on a kernel that randomises it and does not list
  * it in /proc/kallsyms.  Compiled on its own and run once with

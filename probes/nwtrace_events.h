@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /*
  * Records that cross the ring buffer, plus the constants both sides agree on.
  * Compiled by the BPF probes (at run time, through libbcc) and by src/.

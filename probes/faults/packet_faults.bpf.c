@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /*
  * Packets that went wrong: drops (-k) and TCP error packets (-e).  One file,
  * because libbcc rewrites map accesses only in the translation unit's own

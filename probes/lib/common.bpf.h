@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /*
  * Shared kernel-side plumbing: the ring buffer, the accounting counters, the
  * in-kernel rate limit and the filters (bounded reads at BTF offsets: kread.h).
@@ -11,6 +11,13 @@
  */
 #ifndef NWT_COMMON_BPF_H
 #define NWT_COMMON_BPF_H
+
+/*
+ * The licence the kernel is told: GPL-compatible, as its GPL-only helpers
+ * require; the BSD alternative lets this source travel inside nwtrace's
+ * Apache-2.0 binary (README, "Licence").
+ */
+#define BPF_LICENSE Dual BSD/GPL
 
 #include <uapi/linux/ptrace.h>	/* struct pt_regs for kprobe alternatives */
 

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /*
  * BPF-only: reading kernel memory at the running kernel's offsets (NWT_OFF_*
  * defines, from BTF or, without BTF, offsetof() against the kernel's headers),

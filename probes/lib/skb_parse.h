@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /*
  * BPF-only helpers (never included by src/): what a packet and a socket say
  * about a flow, read at the running kernel's BTF offsets (NWT_OFF_SKB_*,

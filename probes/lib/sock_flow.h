@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /*
  * BPF-only helpers (never included by src/): a TCP socket's endpoints as a
  * struct nwt_flow, read from the socket at BTF offsets or from a tracepoint

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /*
  * TCP connection lifecycle: every state change of every TCP socket, with the
  * process that owns the socket.  State changes often run in softirq context,

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /*
  * BPF-only, for packet/packet_path.bpf.c (no map access: libbcc rewrites map calls
  * only in the main file): where a packet's headers are, what they say, and

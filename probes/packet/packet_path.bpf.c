@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /*
  * The packet path: one record per TCP packet with the time it spent in each
  * layer (-t), or one record per point it passed (--hops).

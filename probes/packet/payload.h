@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /*
  * BPF-only: the first bytes of a packet's payload, wherever the skb keeps
  * them.  Received and locally built TCP segments (veth, loopback, most

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /*
  * BPF-only: what the packet path keeps about one packet between its points,
  * filled in by the header parser (packet/headers.h) and the points.
