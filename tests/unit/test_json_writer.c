@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* json_writer, the table engine and the drop/error summary: text out, byte for byte. */
 #include <setjmp.h>
 #include <stdarg.h>
