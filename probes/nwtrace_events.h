@@ -279,4 +279,20 @@ struct nwt_retrans_event {
 #define NWT_RETRANS_F_ERR          (1u << 2)	/* err is valid (tracepoint only) */
 #define NWT_RETRANS_F_SEGS         (1u << 3)	/* segs is valid */
 
+/*
+ * Maps and programs user space reaches by name, outside the probe plan's
+ * rows (which name their own programs).  The BPF side declares them under
+ * these names; tests/unit/test_names.c checks that it does.
+ */
+#define NWT_MAP_EVENTS "events"		/* the ring buffer */
+#define NWT_MAP_COUNTERS "counters"	/* generated/delivered/suppressed/lost/... */
+#define NWT_MAP_LISTENERS "listeners"	/* owners of listeners open before tracing */
+#define NWT_MAP_DROP_COUNTS "drop_counts"
+#define NWT_MAP_FAULT_COUNTS "fault_counts"
+#define NWT_MAP_PKT_STAGE_ON "pkt_stage_on"	/* per-CPU batching of packet records */
+#define NWT_MAP_DM_SEARCH "dm_search"	/* the direct-map calibration's question and answer */
+#define NWT_PROG_PKT_FLUSH "nwt_pkt_flush"
+#define NWT_PROG_DM_CALIBRATE "nwt_dm_calibrate"
+#define NWT_ITER_TCP "tcp"		/* the BPF iterator -x passes over */
+
 #endif /* NWTRACE_EVENTS_H */

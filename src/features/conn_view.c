@@ -85,7 +85,7 @@ static int pass_in_namespace(void *ctx)
 {
 	struct nwt_conn_view *v = ctx;
 	struct nwt_conn_sample s;
-	int fd = nwt_bpf_iter_open(v->bpf, "tcp");
+	int fd = nwt_bpf_iter_open(v->bpf, NWT_ITER_TCP);
 	int err;
 
 	if (fd < 0)

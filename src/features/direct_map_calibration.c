@@ -28,7 +28,7 @@ static void unavailable(struct nwt_direct_map *dm, const char *why)
 	snprintf(dm->reason, sizeof(dm->reason), "calibrating page_offset_base: %.150s", why);
 }
 
-#define CALIBRATION_PROG "nwt_dm_calibrate"
+#define CALIBRATION_PROG NWT_PROG_DM_CALIBRATE
 
 /* The calibration probe, compiled to search the first max_gib GiB of the direct map. */
 static int compile_search(struct nwt_bpf **bpf, unsigned int max_gib, int verbose, char *err,
@@ -65,9 +65,9 @@ static void search(struct nwt_direct_map *dm, const struct nwt_dm_magic *magic, 
 		unavailable(dm, err);
 	else if (nwt_stop_requested())	/* the run ends: no search, no note */
 		unavailable(dm, "stopped");
-	else if (nwt_bpf_map_update(bpf, "dm_search", &zero, &s) ||
+	else if (nwt_bpf_map_update(bpf, NWT_MAP_DM_SEARCH, &zero, &s) ||
 		 nwt_bpf_run_once(bpf, CALIBRATION_PROG, verbose, err, sizeof(err)) ||
-		 nwt_bpf_map_lookup(bpf, "dm_search", &zero, &s))
+		 nwt_bpf_map_lookup(bpf, NWT_MAP_DM_SEARCH, &zero, &s))
 		unavailable(dm, err);
 	else if (!s.found)
 		unavailable(dm, "the known page was not found in the direct map");

@@ -99,9 +99,9 @@ static struct fault_totals *read_totals(struct nwt_bpf *bpf, const struct nwt_op
 		return NULL;
 	}
 	t->have_drops = (opts->features & NWT_FEATURE_DROP) &&
-			!nwt_bpf_sum_percpu_table(bpf, "drop_counts", collect, &t->drops);
+			!nwt_bpf_sum_percpu_table(bpf, NWT_MAP_DROP_COUNTS, collect, &t->drops);
 	t->have_kinds = (opts->features & NWT_FEATURE_ERR) &&
-			!nwt_bpf_sum_percpu_table(bpf, "fault_counts", collect, kinds);
+			!nwt_bpf_sum_percpu_table(bpf, NWT_MAP_FAULT_COUNTS, collect, kinds);
 	for (size_t i = 0; i < kinds->n; i++)
 		if (kinds->keys[i] < NWT_FAULT_KIND_MAX)
 			t->per_kind[kinds->keys[i]] = kinds->sums[i];

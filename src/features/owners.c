@@ -21,7 +21,7 @@ static void seed_listeners(struct nwt_feature_ctx *ctx, struct nwt_bpf *bpf, FIL
 
 	(void)out, (void)wall_offset, (void)now;
 	for (int i = 0; i < n; i++)
-		written += !nwt_bpf_map_update(bpf, "listeners", &seeds[i].key, &seeds[i].owner);
+		written += !nwt_bpf_map_update(bpf, NWT_MAP_LISTENERS, &seeds[i].key, &seeds[i].owner);
 	if (ctx->opts->verbose)
 		fprintf(stderr, "nwtrace: %d existing listeners attributed to their processes\n",
 			written);

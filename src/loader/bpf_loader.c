@@ -519,7 +519,7 @@ static int ring_sample(void *ctx, void *data, size_t size)
 int nwt_bpf_open_events(struct nwt_bpf *bpf, nwt_event_fn fn, void *ctx, char *err,
 			size_t err_len)
 {
-	int fd = bpf_table_fd(bpf->module, "events");
+	int fd = bpf_table_fd(bpf->module, NWT_MAP_EVENTS);
 
 	ring_ctx.fn = fn;
 	ring_ctx.ctx = ctx;
@@ -548,7 +548,7 @@ int nwt_bpf_poll(struct nwt_bpf *bpf, int timeout_ms)
 
 int nwt_bpf_read_counters(struct nwt_bpf *bpf, uint64_t counters[NWT_COUNTER_MAX])
 {
-	int fd = bpf_table_fd(bpf->module, "counters");
+	int fd = bpf_table_fd(bpf->module, NWT_MAP_COUNTERS);
 	long ncpus = sysconf(_SC_NPROCESSORS_CONF);
 	uint64_t *values;
 

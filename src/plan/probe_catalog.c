@@ -159,7 +159,7 @@ const struct nwt_probe nwt_probe_catalog[] = {
 		.features = NWT_FEATURE_CONN,
 		.source = "conn/tcp_conn.bpf.c",
 		.alts = {
-			{ NWT_ATTACH_ITER, "tcp", "bpf_iter__tcp", "NWT_USE_TCP_ITER",
+			{ NWT_ATTACH_ITER, NWT_ITER_TCP, "bpf_iter__tcp", "NWT_USE_TCP_ITER",
 			  { SOCK_ADDRESS_OFFSETS, CONN_METRIC_OFFSETS } },
 		},
 	},

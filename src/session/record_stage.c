@@ -30,7 +30,7 @@ void nwt_record_stage_start(struct nwt_record_stage *st, struct nwt_bpf *bpf, in
 	st->flush_fd = -1;
 	st->flushed_at = 0;
 	st->ncpus = ncpus > 0 ? (int)ncpus : 1;
-	if (nwt_bpf_map_lookup(bpf, "pkt_stage_on", &key, &on))
+	if (nwt_bpf_map_lookup(bpf, NWT_MAP_PKT_STAGE_ON, &key, &on))
 		return;		/* no packet probes in this run: nothing is staged */
 	st->flush_fd = nwt_bpf_load_runnable(bpf, NWT_RECORD_STAGE_FLUSH_PROG, verbose, err, sizeof(err));
 	if (st->flush_fd < 0) {
@@ -40,7 +40,7 @@ void nwt_record_stage_start(struct nwt_record_stage *st, struct nwt_bpf *bpf, in
 	}
 	/* Kernels before 5.10 cannot run a program on a chosen CPU: records then go one by one. */
 	on = 1;
-	if (!flush_all(st) || nwt_bpf_map_update(bpf, "pkt_stage_on", &key, &on)) {
+	if (!flush_all(st) || nwt_bpf_map_update(bpf, NWT_MAP_PKT_STAGE_ON, &key, &on)) {
 		if (verbose)
 			fprintf(stderr,
 				"nwtrace: packet records go one by one: this kernel cannot run a program on a chosen CPU\n");

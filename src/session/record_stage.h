@@ -11,7 +11,7 @@
 #include "loader/bpf_loader.h"
 
 /* The program that commits one CPU's partial batch; run on demand, never attached. */
-#define NWT_RECORD_STAGE_FLUSH_PROG "nwt_pkt_flush"
+#define NWT_RECORD_STAGE_FLUSH_PROG NWT_PROG_PKT_FLUSH
 
 struct nwt_record_stage {
 	int flush_fd;		/* nwt_pkt_flush; -1 while staging is off */

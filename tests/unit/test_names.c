@@ -4,7 +4,9 @@
  * alternative's program and NWT_USE_* define exist in the probe source it
  * names, every NWT_USE_* define the probes test is an alternative's, and the
  * NWT_OFF_* / NWT_SIZEOF_* defines the probes read are exactly the kernel
- * fields user space resolves from BTF.  A rename on one side fails here.
+ * fields user space resolves from BTF; the maps and programs user space
+ * reaches by name (probes/nwtrace_events.h) are declared.  A rename on one
+ * side fails here.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,6 +19,7 @@
 #include "kernel/kernel_offsets.h"
 #include "plan/probe_plan.h"
 #include "plan/probe_source.h"
+#include "probes/nwtrace_events.h"
 
 static bool is_word(char c)
 {
@@ -152,6 +155,50 @@ static void catalog_offsets_are_resolved_fields(void **state)
 						 nwt_probe_catalog[i].alts[a].offsets[k]);
 }
 
+/* Whether some probe file declares a map called name: BPF_...(name, ...) or BPF_TABLE(..., name, ...). */
+static bool map_declared(const char *name)
+{
+	char as_first[96], as_later[96];
+
+	snprintf(as_first, sizeof(as_first), "(%s,", name);
+	snprintf(as_later, sizeof(as_later), ", %s,", name);
+	for (size_t i = 0; i < nwt_embedded_files_len; i++) {
+		const struct nwt_embedded_file *f = &nwt_embedded_files[i];
+
+		if (memmem(f->text, f->len, as_first, strlen(as_first)) ||
+		    memmem(f->text, f->len, as_later, strlen(as_later)))
+			return true;
+	}
+	return false;
+}
+
+static bool program_defined(const char *name)
+{
+	char def[96];
+
+	snprintf(def, sizeof(def), " %s(", name);
+	for (size_t i = 0; i < nwt_embedded_files_len; i++)
+		if (memmem(nwt_embedded_files[i].text, nwt_embedded_files[i].len, def, strlen(def)))
+			return true;
+	return false;
+}
+
+static void names_user_space_reaches_exist(void **state)
+{
+	const char *maps[] = { NWT_MAP_EVENTS,	     NWT_MAP_COUNTERS,	   NWT_MAP_LISTENERS,
+			       NWT_MAP_DROP_COUNTS,  NWT_MAP_FAULT_COUNTS, NWT_MAP_PKT_STAGE_ON,
+			       NWT_MAP_DM_SEARCH };
+	const char *progs[] = { NWT_PROG_PKT_FLUSH, NWT_PROG_DM_CALIBRATE };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++)
+		if (!map_declared(maps[i]))
+			fail_msg("no probe file declares map %s", maps[i]);
+	for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]); i++)
+		if (!program_defined(progs[i]))
+			fail_msg("no probe file defines program %s", progs[i]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -160,6 +207,7 @@ int main(void)
 		cmocka_unit_test(probes_read_only_resolved_fields),
 		cmocka_unit_test(every_resolved_field_is_read),
 		cmocka_unit_test(catalog_offsets_are_resolved_fields),
+		cmocka_unit_test(names_user_space_reaches_exist),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
