@@ -22,7 +22,7 @@ enum nwt_feature {
 	NWT_FEATURE_CONN = 1u << 11,		/* -x: periodic connection table */
 	NWT_FEATURE_RETRANS = 1u << 12,		/* -r: recovery/RTO counts, retransmitted segments */
 	NWT_FEATURE_STATE = 1u << 13,		/* -S: every state transition with its duration */
-	/* -k/-e (issue 5) */
+	/* -k, -e */
 	NWT_FEATURE_DROP = 1u << 14,		/* -k: packet drops with the kernel's reason */
 	NWT_FEATURE_ERR = 1u << 15,		/* -e: bad checksum, bad sequence, resets */
 };
