@@ -6,7 +6,7 @@
  * skb_shared_info, at skb->head + skb->end, lists them.  A fragment names a
  * struct page (6.18: a netmem_ref whose bit 0 marks a net_iov, never read
  * here), turned into its direct-map address with bases the probe plan chose
- * (src/direct_map.h).  Every length read from the kernel is range-checked
+ * (src/kernel/direct_map.h).  Every length read from the kernel is range-checked
  * and every read is of a fixed size; the bytes themselves are not trusted.
  *
  * Defines: NWT_OFF_SKB_{HEAD,TAIL,END}; with NWT_PKT_FRAGS also

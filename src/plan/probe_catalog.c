@@ -40,7 +40,7 @@
 		"NWT_OFF_SOCK_MAX_ACK_BACKLOG", "NWT_OFF_TCP_SND_CWND", "NWT_OFF_TCP_SND_SSTHRESH", \
 		"NWT_OFF_TCP_SRTT_US", "NWT_OFF_TCP_RCV_WND", "NWT_OFF_TCP_TOTAL_RETRANS",          \
 		"NWT_OFF_TCP_BYTES_ACKED", "NWT_OFF_TCP_BYTES_RECEIVED"
-/* What probes/skb_parse.h reads: the packet's headers, device and socket. */
+/* What probes/lib/skb_parse.h reads: the packet's headers, device and socket. */
 #define SKB_FAULT_OFFSETS                                                                     \
 	"NWT_OFF_SKB_HEAD", "NWT_OFF_SKB_END", "NWT_OFF_SKB_NETWORK_HEADER",                  \
 		"NWT_OFF_SKB_PROTOCOL", "NWT_OFF_SKB_SK", "NWT_OFF_SKB_DEV", "NWT_OFF_NETDEV_NAME", \

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Packet records are staged per CPU in the kernel and committed to the ring
- * buffer in batches (probes/packet_path.bpf.c).  This side turns staging on
+ * buffer in batches (probes/packet/packet_path.bpf.c).  This side turns staging on
  * once it knows it can flush every CPU on demand, and flushes partly filled
  * batches each poll period and when tracing ends.
  */
