@@ -112,12 +112,12 @@ void nwt_json_array_end(struct nwt_json *j)
 	close_nesting(j, ']');
 }
 
-static void put_escaped(struct nwt_json *j, const char *s);
+static void put_escaped(struct nwt_json *j, const char *s, bool short_forms);
 
 void nwt_json_key(struct nwt_json *j, const char *key)
 {
 	before_member(j);
-	put_escaped(j, key);
+	put_escaped(j, key, true);
 	put_char(j, ':');
 	j->after_key = true;
 }
@@ -166,8 +166,31 @@ void nwt_json_null(struct nwt_json *j)
 	nwt_json_raw(j, "null", 4);
 }
 
-/* Escapes as RFC 8259 asks, with the short forms for the common control characters. */
-static void put_escaped(struct nwt_json *j, const char *s)
+/* The two-character escape of a control character, or 0 where there is none. */
+static char short_escape(unsigned char c)
+{
+	switch (c) {
+	case '\b':
+		return 'b';
+	case '\f':
+		return 'f';
+	case '\n':
+		return 'n';
+	case '\r':
+		return 'r';
+	case '\t':
+		return 't';
+	default:
+		return 0;
+	}
+}
+
+/*
+ * Escapes as RFC 8259 asks.  short_forms: \n and its kin where they exist,
+ * else \u00XX in upper case (event, connection and fault records); without:
+ * every control character as \u00xx (packet records).
+ */
+static void put_escaped(struct nwt_json *j, const char *s, bool short_forms)
 {
 	put_char(j, '"');
 	for (;;) {
@@ -182,33 +205,13 @@ static void put_escaped(struct nwt_json *j, const char *s)
 		if (!c)
 			break;
 		esc[0] = '\\';
-		switch (c) {
-		case '"':
-		case '\\':
-			esc[1] = (char)c;
-			break;
-		case '\b':
-			esc[1] = 'b';
-			break;
-		case '\f':
-			esc[1] = 'f';
-			break;
-		case '\n':
-			esc[1] = 'n';
-			break;
-		case '\r':
-			esc[1] = 'r';
-			break;
-		case '\t':
-			esc[1] = 't';
-			break;
-		default:
-			snprintf(esc, sizeof(esc), "\\u%04X", c);
-			nwt_json_raw(j, esc, 6);
-			s++;
-			continue;
-		}
-		nwt_json_raw(j, esc, 2);
+		esc[1] = c == '"' || c == '\\' ? (char)c : short_forms ? short_escape(c) : 0;
+		if (esc[1])
+			nwt_json_raw(j, esc, 2);
+		else if (short_forms)
+			nwt_json_raw(j, esc, (size_t)snprintf(esc, sizeof(esc), "\\u%04X", c));
+		else
+			nwt_json_raw(j, esc, (size_t)snprintf(esc, sizeof(esc), "\\u%04x", c));
 		s++;
 	}
 	put_char(j, '"');
@@ -217,35 +220,13 @@ static void put_escaped(struct nwt_json *j, const char *s)
 void nwt_json_string(struct nwt_json *j, const char *s)
 {
 	before_member(j);
-	put_escaped(j, s);
+	put_escaped(j, s, true);
 }
 
 void nwt_json_string_bytes(struct nwt_json *j, const char *s)
 {
 	before_member(j);
-	put_char(j, '"');
-	for (;;) {
-		size_t run = 0;
-		unsigned char c;
-		char esc[8];
-
-		while ((c = (unsigned char)s[run]) >= 0x20 && c != '"' && c != '\\')
-			run++;
-		nwt_json_raw(j, s, run);
-		s += run;
-		if (!c)
-			break;
-		if (c == '"' || c == '\\') {
-			esc[0] = '\\';
-			esc[1] = (char)c;
-			nwt_json_raw(j, esc, 2);
-		} else {
-			snprintf(esc, sizeof(esc), "\\u%04x", c);
-			nwt_json_raw(j, esc, 6);
-		}
-		s++;
-	}
-	put_char(j, '"');
+	put_escaped(j, s, false);
 }
 
 void nwt_json_us3(struct nwt_json *j, uint64_t ns)
