@@ -11,15 +11,10 @@
 #define NWT_SKB_PARSE_H
 
 #include "nwtrace_events.h"
+#include "lib/ip_parse.h"
 #include "lib/kread.h"
 
-#define NWT_ETH_P_IP	0x0800
-#define NWT_ETH_P_IPV6	0x86DD
 #define NWT_HDR_UNSET	0xffff	/* skb->network_header/transport_header not set */
-#define NWT_IPPROTO_UDP	17
-#define NWT_TCP_FLAG_FIN 0x01
-#define NWT_TCP_FLAG_SYN 0x02
-#define NWT_TCP_FLAG_ACK 0x10
 
 struct nwt_skb_info {
 	struct nwt_flow flow;
@@ -39,30 +34,26 @@ struct nwt_skb_info {
 static __always_inline void nwt_skb_parse_l4(u64 head, u32 off, u32 end, u32 l4_len,
 					     struct nwt_skb_info *info)
 {
-	u8 th[20];
-	u32 doff;
+	u32 hlen = info->ip_proto == NWT_IPPROTO_TCP ? NWT_TCP_HLEN_MIN : NWT_UDP_HLEN;
+	struct nwt_tcp_info tcp;
+	u8 th[NWT_TCP_HLEN_MIN];
 
-	if (info->ip_proto != IPPROTO_TCP && info->ip_proto != NWT_IPPROTO_UDP)
+	if (info->ip_proto != NWT_IPPROTO_TCP && info->ip_proto != NWT_IPPROTO_UDP)
 		return;
-	if (off + (info->ip_proto == IPPROTO_TCP ? 20 : 8) > end)
+	if (off + hlen > end || bpf_probe_read_kernel(th, hlen, (const void *)(head + off)))
 		return;
-	if (bpf_probe_read_kernel(th, info->ip_proto == IPPROTO_TCP ? 20 : 8,
-				  (const void *)(head + off)))
-		return;
-	info->flow.sport = (u16)th[0] << 8 | th[1];
-	info->flow.dport = (u16)th[2] << 8 | th[3];
+	nwt_l4_ports(th, &info->flow);
 	info->flags |= NWT_FAULT_F_PORTS;
-	if (info->ip_proto != IPPROTO_TCP)
+	if (info->ip_proto != NWT_IPPROTO_TCP)
 		return;
-	info->seq = (u32)th[4] << 24 | (u32)th[5] << 16 | (u32)th[6] << 8 | th[7];
-	info->ack = (u32)th[8] << 24 | (u32)th[9] << 16 | (u32)th[10] << 8 | th[11];
-	info->tcp_flags = th[13];
+	nwt_tcp_parse(th, l4_len, &tcp);
+	info->seq = tcp.seq;
+	info->ack = tcp.ack;
+	info->tcp_flags = tcp.flags;
+	info->payload_len = tcp.payload_len;
 	info->flags |= NWT_FAULT_F_SEQ | NWT_FAULT_F_TCP_FLAGS;
-	if (th[13] & NWT_TCP_FLAG_ACK)
+	if (tcp.flags & NWT_TCP_FLAG_ACK)
 		info->flags |= NWT_FAULT_F_ACK;
-	doff = (th[12] >> 4) * 4;
-	if (doff >= 20 && l4_len >= doff)
-		info->payload_len = l4_len - doff;
 }
 
 /* Everything the skb tells about its flow; fields it cannot tell stay unflagged. */
@@ -70,8 +61,9 @@ static __always_inline void nwt_skb_parse(u64 skb, struct nwt_skb_info *info)
 {
 	u64 head = 0, dev = 0;
 	u16 nh = NWT_HDR_UNSET, proto_be = 0;
-	u32 end = 0;
-	u8 ip[40];
+	u32 end = 0, avail;
+	struct nwt_ip_info iph;
+	u8 ip[NWT_IPV6_HLEN];
 
 	if (!skb)
 		return;
@@ -94,35 +86,16 @@ static __always_inline void nwt_skb_parse(u64 skb, struct nwt_skb_info *info)
 		return;
 	if (!head || nh == NWT_HDR_UNSET || end > (1u << 20) || (u32)nh + 20 > end)
 		return;
-	if (bpf_probe_read_kernel(ip, 20, (const void *)(head + nh)))
+	/* An IPv6 header is 40 bytes: read them when the buffer holds them. */
+	avail = (u32)nh + NWT_IPV6_HLEN <= end ? NWT_IPV6_HLEN : NWT_IPV4_HLEN_MIN;
+	if (bpf_probe_read_kernel(ip, avail, (const void *)(head + nh)) ||
+	    !nwt_ip_parse(ip, avail, &info->flow, &iph))
 		return;
-	if ((ip[0] >> 4) == 4) {
-		u32 ihl = (ip[0] & 0x0f) * 4;
-		u32 tot_len = (u32)ip[2] << 8 | ip[3];
-
-		if (ihl < 20 || tot_len < ihl)
-			return;
-		info->flow.family = AF_INET;
-		info->ip_proto = ip[9];
-		__builtin_memcpy(info->flow.saddr, &ip[12], 4);
-		__builtin_memcpy(info->flow.daddr, &ip[16], 4);
-		info->flags |= NWT_FAULT_F_FLOW | NWT_FAULT_F_IP_PROTO;
-		/* A non-first fragment carries no L4 header. */
-		if (((u32)ip[6] << 8 | ip[7]) & 0x1fff)
-			return;
-		nwt_skb_parse_l4(head, nh + ihl, end, tot_len - ihl, info);
-	} else if ((ip[0] >> 4) == 6) {
-		if ((u32)nh + 40 > end ||
-		    bpf_probe_read_kernel(ip, 40, (const void *)(head + nh)))
-			return;
-		info->flow.family = AF_INET6;
-		info->ip_proto = ip[6];
-		__builtin_memcpy(info->flow.saddr, &ip[8], 16);
-		__builtin_memcpy(info->flow.daddr, &ip[24], 16);
-		info->flags |= NWT_FAULT_F_FLOW | NWT_FAULT_F_IP_PROTO;
-		/* Extension headers are not walked: ports only right after the fixed header. */
-		nwt_skb_parse_l4(head, nh + 40, end, (u32)ip[4] << 8 | ip[5], info);
-	}
+	info->ip_proto = iph.proto;
+	info->flags |= NWT_FAULT_F_FLOW | NWT_FAULT_F_IP_PROTO;
+	/* Extension headers are not walked: ports only right after the fixed header. */
+	if (iph.l4_follows)
+		nwt_skb_parse_l4(head, nh + iph.hlen, end, iph.l4_len, info);
 }
 
 /*

@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /*
  * BPF-only, for packet/packet_path.bpf.c (no map access: libbcc rewrites map calls
- * only in the main file): where a packet's headers are, what they say, and
- * whether its transmit queue sends it at once.  Reads are at BTF offsets,
- * of fixed size; lengths inside headers are range-checked.
+ * only in the main file): where a packet's headers are, reading them for
+ * the shared parser (lib/ip_parse.h), and whether its transmit queue sends
+ * it at once.  Reads are at BTF offsets, of fixed size.
  */
 #ifndef NWT_PKT_HEADERS_H
 #define NWT_PKT_HEADERS_H
 
 #include "nwtrace_events.h"
+#include "lib/ip_parse.h"
 #include "lib/kread.h"
 #include "packet/state.h"
 
@@ -28,10 +29,6 @@ struct nwt_skb_fields {
 	u16 network_header;
 	u16 queue_mapping;	/* 0 where the kernel's BTF does not name it */
 };
-
-#define NWT_TCP_FLAG_FIN 0x01
-#define NWT_TCP_FLAG_SYN 0x02
-#define NWT_TCP_FLAG_ACK 0x10
 
 #define NWT_MIN(a, b) ((a) < (b) ? (a) : (b))
 #define NWT_MAX(a, b) ((a) > (b) ? (a) : (b))
@@ -205,55 +202,36 @@ static __always_inline bool nwt_pkt_parse_headers(u64 l3, struct nwt_pkt_state *
 {
 	u8 ip[60];	/* IP header and, when it is 20 or 40 bytes, the TCP header */
 	u8 th[20];
-	u64 l4;
-	u32 l3_payload, hlen;
-	bool with_th = true;
+	struct nwt_ip_info iph;
+	struct nwt_tcp_info tcp;
+	u32 avail = 60;
 
 	if (!l3)
 		return false;
 	/* Near the end of a mapping the longer read can fail where 40 bytes would not. */
 	if (bpf_probe_read_kernel(ip, 60, (void *)l3)) {
-		with_th = false;
+		avail = 40;
 		if (bpf_probe_read_kernel(ip, 40, (void *)l3))
 			return false;
 	}
-	if ((ip[0] >> 4) == 4) {
-		hlen = (ip[0] & 0xf) * 4;
-		if (ip[9] != IPPROTO_TCP || hlen < 20)
-			return false;
-		l3_payload = (((u32)ip[2] << 8) | ip[3]);
-		l3_payload = l3_payload > hlen ? l3_payload - hlen : 0;
-		st->flow.family = AF_INET;
-		__builtin_memcpy(st->flow.saddr, &ip[12], 4);
-		__builtin_memcpy(st->flow.daddr, &ip[16], 4);
-	} else if ((ip[0] >> 4) == 6) {
-		hlen = 40;
-		if (ip[6] != IPPROTO_TCP)	/* extension headers: not followed */
-			return false;
-		l3_payload = ((u32)ip[4] << 8) | ip[5];
-		st->flow.family = AF_INET6;
-		__builtin_memcpy(st->flow.saddr, &ip[8], 16);
-		__builtin_memcpy(st->flow.daddr, &ip[24], 16);
-	} else {
+	if (!nwt_ip_parse(ip, avail, &st->flow, &iph) || iph.proto != NWT_IPPROTO_TCP ||
+	    !iph.l4_follows)
 		return false;
-	}
-	l4 = l3 + hlen;
-	if (with_th && hlen == 20)
-		__builtin_memcpy(th, &ip[20], sizeof(th));
-	else if (with_th && hlen == 40)
-		__builtin_memcpy(th, &ip[40], sizeof(th));
-	else if (bpf_probe_read_kernel(th, sizeof(th), (void *)l4))
+	if (avail == 60 && iph.hlen == NWT_IPV4_HLEN_MIN)
+		__builtin_memcpy(th, &ip[NWT_IPV4_HLEN_MIN], sizeof(th));
+	else if (avail == 60 && iph.hlen == NWT_IPV6_HLEN)
+		__builtin_memcpy(th, &ip[NWT_IPV6_HLEN], sizeof(th));
+	else if (bpf_probe_read_kernel(th, sizeof(th), (void *)(l3 + iph.hlen)))
 		return false;
-	hlen = (th[12] >> 4) * 4;
-	if (hlen < 20)
+	nwt_tcp_parse(th, iph.l4_len, &tcp);
+	if (!tcp.hlen_ok)
 		return false;
-	st->flow.sport = ((u16)th[0] << 8) | th[1];
-	st->flow.dport = ((u16)th[2] << 8) | th[3];
-	st->seq = ((u32)th[4] << 24) | ((u32)th[5] << 16) | ((u32)th[6] << 8) | th[7];
-	st->ack = ((u32)th[8] << 24) | ((u32)th[9] << 16) | ((u32)th[10] << 8) | th[11];
-	st->tcp_flags = th[13];
-	st->payload_len = l3_payload > hlen ? l3_payload - hlen : 0;
-	*payload = l4 + hlen;
+	nwt_l4_ports(th, &st->flow);
+	st->seq = tcp.seq;
+	st->ack = tcp.ack;
+	st->tcp_flags = tcp.flags;
+	st->payload_len = tcp.payload_len;
+	*payload = l3 + iph.hlen + tcp.hlen;
 	return true;
 }
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /*
  * BPF-only: what the packet path keeps about one packet between its points,
- * filled in by the header parser (packet/headers.h) and the points.
+ * filled in by the header parser (lib/ip_parse.h, through packet/headers.h) and
+ * the points.
  */
 #ifndef NWT_PKT_STATE_H
 #define NWT_PKT_STATE_H
