@@ -3,10 +3,12 @@
 #include <stdio.h>
 #include <sys/utsname.h>
 
+#include "kernel/privileges.h"
 #include "loader/bpf_loader.h"
+#include "output/diag.h"
+#include "output/run_summary.h"
 #include "plan/kernel_env.h"
 #include "plan/options.h"
-#include "kernel/privileges.h"
 #include "session/plan_report.h"
 #include "session/session.h"
 #include "util/stop.h"
@@ -42,7 +44,7 @@ int main(int argc, char **argv)
 	case NWT_PARSE_VERSION:
 		return print_version();
 	case NWT_PARSE_ERROR:
-		fprintf(stderr, "nwtrace: %s\n", err);
+		nwt_diag("%s", err);
 		return 2;
 	case NWT_PARSE_RUN:
 		break;
@@ -50,15 +52,15 @@ int main(int argc, char **argv)
 
 	privileged = nwt_can_trace(err, sizeof(err));
 	if (!privileged && !opts.list_probes) {
-		fprintf(stderr, "nwtrace: %s\n", err);
+		nwt_diag("%s", err);
 		return 1;
 	}
 	nwt_kernel_env_init(&env, &opts, privileged);
 	if (env.tracefs_note[0])
-		fprintf(stderr, "nwtrace: tracepoint formats were not reachable: %s\n",
+		nwt_diag("tracepoint formats were not reachable: %s",
 			env.tracefs_note);
 	if (nwt_stop_requested()) {
-		nwt_stop_print_early("reading the kernel's facts");
+		nwt_run_summary_print_early_stop("reading the kernel's facts");
 		nwt_kernel_env_free(&env);
 		return 0;
 	}
@@ -77,8 +79,8 @@ int main(int argc, char **argv)
 
 	missing = nwt_plan_first_unavailable(&env.plan);
 	if (missing && !opts.verify_probes) {
-		fprintf(stderr,
-			"nwtrace: feature '%s' cannot run on this kernel: probe '%s' has no usable attach point (see --list-probes)\n",
+		nwt_diag(
+			"feature '%s' cannot run on this kernel: probe '%s' has no usable attach point (see --list-probes)",
 			missing->probe->feature_name, missing->probe->name);
 		nwt_kernel_env_free(&env);
 		return 1;

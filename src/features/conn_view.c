@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "output/diag.h"
 #include "plan/bpf_defines.h"
 #include "decode/event_decode.h"
 #include "kernel/netns.h"
@@ -146,12 +147,12 @@ size_t nwt_conn_view_tick(struct nwt_conn_view *v, double now, bool force)
 	err = nwt_netns_each(pass_in_namespace, v);
 	if (err) {
 		/* Could not enter or leave a namespace: keep the rows we have. */
-		fprintf(stderr, "nwtrace: connection table: switching network namespace: %s\n",
+		nwt_diag("connection table: switching network namespace: %s",
 			strerror(-err));
 		return 0;
 	}
 	if (v->last_err && !v->reported_err)
-		fprintf(stderr, "nwtrace: connection table: iterator pass failed: %s\n",
+		nwt_diag("connection table: iterator pass failed: %s",
 			strerror(-v->last_err));
 	v->reported_err |= v->last_err != 0;
 	nwt_conn_table_end(&v->table);

@@ -11,8 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "plan/bpf_defines.h"
+#include "features/features.h"
 #include "loader/bpf_loader.h"
+#include "output/diag.h"
+#include "output/verify_report.h"
+#include "plan/bpf_defines.h"
 #include "plan/probe_source.h"
 #include "util/stop.h"
 
@@ -100,8 +103,7 @@ void nwt_direct_map_calibrate(struct nwt_direct_map *dm, int verbose)
 	if (verbose && !nwt_stop_requested()) {
 		char line[256];
 
-		fprintf(stderr, "nwtrace: page fragments: %s\n",
-			nwt_direct_map_describe(dm, line, sizeof(line)));
+		nwt_diag("page fragments: %s", nwt_direct_map_describe(dm, line, sizeof(line)));
 	}
 }
 
@@ -115,11 +117,11 @@ int nwt_direct_map_verify(const struct nwt_direct_map *dm, int verbose, FILE *re
 
 	/* The search's bound comes from this machine's RAM; any bound loads alike. */
 	if (compile_search(&bpf, dm->max_gib ? dm->max_gib : 1, verbose, err, sizeof(err))) {
-		fprintf(report, "FAILED  %-14s %-40s %s\n", "run on demand", "(direct-map calibration)",
-			err);
+		nwt_verify_report_line(report, NWT_VERIFY_FAILED, "run on demand",
+				       "(direct-map calibration)", err);
 		return 1;
 	}
-	failures = nwt_bpf_verify(bpf, &no_rows, runnable, verbose, report);
+	failures = nwt_bpf_verify(bpf, &no_rows, runnable, verbose, nwt_features_report_load, report);
 	nwt_bpf_close(bpf);
 	return failures;
 }

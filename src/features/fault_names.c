@@ -7,6 +7,7 @@
 
 #include "loader/bpf_loader.h"
 #include "decode/fault_decode.h"
+#include "output/diag.h"
 #include "output/fault_summary.h"
 
 void nwt_faults_init(struct nwt_faults *fs, const struct nwt_options *opts,
@@ -17,10 +18,10 @@ void nwt_faults_init(struct nwt_faults *fs, const struct nwt_options *opts,
 	if (fs->enabled) {
 		nwt_drop_reasons_load(&fs->reasons, env->btf, env->running.tracefs_root);
 		if (!fs->reasons.reasons_source && fs->reasons.kfree_skb_has_reason)
-			fprintf(stderr,
-				"nwtrace: drop reason names not found in BTF or the kfree_skb format file; reasons print as numbers\n");
+			nwt_diag(
+				"drop reason names not found in BTF or the kfree_skb format file; reasons print as numbers");
 		else if (opts->verbose)
-			fprintf(stderr, "nwtrace: %zu drop reason names from %s\n",
+			nwt_diag("%zu drop reason names from %s",
 				fs->reasons.reasons.n,
 				fs->reasons.reasons_source ? fs->reasons.reasons_source
 							   : "nowhere (this kernel has no drop reasons)");
@@ -32,8 +33,8 @@ void nwt_faults_init(struct nwt_faults *fs, const struct nwt_options *opts,
 		if (f)
 			fclose(f);
 		if (!fs->have_ksyms)
-			fprintf(stderr,
-				"nwtrace: -T: /proc/kallsyms shows no addresses (run as root, check kernel.kptr_restrict); printing raw addresses\n");
+			nwt_diag(
+				"-T: /proc/kallsyms shows no addresses (run as root, check kernel.kptr_restrict); printing raw addresses");
 	}
 }
 

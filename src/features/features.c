@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include "output/verify_report.h"
+
 extern const struct nwt_feature_module nwt_feature_packet, nwt_feature_http, nwt_feature_lifecycle,
 	nwt_feature_state, nwt_feature_retrans, nwt_feature_conn, nwt_feature_faults,
 	nwt_feature_owners;
@@ -136,4 +138,16 @@ void nwt_features_print_table_header(const struct nwt_features *fs, FILE *out)
 			fs->feature[i]->table_header(out);
 			return;
 		}
+}
+
+void nwt_features_report_load(void *report, enum nwt_load_outcome outcome, const char *kind,
+			      const char *target, const char *detail)
+{
+	static const enum nwt_verify_outcome as_verify[] = {
+		[NWT_LOAD_OK] = NWT_VERIFY_LOADED,
+		[NWT_LOAD_FAILED] = NWT_VERIFY_FAILED,
+		[NWT_LOAD_SKIPPED] = NWT_VERIFY_SKIPPED,
+	};
+
+	nwt_verify_report_line(report, as_verify[outcome], kind, target, detail);
 }

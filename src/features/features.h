@@ -40,6 +40,9 @@ void nwt_features_print_stats(struct nwt_features *fs, struct nwt_bpf *bpf, FILE
 			      uint64_t wall_ns);
 void nwt_features_summary(struct nwt_features *fs, struct nwt_bpf *bpf, FILE *err);
 /* The table header of the first enabled feature that has one. */
+/* An nwt_load_report_fn: report is the FILE the --verify-probes lines go to. */
+void nwt_features_report_load(void *report, enum nwt_load_outcome outcome, const char *kind,
+			      const char *target, const char *detail);
 void nwt_features_print_table_header(const struct nwt_features *fs, FILE *out);
 
 #endif

@@ -9,6 +9,7 @@
 
 #include "features/feature.h"
 #include "kernel/listener_seed.h"
+#include "output/diag.h"
 
 #define MAX_SEEDED 4096
 
@@ -23,7 +24,7 @@ static void seed_listeners(struct nwt_feature_ctx *ctx, struct nwt_bpf *bpf, FIL
 	for (int i = 0; i < n; i++)
 		written += !nwt_bpf_map_update(bpf, NWT_MAP_LISTENERS, &seeds[i].key, &seeds[i].owner);
 	if (ctx->opts->verbose)
-		fprintf(stderr, "nwtrace: %d existing listeners attributed to their processes\n",
+		nwt_diag("%d existing listeners attributed to their processes",
 			written);
 	free(seeds);
 }

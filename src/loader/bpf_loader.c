@@ -17,6 +17,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "loader/stderr_capture.h"
 #include "util/stop.h"
 
 #define NWT_MAX_LINKS 64
@@ -47,75 +48,33 @@ const char *nwt_bpf_libbcc_version(void)
 }
 
 /*
- * libbcc and LLVM print diagnostics straight to fd 2.  Without -v they are
- * kept in a temp file and shown only on failure, trimmed to the first error.
- */
-struct stderr_capture {
-	int saved_fd;
-	FILE *file;
-};
-
-static void capture_begin(struct stderr_capture *cap, int verbose)
-{
-	cap->saved_fd = -1;
-	cap->file = NULL;
-	if (verbose)
-		return;
-	fflush(stderr);
-	cap->file = tmpfile();
-	if (!cap->file)
-		return;
-	cap->saved_fd = dup(STDERR_FILENO);
-	dup2(fileno(cap->file), STDERR_FILENO);
-}
-
-/* Restores stderr; copies the first line containing "error" into first_error. */
-static void capture_end(struct stderr_capture *cap, char *first_error, size_t len)
-{
-	char line[512];
-
-	if (first_error && len)
-		first_error[0] = '\0';
-	if (cap->saved_fd < 0)
-		return;
-	fflush(stderr);
-	dup2(cap->saved_fd, STDERR_FILENO);
-	close(cap->saved_fd);
-	rewind(cap->file);
-	while (first_error && fgets(line, sizeof(line), cap->file)) {
-		if (strstr(line, "error")) {
-			size_t n = strcspn(line, "\n");
-
-			if (n >= len)
-				n = len - 1;
-			memcpy(first_error, line, n);
-			first_error[n] = '\0';
-			break;
-		}
-	}
-	fclose(cap->file);
-}
-
-/*
  * Some compiler errors (the BPF stack limit among them) are fatal in LLVM: it
  * calls exit(1) from inside bpf_module_create_c_from_string().  Nothing is
  * attached while compiling, so exiting is safe, but the user must still be
  * told why: the diagnostics are in the capture file and stderr points there.
  */
-static struct stderr_capture *compiling;
+static struct nwt_stderr_capture *compiling;
 static int compiling_verbose;
+static nwt_bpf_diag_fn diag_line;
+static void (*diag_verbatim)(const char *text);
+
+void nwt_bpf_set_diag(nwt_bpf_diag_fn line, void (*verbatim)(const char *text))
+{
+	diag_line = line;
+	diag_verbatim = verbatim;
+}
 
 static void compiler_exited(void)
 {
 	char first_error[400];
 
-	if (!compiling && !compiling_verbose)
+	if ((!compiling && !compiling_verbose) || !diag_line)
 		return;
 	if (compiling)
-		capture_end(compiling, first_error, sizeof(first_error));
+		nwt_stderr_capture_end(compiling, first_error, sizeof(first_error));
 	else
 		first_error[0] = '\0';
-	fprintf(stderr, "nwtrace: compiling the probes failed: the compiler stopped nwtrace%s%s%s\n",
+	diag_line("compiling the probes failed: the compiler stopped nwtrace%s%s%s",
 		*first_error ? ": " : "", first_error,
 		compiling_verbose ? " (its diagnostics are above)"
 				  : " (run with -v for the compiler's diagnostics)");
@@ -125,7 +84,7 @@ int nwt_bpf_compile(struct nwt_bpf **out, const char *source, const struct nwt_c
 		    int verbose, char *err, size_t err_len)
 {
 	static bool exit_hook;
-	struct stderr_capture cap;
+	struct nwt_stderr_capture cap;
 	struct nwt_bpf *bpf = calloc(1, sizeof(*bpf));
 	char first_error[400];
 
@@ -133,14 +92,14 @@ int nwt_bpf_compile(struct nwt_bpf **out, const char *source, const struct nwt_c
 		return -ENOMEM;
 	if (!exit_hook)
 		exit_hook = !atexit(compiler_exited);
-	capture_begin(&cap, verbose);
+	nwt_stderr_capture_begin(&cap, verbose);
 	compiling = cap.saved_fd >= 0 ? &cap : NULL;
 	compiling_verbose = verbose;
 	bpf->module = bpf_module_create_c_from_string(source, 0, (const char **)cf->argv, cf->n,
 						      true, NULL);
 	compiling = NULL;
 	compiling_verbose = 0;
-	capture_end(&cap, first_error, sizeof(first_error));
+	nwt_stderr_capture_end(&cap, first_error, sizeof(first_error));
 	if (!bpf->module) {
 		snprintf(err, err_len, "compiling the probes failed%s%s%s", *first_error ? ": " : "",
 			 first_error, verbose ? "" : " (run with -v for the compiler's diagnostics)");
@@ -188,8 +147,8 @@ static int load_btf_tracepoint(struct nwt_bpf *bpf, const char *name, int btf_ty
 			   bpf_function_start(bpf->module, name),
 			   bpf_function_size(bpf->module, name) / sizeof(struct bpf_insn), &opts);
 	if (fd < 0) {
-		if (verbose && log[0])
-			fprintf(stderr, "%s\n", log);
+		if (verbose && log[0] && diag_verbatim)
+			diag_verbatim(log);
 		snprintf(err, err_len, "prog '%s': the kernel's verifier rejected it: %s%s", name,
 			 strerror(-fd), verbose ? "" : " (run with -v for the verifier log)");
 		return -EINVAL;
@@ -203,7 +162,7 @@ static int load_program(struct nwt_bpf *bpf, const struct nwt_attach_alt *alt,
 {
 	const char *name = alt->program;
 	enum nwt_attach_kind kind = alt->kind;
-	struct stderr_capture cap;
+	struct nwt_stderr_capture cap;
 	char first_error[400];
 	int fd;
 
@@ -213,13 +172,13 @@ static int load_program(struct nwt_bpf *bpf, const struct nwt_attach_alt *alt,
 	}
 	if (kind == NWT_ATTACH_BTF_TRACEPOINT)
 		return load_btf_tracepoint(bpf, name, st ? st->btf_type : -1, verbose, err, err_len);
-	capture_begin(&cap, verbose);
+	nwt_stderr_capture_begin(&cap, verbose);
 	fd = bcc_func_load(bpf->module, prog_type_of(kind), name,
 			   bpf_function_start(bpf->module, name),
 			   bpf_function_size(bpf->module, name), bpf_module_license(bpf->module),
 			   bpf_module_kern_version(bpf->module), verbose > 1 ? 2 : 0, NULL, 0,
 			   NULL, kind == NWT_ATTACH_ITER ? BPF_TRACE_ITER : -1);
-	capture_end(&cap, first_error, sizeof(first_error));
+	nwt_stderr_capture_end(&cap, first_error, sizeof(first_error));
 	if (fd < 0) {
 		snprintf(err, err_len, "prog '%s': the kernel's verifier rejected it: %s%s", name,
 			 strerror(errno), verbose ? "" : " (run with -v for the verifier log)");
@@ -370,17 +329,8 @@ int nwt_bpf_attach(struct nwt_bpf *bpf, const struct nwt_plan *plan, int verbose
 	return 0;
 }
 
-static void report_load(FILE *report, int fd, const char *kind, const char *target,
-			const char *prog, const char *err)
-{
-	if (fd < 0)
-		fprintf(report, "FAILED  %-14s %-40s %s\n", kind, target, err);
-	else
-		fprintf(report, "loaded  %-14s %-40s prog '%s'\n", kind, target, prog);
-}
-
 int nwt_bpf_verify(struct nwt_bpf *bpf, const struct nwt_plan *plan, const char *const *runnable,
-		   int verbose, FILE *report)
+		   int verbose, nwt_load_report_fn report, void *ctx)
 {
 	int failures = 0;
 
@@ -389,18 +339,19 @@ int nwt_bpf_verify(struct nwt_bpf *bpf, const struct nwt_plan *plan, const char 
 
 		for (int a = 0; a < NWT_MAX_ALTERNATIVES && probe->alts[a].target; a++) {
 			const struct nwt_attach_alt *alt = &probe->alts[a];
+			const char *kind = nwt_attach_kind_name(alt->kind);
 			char err[600] = "";
 			int fd;
 
 			if (!bpf_function_start(bpf->module, alt->program)) {
-				fprintf(report, "skipped %-14s %-40s struct fields missing in this kernel\n",
-					nwt_attach_kind_name(alt->kind), alt->target);
+				report(ctx, NWT_LOAD_SKIPPED, kind, alt->target,
+				       "struct fields missing in this kernel");
 				continue;
 			}
 			fd = load_program(bpf, alt, &plan->probes[i].status[a], verbose, err,
 					  sizeof(err));
-			report_load(report, fd, nwt_attach_kind_name(alt->kind), alt->target,
-				    alt->program, err);
+			report(ctx, fd < 0 ? NWT_LOAD_FAILED : NWT_LOAD_OK, kind, alt->target,
+			       fd < 0 ? err : alt->program);
 			failures += fd < 0;
 			if (fd >= 0)
 				close(fd);
@@ -410,7 +361,8 @@ int nwt_bpf_verify(struct nwt_bpf *bpf, const struct nwt_plan *plan, const char 
 		char err[600] = "";
 		int fd = nwt_bpf_load_runnable(bpf, *runnable, verbose, err, sizeof(err));
 
-		report_load(report, fd, "run on demand", "(BPF_PROG_TEST_RUN)", *runnable, err);
+		report(ctx, fd < 0 ? NWT_LOAD_FAILED : NWT_LOAD_OK, "run on demand",
+		       "(BPF_PROG_TEST_RUN)", fd < 0 ? err : *runnable);
 		failures += fd < 0;
 		if (fd >= 0)
 			close(fd);

@@ -43,13 +43,26 @@ int nwt_bpf_attach(struct nwt_bpf *bpf, const struct nwt_plan *plan, int verbose
 		   size_t err_len);
 
 /*
+ * Where the loader's own diagnostics go: a line (the compiler stopping the
+ * process) and another tool's text as it is (the verifier's log, -v).  The
+ * loader prints nothing itself; set these before compiling.
+ */
+typedef void (*nwt_bpf_diag_fn)(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void nwt_bpf_set_diag(nwt_bpf_diag_fn line, void (*verbatim)(const char *text));
+
+enum nwt_load_outcome { NWT_LOAD_OK, NWT_LOAD_FAILED, NWT_LOAD_SKIPPED };
+/* One program's outcome; detail: its name when loaded, else why not. */
+typedef void (*nwt_load_report_fn)(void *ctx, enum nwt_load_outcome outcome, const char *kind,
+				   const char *target, const char *detail);
+
+/*
  * --verify-probes: loads (verifier only) every alternative compiled in and
  * every program in `runnable` (NULL-terminated: programs nwtrace runs on
- * demand rather than attaches), attaching nothing; one line per program on
+ * demand rather than attaches), attaching nothing; each outcome goes to
  * report.  Returns failures.
  */
 int nwt_bpf_verify(struct nwt_bpf *bpf, const struct nwt_plan *plan, const char *const *runnable,
-		   int verbose, FILE *report);
+		   int verbose, nwt_load_report_fn report, void *ctx);
 
 /* Whether the compiled probes hold program `prog`. */
 bool nwt_bpf_has_program(const struct nwt_bpf *bpf, const char *prog);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "session/record_stage.h"
+#include "output/diag.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -35,20 +36,20 @@ void nwt_record_stage_start(struct nwt_record_stage *st, struct nwt_bpf *bpf, in
 	st->flush_fd = nwt_bpf_load_runnable(bpf, NWT_RECORD_STAGE_FLUSH_PROG, verbose, err, sizeof(err));
 	if (st->flush_fd < 0) {
 		if (verbose)
-			fprintf(stderr, "nwtrace: packet records go one by one: %s\n", err);
+			nwt_diag("packet records go one by one: %s", err);
 		return;
 	}
 	/* Kernels before 5.10 cannot run a program on a chosen CPU: records then go one by one. */
 	on = 1;
 	if (!flush_all(st) || nwt_bpf_map_update(bpf, NWT_MAP_PKT_STAGE_ON, &key, &on)) {
 		if (verbose)
-			fprintf(stderr,
-				"nwtrace: packet records go one by one: this kernel cannot run a program on a chosen CPU\n");
+			nwt_diag(
+				"packet records go one by one: this kernel cannot run a program on a chosen CPU");
 		nwt_record_stage_stop(st);
 		return;
 	}
 	if (verbose)
-		fprintf(stderr, "nwtrace: packet records leave in batches of up to %d per CPU\n",
+		nwt_diag("packet records leave in batches of up to %d per CPU",
 			NWT_BATCH_RECORDS);
 }
 

@@ -14,8 +14,10 @@
 #include "features/features.h"
 #include "kernel/kernel_headers.h"
 #include "loader/bpf_loader.h"
+#include "output/diag.h"
 #include "output/output.h"
 #include "output/output_file.h"
+#include "output/run_summary.h"
 #include "output/stats.h"
 #include "plan/bpf_defines.h"
 #include "plan/probe_source.h"
@@ -133,7 +135,7 @@ static int take_records(struct session *s, struct nwt_bpf *bpf, int timeout_ms)
 
 static int fail(const char *msg)
 {
-	fprintf(stderr, "nwtrace: %s\n", msg);
+	nwt_diag("%s", msg);
 	return 1;
 }
 
@@ -162,12 +164,12 @@ static int prepare_headers(const struct nwt_options *opts, const struct nwt_kern
 		return fail(err);
 	setenv("BCC_KERNEL_SOURCE", headers.path, 1);
 	if (!headers.matches_running && !opts->kernel_headers)
-		fprintf(stderr,
-			"nwtrace: kernel headers %s do not match the running kernel %s; struct offsets come from %s\n",
+		nwt_diag(
+			"kernel headers %s do not match the running kernel %s; struct offsets come from %s",
 			headers.release, env->uts.release,
 			env->btf ? "BTF" : "those headers and may be wrong");
 	if (opts->verbose)
-		fprintf(stderr, "nwtrace: compiling against %s\n", headers.path);
+		nwt_diag("compiling against %s", headers.path);
 	return 0;
 }
 
@@ -203,10 +205,11 @@ static int compile_probes(const struct nwt_options *opts, const struct nwt_kerne
 		return fail("cannot stage the embedded probe sources in /tmp");
 	}
 	nwt_cflags_add(&cf, "-I%s", include_dir);
+	nwt_bpf_set_diag(nwt_diag, nwt_diag_verbatim);
 	add_developer_cflags(&cf);
 	if (opts->verbose)
 		for (int i = 0; i < cf.n; i++)
-			fprintf(stderr, "nwtrace: cflag %s\n", cf.argv[i]);
+			nwt_diag("cflag %s", cf.argv[i]);
 	rc = nwt_bpf_compile(bpf, source, &cf, opts->verbose, err, sizeof(err));
 	nwt_probe_headers_remove(include_dir);
 	free(source);
@@ -214,7 +217,7 @@ static int compile_probes(const struct nwt_options *opts, const struct nwt_kerne
 	if (rc)
 		return fail_unless_stopping(err);
 	if (opts->verbose)
-		fprintf(stderr, "nwtrace: probes compiled in %.0f ms\n", (now_s() - started) * 1000);
+		nwt_diag("probes compiled in %.0f ms", (now_s() - started) * 1000);
 	return 0;
 }
 
@@ -236,7 +239,7 @@ static int load_plan(const struct nwt_options *opts, struct nwt_kernel_env *env,
 	if (nwt_bpf_load(*bpf, &env->plan, opts->verbose, err, sizeof(err))) {
 		if (nwt_stop_requested() || nwt_bpf_failed_kind(*bpf) != NWT_ATTACH_BTF_TRACEPOINT)
 			return fail_unless_stopping(err);
-		fprintf(stderr, "nwtrace: %s; using raw tracepoints instead\n", err);
+		nwt_diag("%s; using raw tracepoints instead", err);
 		nwt_bpf_close(*bpf);
 		*bpf = NULL;
 		nwt_kernel_env_replan_without_btf_tracepoints(env, opts, err);
@@ -261,7 +264,7 @@ static int attach_probes(const struct nwt_options *opts, struct nwt_kernel_env *
 		return 1;
 	if (nwt_bpf_failed_kind(*bpf) != NWT_ATTACH_BTF_TRACEPOINT)
 		return fail(err);
-	fprintf(stderr, "nwtrace: %s; using raw tracepoints instead\n", err);
+	nwt_diag("%s; using raw tracepoints instead", err);
 	nwt_bpf_close(*bpf);
 	*bpf = NULL;
 	nwt_kernel_env_replan_without_btf_tracepoints(env, opts, err);
@@ -286,7 +289,8 @@ static int verify_probes(const struct nwt_options *opts, const struct nwt_kernel
 								      : NULL,
 		NULL,
 	};
-	int failures = nwt_bpf_verify(bpf, &env->plan, runnable, opts->verbose, stdout);
+	int failures = nwt_bpf_verify(bpf, &env->plan, runnable, opts->verbose,
+				      nwt_features_report_load, stdout);
 
 	failures += nwt_features_verify(features, stdout);
 	return failures ? 1 : 0;
@@ -307,7 +311,7 @@ int nwt_session_list_probes(const struct nwt_options *opts, struct nwt_kernel_en
 	if (nwt_stop_requested()) {
 		nwt_bpf_close(bpf);
 		nwt_features_free(&features);
-		nwt_stop_print_early("load-checking the plan");
+		nwt_run_summary_print_early_stop("load-checking the plan");
 		return 0;
 	}
 	if (rc)
@@ -339,8 +343,8 @@ static void read_counts(struct nwt_bpf *bpf, bool detached, struct nwt_counts *o
 	out->generated = detached ? c[NWT_COUNTER_GENERATED]
 				  : out->delivered + out->suppressed + out->lost;
 	if (detached && out->generated != out->delivered + out->suppressed + out->lost)
-		fprintf(stderr,
-			"nwtrace: accounting mismatch: %llu generated != %llu delivered + %llu suppressed + %llu lost\n",
+		nwt_diag(
+			"accounting mismatch: %llu generated != %llu delivered + %llu suppressed + %llu lost",
 			(unsigned long long)out->generated, (unsigned long long)out->delivered,
 			(unsigned long long)out->suppressed, (unsigned long long)out->lost);
 }
@@ -367,53 +371,35 @@ static void output_failed(const struct session *s, int err)
 	const char *name = s->file ? nwt_output_file_name(s->file) : NULL;
 
 	if (s->opts->output_path)
-		fprintf(stderr, "nwtrace: writing '%s': %s\n", s->opts->output_path, strerror(err));
+		nwt_diag("writing '%s': %s", s->opts->output_path, strerror(err));
 	else if (name)
-		fprintf(stderr, "nwtrace: writing '%s' (stdout): %s\n", name, strerror(err));
+		nwt_diag("writing '%s' (stdout): %s", name, strerror(err));
 	else
-		fprintf(stderr, "nwtrace: writing stdout: %s\n", strerror(err));
+		nwt_diag("writing stdout: %s", strerror(err));
 }
 
-/*
- * How the output ended, ahead of the counts: its reader went away (EPIPE:
- * a stop like Ctrl-C), or a stop came while it was not being read (EINTR).
- */
-static void print_output_end(const struct session *s, int err)
-{
-	const char *what = s->opts->output_path ? s->opts->output_path : "stdout";
-
-	if (err == EPIPE)
-		fprintf(stderr, s->opts->output_path ? "the reader of '%s' went away; "
-						     : "the reader of %s went away; ", what);
-	else if (err == EINTR)
-		fprintf(stderr, s->opts->output_path ? "stopped while '%s' was not being read; "
-						     : "stopped while %s was not being read; ", what);
-}
-
-/* printed: records in the output whole (or counted, -s); out_err: see print_output_end(). */
+/* printed: records in the output whole (or counted, -s); out_err: how the output ended. */
 static void print_summary(const struct session *s, struct nwt_bpf *bpf,
 			  unsigned long long printed, int out_err)
 {
 	uint64_t c[NWT_COUNTER_MAX] = { 0 };
+	struct nwt_run_summary sum = {
+		.printed = printed,
+		.undecodable = s->undecodable,
+		.have_counts = !nwt_bpf_read_counters(bpf, c),
+		.output_end = out_err,
+		.output_path = s->opts->output_path,
+	};
 
-	fputs("nwtrace: ", stderr);
-	print_output_end(s, out_err);
-	if (nwt_bpf_read_counters(bpf, c)) {
-		fprintf(stderr, "%llu events printed\n", printed);
-		return;
-	}
-	fprintf(stderr,
-		"%llu events printed; in kernel: %llu generated, %llu delivered, %llu suppressed by rate limit, %llu lost (ring buffer full), %llu filtered out",
-		printed, (unsigned long long)c[NWT_COUNTER_GENERATED],
-		(unsigned long long)c[NWT_COUNTER_DELIVERED],
-		(unsigned long long)c[NWT_COUNTER_SUPPRESSED],
-		(unsigned long long)c[NWT_COUNTER_LOST], (unsigned long long)c[NWT_COUNTER_FILTERED]);
-	if (s->undecodable)
-		fprintf(stderr, ", %llu undecodable", s->undecodable);
-	if (c[NWT_COUNTER_READS_LOST])
-		fprintf(stderr, "; %llu socket reads lost (ring buffer full: their data shows no tcp_us)",
-			(unsigned long long)c[NWT_COUNTER_READS_LOST]);
-	fputc('\n', stderr);
+	sum.counts = (struct nwt_counts){
+		.generated = c[NWT_COUNTER_GENERATED],
+		.delivered = c[NWT_COUNTER_DELIVERED],
+		.suppressed = c[NWT_COUNTER_SUPPRESSED],
+		.lost = c[NWT_COUNTER_LOST],
+		.filtered = c[NWT_COUNTER_FILTERED],
+		.reads_lost = c[NWT_COUNTER_READS_LOST],
+	};
+	nwt_run_summary_print(&sum);
 }
 
 static void trace_loop(struct session *s, struct nwt_bpf *bpf)
@@ -469,7 +455,7 @@ static int open_output(struct session *s)
 	}
 	s->out = nwt_output_file_stream(s->file);
 	if (path && s->opts->verbose)
-		fprintf(stderr, "nwtrace: -o '%s': %s\n", path,
+		nwt_diag("-o '%s': %s", path,
 			nwt_output_file_direct(s->file) ? "direct I/O" : "ordinary writes");
 	return 0;
 }
@@ -549,7 +535,7 @@ int nwt_session_run(const struct nwt_options *opts, struct nwt_kernel_env *env)
 	if (stop_before_tracing(&s, "starting to trace"))
 		goto cleanup;
 	s.wall_offset = nwt_monotonic_to_wall_offset();
-	fprintf(stderr, "nwtrace: attached %d probes in %.0f ms; tracing, Ctrl-C to stop\n",
+	nwt_diag("attached %d probes in %.0f ms; tracing, Ctrl-C to stop",
 		nwt_bpf_attached(bpf), (now_s() - started) * 1000);
 	setvbuf(s.out, NULL, _IOFBF, NWT_OUT_BUFFER);
 	s.stats_started = now_s();
@@ -584,7 +570,7 @@ cleanup:
 	if (s.file)
 		nwt_output_file_close(s.file);
 	if (s.stopped_while) {
-		nwt_stop_print_early(s.stopped_while);	/* after closing: nothing is attached */
+		nwt_run_summary_print_early_stop(s.stopped_while);	/* after closing: nothing is attached */
 		rc = 0;
 	}
 	return rc;

@@ -2,7 +2,6 @@
 #include "util/stop.h"
 
 #include <signal.h>
-#include <stdio.h>
 #include <string.h>
 
 static volatile sig_atomic_t stop_requested;
@@ -35,10 +34,4 @@ void nwt_stop_install(void)
 bool nwt_stop_requested(void)
 {
 	return stop_requested;
-}
-
-void nwt_stop_print_early(const char *phase)
-{
-	fprintf(stderr, "nwtrace: stopped while %s, before tracing began; nothing is attached\n",
-		phase);
 }

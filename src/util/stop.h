@@ -16,7 +16,4 @@ void nwt_stop_install(void);
 
 bool nwt_stop_requested(void);
 
-/* The summary of a run that a stop ended before tracing began; phase: what it was doing. */
-void nwt_stop_print_early(const char *phase);
-
 #endif

@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: Apache-2.0
 """The layering check (ARCHITECTURE.md): fails on an include against the
-layer rules, on a <bcc/...> include outside src/loader, and on an include
-cycle between modules, in src/ and in probes/.
+layer rules, on a <bcc/...> include outside src/loader, on an include
+cycle between modules, in src/ and in probes/, and on a line printed to
+stdout or stderr outside src/output and src/cli (diagnostics go through
+output/diag.c; other layers hand a stream to output's functions).
 
 A module is a .c file and its .h (src/kernel/btf_offsets.{c,h}); a module
 depends on another when any of its files includes the other's header.
@@ -25,6 +27,10 @@ MAY_INCLUDE = {
 }
 SHARED = "probes/nwtrace_events.h"
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^">]+)[">]', re.M)
+PRINTS = ("output", "cli")
+PRINT_CALL = re.compile(
+    r'\b(?:(?:printf|puts|putchar|perror|vprintf)\s*\('
+    r'|(?:fprintf|vfprintf|fputs|fputc|putc|fwrite)\s*\([^;]*\b(?:stdout|stderr)\b)')
 
 
 def sources(root, top):
@@ -85,6 +91,12 @@ def check_src(root, problems):
         if layer not in MAY_INCLUDE:
             problems.append(f"{path}: not in a layer folder ({', '.join(MAY_INCLUDE)})")
             continue
+        if layer not in PRINTS:
+            with open(os.path.join(root, path), encoding="utf-8") as f:
+                for n, line in enumerate(f, 1):
+                    if PRINT_CALL.search(line):
+                        problems.append(f"{path}:{n}: prints to stdout/stderr; "
+                                        "only src/output and src/cli do (output/diag.h)")
         for kind, name in includes(root, path):
             if kind == "<":
                 if name.startswith("bcc/") and layer != "loader":
@@ -133,7 +145,7 @@ def main():
     if problems:
         print(f"FAIL: {len(problems)} layering problems (see ARCHITECTURE.md)")
         return 1
-    print("PASS: includes follow the layers; no include cycles")
+    print("PASS: includes follow the layers; no include cycles; only output and cli print")
     return 0
 
 
