@@ -66,19 +66,6 @@ static int add_offsets(struct nwt_cflags *cf, const struct nwt_kernel_offsets *o
 	return err;
 }
 
-static int add_packet_switches(struct nwt_cflags *cf, const struct nwt_options *opts)
-{
-	int err = 0;
-
-	if (opts->features & (NWT_FEATURE_PACKET | NWT_FEATURE_HTTP))
-		err = err ?: nwt_cflags_add(cf, "-DNWT_PKT_RECORDS");
-	if (opts->features & NWT_FEATURE_HOPS)
-		err = err ?: nwt_cflags_add(cf, "-DNWT_PKT_HOPS");
-	if (opts->features & NWT_FEATURE_HTTP)
-		err = err ?: nwt_cflags_add(cf, "-DNWT_PKT_HTTP");
-	return err;
-}
-
 static bool offsets_known(const struct nwt_attach_alt *alt, const struct nwt_kernel_offsets *offs)
 {
 	for (int k = 0; k < NWT_MAX_OFFSETS_PER_ALT && alt->offsets[k]; k++)
@@ -115,18 +102,32 @@ static int add_alternatives(struct nwt_cflags *cf, const struct nwt_plan *plan,
 	return err;
 }
 
-/* Feature switches the probes compile in or out. */
+/*
+ * Feature switches the probes compile in or out, one row each: the define
+ * is given when any bit of `when_any` is requested and none of `unless_any`.
+ */
+static const struct {
+	unsigned int when_any;
+	unsigned int unless_any;
+	const char *define;
+} feature_switches[] = {
+	{ NWT_FEATURE_PACKET | NWT_FEATURE_HTTP, 0, "NWT_PKT_RECORDS" },
+	{ NWT_FEATURE_HOPS, 0, "NWT_PKT_HOPS" },
+	{ NWT_FEATURE_HTTP, 0, "NWT_PKT_HTTP" },
+	{ NWT_FEATURE_CONN, 0, "NWT_WANT_CONN" },
+	{ NWT_FEATURE_RETRANS, 0, "NWT_WANT_RETRANS" },
+	/* -x/-r/-k/-e without lifecycle or -S: track socket owners, emit no state events. */
+	{ ~0u, NWT_FEATURE_LIFECYCLE | NWT_FEATURE_STATE, "NWT_STATE_TRACK_ONLY" },
+};
+
 static int add_feature_switches(struct nwt_cflags *cf, const struct nwt_options *opts)
 {
 	int err = 0;
 
-	if (opts->features & NWT_FEATURE_CONN)
-		err = err ?: nwt_cflags_add(cf, "-DNWT_WANT_CONN");
-	if (opts->features & NWT_FEATURE_RETRANS)
-		err = err ?: nwt_cflags_add(cf, "-DNWT_WANT_RETRANS");
-	/* -x/-r without lifecycle or -S: track socket owners, emit no state events. */
-	if (!(opts->features & (NWT_FEATURE_LIFECYCLE | NWT_FEATURE_STATE)))
-		err = err ?: nwt_cflags_add(cf, "-DNWT_STATE_TRACK_ONLY");
+	for (size_t i = 0; !err && i < sizeof(feature_switches) / sizeof(feature_switches[0]); i++)
+		if ((opts->features & feature_switches[i].when_any) &&
+		    !(opts->features & feature_switches[i].unless_any))
+			err = nwt_cflags_add(cf, "-D%s", feature_switches[i].define);
 	return err;
 }
 
@@ -165,7 +166,6 @@ int nwt_cflags_build(struct nwt_cflags *cf, const struct nwt_options *opts,
 	err = err ?: nwt_cflags_add(cf, "-DNWT_MAX_CONNS=%d", NWT_MAX_CONNS);
 	err = err ?: add_filters(cf, opts);
 	err = err ?: add_alternatives(cf, plan, offs, opts->verify_probes);
-	err = err ?: add_packet_switches(cf, opts);
 	err = err ?: add_feature_switches(cf, opts);
 	err = err ?: add_offsets(cf, offs);
 	if (err)
