@@ -333,7 +333,7 @@ static __always_inline void nwt_flow_reply(const struct nwt_flow *f, struct nwt_
  * The socket table.  Where every point that uses it is a BTF tracepoint and
  * the kernel lets tracing programs use socket-local storage (5.11+), an
  * entry hangs off its socket: finding it is a walk from the socket instead
- * of a hash look-up (~60 ns less at each of four points per packet), and it
+ * of a hash look-up at each of four points per packet, and it
  * goes when the socket goes, so a new socket at a freed one's address starts
  * blank.  Otherwise, and with --hops (some of its points are kprobes only)
  * or --verify-probes (every alternative at once), it is an LRU hash keyed by

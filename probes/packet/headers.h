@@ -15,8 +15,8 @@
 
 /*
  * The sk_buff fields the packet points use.  Each bpf_probe_read_kernel()
- * costs about as much as the rest of a small probe (~40 ns measured), so
- * when the fields lie close together (16..200 on 6.18) they arrive in one
+ * costs about as much as the rest of a small probe, so when the fields lie
+ * close together (within 192 bytes) they arrive in one
  * read of the span that holds them all.  With -H the record being built,
  * and with --hops the hop's own copy of the fields, leave no room on the
  * 512-byte BPF stack for the span: neighbours are then read in pairs.

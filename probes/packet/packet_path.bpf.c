@@ -22,8 +22,8 @@
 #endif
 /*
  * Segment-starting sendmsg steps kept per socket: a send queue holds up to
- * tcp_wmem's 4 MB, 64 TSO segments of 64 KB (with 32, bulk senders had 9 %
- * of their segments without a TCP layer time).
+ * tcp_wmem's 4 MB, 64 TSO segments of 64 KB; a shorter history leaves a bulk
+ * sender's segments without a TCP layer time.
  */
 #define NWT_SEND_HISTORY_LOG2 6
 #define NWT_SEND_HISTORY (1 << NWT_SEND_HISTORY_LOG2)

@@ -91,9 +91,9 @@ static __always_inline bool nwt_pkt_wanted(const struct nwt_pkt_state *st, u8 di
 }
 
 /*
- * Records leave in batches.  Committing one to the ring buffer costs about
- * 270 ns here (a lock and cache lines shared with the other CPU and the
- * reader), as much as the rest of a probe, so each CPU stages up to
+ * Records leave in batches.  Committing one to the ring buffer takes a lock
+ * and cache lines shared with the other CPUs and the reader, as much as the
+ * rest of a probe (scripts/bench-overhead.sh shows it), so each CPU stages up to
  * NWT_BATCH_RECORDS records and commits them as one NWT_EVENT_BATCH.
  * nwtrace runs nwt_pkt_flush on every CPU each poll period, so a partly
  * filled batch waits at most that long.  A program that interrupts another

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Runs probes/direct_map.bpf.c once: a separate, tiny module, compiled only
+ * Runs probes/http/direct_map.bpf.c once: a separate, tiny module, compiled only
  * when -H needs it on a kernel that randomises page_offset_base and keeps it
  * out of /proc/kallsyms.
  */
@@ -19,7 +19,7 @@
 #include "plan/probe_source.h"
 #include "util/stop.h"
 
-struct dm_search {		/* probes/direct_map.bpf.c */
+struct dm_search {		/* probes/http/direct_map.bpf.c */
 	uint64_t pfn;
 	uint64_t magic[2];
 	uint64_t found;
@@ -37,13 +37,13 @@ static void unavailable(struct nwt_direct_map *dm, const char *why)
 static int compile_search(struct nwt_bpf **bpf, unsigned int max_gib, int verbose, char *err,
 			  size_t err_len)
 {
-	const struct nwt_embedded_file *src = nwt_embedded_find("direct_map.bpf.c");
+	const struct nwt_embedded_file *src = nwt_embedded_find("http/direct_map.bpf.c");
 	struct nwt_cflags cf = { 0 };
 	char *text;
 	int rc;
 
 	if (!src || !(text = strndup(src->text, src->len))) {
-		snprintf(err, err_len, "probe source direct_map.bpf.c missing");
+		snprintf(err, err_len, "probe source http/direct_map.bpf.c missing");
 		return -ENOENT;
 	}
 	rc = nwt_cflags_add(&cf, "-DNWT_DM_MAX_GIB=%u", max_gib);

@@ -8,7 +8,7 @@
  * variables, found in /proc/kallsyms when it lists data symbols
  * (CONFIG_KALLSYMS_ALL); without it they are fixed constants; on a kernel
  * that randomises them and hides them, nwtrace calibrates at start (see
- * probes/direct_map.bpf.c).
+ * probes/http/direct_map.bpf.c).
  */
 #ifndef NWT_DIRECT_MAP_H
 #define NWT_DIRECT_MAP_H
