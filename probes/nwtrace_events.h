@@ -180,6 +180,15 @@ enum nwt_pkt_point {
 #define NWT_PKT_F_HAS_ACK     (1u << 1)	/* ACK flag set: ack is meaningful */
 #define NWT_PKT_F_AWAITS_READ (1u << 2)	/* rx data: its read follows as an NWT_EVENT_PKT_READ */
 /*
+ * A UDP datagram (-u, probes/udp/udp_path.bpf.c).  Its boundaries:
+ * tx [0] the application's send call, [1] UDP to IP, [2] device queue,
+ * [3] driver transmit; rx [0] device receive, [1] hand-off to IP, [2] queued
+ * on the socket, [3] read.  seq is its place in the socket's receive queue
+ * (rx; the read that takes that place completes it), 0 on tx; ack and
+ * tcp_flags are 0; payload_len is the UDP payload.
+ */
+#define NWT_PKT_F_UDP         (1u << 3)
+/*
  * rx reported at IP because TCP's point (tcp:tcp_probe) does not see the
  * receiving socket's state: that TCP state (TCP_LISTEN, TCP_SYN_SENT, ...)
  * in these bits; 0 for everything else.

@@ -22,7 +22,7 @@ struct nwt_skb_info {
 	u32 flags;		/* NWT_FAULT_F_* learnt from the packet */
 	u32 seq;
 	u32 ack;
-	u32 payload_len;	/* TCP payload bytes */
+	u32 payload_len;	/* TCP payload bytes; UDP: from the UDP header's length */
 	u32 ifindex;
 	u16 l3proto;
 	u8 ip_proto;
@@ -44,8 +44,13 @@ static __always_inline void nwt_skb_parse_l4(u64 head, u32 off, u32 end, u32 l4_
 		return;
 	nwt_l4_ports(th, &info->flow);
 	info->flags |= NWT_FAULT_F_PORTS;
-	if (info->ip_proto != NWT_IPPROTO_TCP)
+	if (info->ip_proto == NWT_IPPROTO_UDP) {
+		/* The UDP header's own length: a fragment's IP length is the fragment's. */
+		u16 ulen = (u16)th[4] << 8 | th[5];
+
+		info->payload_len = ulen >= NWT_UDP_HLEN ? ulen - NWT_UDP_HLEN : 0;
 		return;
+	}
 	nwt_tcp_parse(th, l4_len, &tcp);
 	info->seq = tcp.seq;
 	info->ack = tcp.ack;
@@ -56,8 +61,12 @@ static __always_inline void nwt_skb_parse_l4(u64 head, u32 off, u32 end, u32 l4_
 		info->flags |= NWT_FAULT_F_ACK;
 }
 
-/* Everything the skb tells about its flow; fields it cannot tell stay unflagged. */
-static __always_inline void nwt_skb_parse(u64 skb, struct nwt_skb_info *info)
+/*
+ * Everything the skb tells about its flow; fields it cannot tell stay
+ * unflagged.  The IP header is at skb->network_header, or with l3_at_data at
+ * skb->data (device receive: the network header is not set yet).
+ */
+static __always_inline void nwt_skb_parse_from(u64 skb, bool l3_at_data, struct nwt_skb_info *info)
 {
 	u64 head = 0, dev = 0;
 	u16 nh = NWT_HDR_UNSET, proto_be = 0;
@@ -68,7 +77,15 @@ static __always_inline void nwt_skb_parse(u64 skb, struct nwt_skb_info *info)
 	if (!skb)
 		return;
 	NWT_READ_FIELD(head, skb, NWT_OFF_SKB_HEAD);
-	NWT_READ_FIELD(nh, skb, NWT_OFF_SKB_NETWORK_HEADER);
+	if (l3_at_data) {
+		u64 data = 0;
+
+		NWT_READ_FIELD(data, skb, NWT_OFF_SKB_DATA);
+		if (data >= head && data - head < NWT_HDR_UNSET)
+			nh = (u16)(data - head);
+	} else {
+		NWT_READ_FIELD(nh, skb, NWT_OFF_SKB_NETWORK_HEADER);
+	}
 	NWT_READ_FIELD(proto_be, skb, NWT_OFF_SKB_PROTOCOL);
 	NWT_READ_FIELD(end, skb, NWT_OFF_SKB_END);
 	NWT_READ_FIELD(info->sk, skb, NWT_OFF_SKB_SK);
@@ -96,6 +113,11 @@ static __always_inline void nwt_skb_parse(u64 skb, struct nwt_skb_info *info)
 	/* Extension headers are not walked: ports only right after the fixed header. */
 	if (iph.l4_follows)
 		nwt_skb_parse_l4(head, nh + iph.hlen, end, iph.l4_len, info);
+}
+
+static __always_inline void nwt_skb_parse(u64 skb, struct nwt_skb_info *info)
+{
+	nwt_skb_parse_from(skb, false, info);
 }
 
 /*

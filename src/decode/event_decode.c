@@ -14,7 +14,7 @@
 static const char *const kind_names[NWT_REC_KIND_MAX] = {
 	[NWT_REC_CONNECT] = "connect", [NWT_REC_ACCEPT] = "accept", [NWT_REC_LISTEN] = "listen",
 	[NWT_REC_STATE] = "state",     [NWT_REC_CLOSE] = "close",
-	[NWT_REC_PACKET] = "packet",   [NWT_REC_HOP] = "hop",
+	[NWT_REC_PACKET] = "packet",   [NWT_REC_HOP] = "hop", [NWT_REC_UDP] = "udp",
 	[NWT_REC_CONN] = "conn",       [NWT_REC_RETRANS] = "retrans",
 	[NWT_REC_TRANSITION] = "state",
 	[NWT_REC_DROP] = "drop",       [NWT_REC_BAD_CSUM] = "bad_csum",

@@ -14,6 +14,13 @@ static const char *const layer_names[NWT_LAYER_MAX] = {
 	[NWT_LAYER_RX_IP] = "ip_us",	 [NWT_LAYER_RX_TCP] = "tcp_us",
 };
 
+/* UDP: rx [1-2] is IP and UDP up to the socket queue, [2-3] the wait in that queue. */
+static const char *const udp_layer_names[NWT_LAYER_MAX] = {
+	[NWT_LAYER_TX_TCP] = "udp_us",	 [NWT_LAYER_TX_IP] = "ip_us",
+	[NWT_LAYER_TX_QDISC] = "qdisc_us", [NWT_LAYER_RX_MAC] = "mac_us",
+	[NWT_LAYER_RX_IP] = "ip_us",	 [NWT_LAYER_RX_TCP] = "sock_us",
+};
+
 static const char *const point_names[NWT_PT_MAX] = {
 	[NWT_PT_TX_TCP] = "tx_tcp",   [NWT_PT_TX_IP] = "tx_ip",	  [NWT_PT_TX_QUEUE] = "tx_queue",
 	[NWT_PT_TX_XMIT] = "tx_xmit", [NWT_PT_RX_DEV] = "rx_dev", [NWT_PT_RX_IP] = "rx_ip",
@@ -21,9 +28,11 @@ static const char *const point_names[NWT_PT_MAX] = {
 	[NWT_PT_RX_TCP_ENTRY] = "rx_tcp_entry",
 };
 
-const char *nwt_pkt_layer_name(enum nwt_pkt_layer layer)
+const char *nwt_pkt_layer_name(enum nwt_pkt_layer layer, bool udp)
 {
-	return (unsigned int)layer < NWT_LAYER_MAX ? layer_names[layer] : "?";
+	if ((unsigned int)layer >= NWT_LAYER_MAX)
+		return "?";
+	return udp ? udp_layer_names[layer] : layer_names[layer];
 }
 
 const char *nwt_pkt_point_name(int point)
@@ -41,13 +50,13 @@ int nwt_pkt_span_index(bool rx, int first, int last)
 	return (rx ? 6 : 0) + idx[first][last];
 }
 
-const char *nwt_pkt_span_name(bool rx, int first, int last, char *buf, size_t len)
+const char *nwt_pkt_span_name(bool rx, bool udp, int first, int last, char *buf, size_t len)
 {
 	size_t n = 0;
 
 	buf[0] = '\0';
 	for (int i = first; i <= last && n < len; i++) {
-		const char *name = nwt_pkt_layer_name(nwt_pkt_layer_of(rx, i));
+		const char *name = nwt_pkt_layer_name(nwt_pkt_layer_of(rx, i), udp);
 
 		n += snprintf(buf + n, len - n, "%s%.*s", i > first ? "_" : "",
 			      (int)strlen(name) - 3, name);
@@ -104,7 +113,10 @@ int nwt_decode_packet(const void *data, size_t size, struct nwt_record *rec)
 	memcpy(&e, data, size < sizeof(e) ? size : sizeof(e));	/* http[] only with -H */
 	if (e.direction > NWT_DIR_RX || e.point >= NWT_PT_MAX)
 		return -EINVAL;
-	rec->kind = e.hdr.type == NWT_EVENT_HOP ? NWT_REC_HOP : NWT_REC_PACKET;
+	if (e.hdr.type == NWT_EVENT_HOP)
+		rec->kind = NWT_REC_HOP;
+	else
+		rec->kind = e.flags & NWT_PKT_F_UDP ? NWT_REC_UDP : NWT_REC_PACKET;
 	rec->has_pid = e.flags & NWT_PKT_F_OWNER_KNOWN;
 	nwt_decode_header(&e.hdr, 0, rec);	/* the caller adds the clock offset */
 	nwt_decode_flow(&e.flow, rec);

@@ -26,9 +26,12 @@ static inline enum nwt_pkt_layer nwt_pkt_layer_of(bool rx, int i)
 	return (enum nwt_pkt_layer)((rx ? NWT_LAYER_RX_MAC : NWT_LAYER_TX_TCP) + i);
 }
 
-/* Spans of layers first..last: an index 0..NWT_PKT_SPANS-1 over both directions, name "tcp_ip_us". */
+/*
+ * Spans of layers first..last: an index 0..NWT_PKT_SPANS-1 over both
+ * directions, name "tcp_ip_us" (a UDP datagram's: "udp_ip_us").
+ */
 #define NWT_PKT_SPANS 12
 int nwt_pkt_span_index(bool rx, int first, int last);
-const char *nwt_pkt_span_name(bool rx, int first, int last, char *buf, size_t len);
+const char *nwt_pkt_span_name(bool rx, bool udp, int first, int last, char *buf, size_t len);
 
 #endif

@@ -28,6 +28,7 @@ enum nwt_record_kind {
 	NWT_REC_INVALID_SEQ,	/* -e: sequence outside the receive window */
 	NWT_REC_RESET_SENT,	/* -e */
 	NWT_REC_RESET_RECEIVED,	/* -e */
+	NWT_REC_UDP,		/* -u: one UDP datagram with its layer times */
 	NWT_REC_KIND_MAX,
 };
 
@@ -77,8 +78,11 @@ struct nwt_packet_record {
 	char http[NWT_HTTP_LEN + 1];	/* request/status line, "" if none */
 };
 
-/* "tcp_us"... : JSON names of a direction's layers. */
-const char *nwt_pkt_layer_name(enum nwt_pkt_layer layer);
+/*
+ * "tcp_us"... : JSON names of a direction's layers; a UDP datagram's (udp)
+ * are "udp_us", "ip_us", "qdisc_us" and "mac_us", "ip_us", "sock_us".
+ */
+const char *nwt_pkt_layer_name(enum nwt_pkt_layer layer, bool udp);
 /* "tx_queue", "rx_tcp"...: names of the points. */
 const char *nwt_pkt_point_name(int point);
 

@@ -8,15 +8,15 @@
 
 extern const struct nwt_feature_module nwt_feature_packet, nwt_feature_http, nwt_feature_lifecycle,
 	nwt_feature_state, nwt_feature_retrans, nwt_feature_conn, nwt_feature_faults,
-	nwt_feature_owners;
+	nwt_feature_owners, nwt_feature_udp;
 
 /*
- * Hook order: a packet's table header wins over the lifecycle one when both
- * are on, and -k/-e name a record's drop reason before -S rewrites state
+ * Hook order: a packet's table header wins over UDP's (datagrams then fill
+ * its columns) and both over the lifecycle one, and -k/-e name a record's drop reason before -S rewrites state
  * records.
  */
 const struct nwt_feature_module *const nwt_feature_table[] = {
-	&nwt_feature_packet, &nwt_feature_http,	   &nwt_feature_lifecycle, &nwt_feature_faults,
+	&nwt_feature_packet, &nwt_feature_udp, &nwt_feature_http,	   &nwt_feature_lifecycle, &nwt_feature_faults,
 	&nwt_feature_state,  &nwt_feature_retrans, &nwt_feature_conn,	   &nwt_feature_owners,
 	NULL,
 };

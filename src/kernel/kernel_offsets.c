@@ -47,6 +47,10 @@ const struct nwt_kernel_field nwt_kernel_fields[] = {
 	/* drops and error packets (-k, -e) */
 	{ "NWT_OFF_SKB_END", "sk_buff", "end" },
 	{ "NWT_OFF_SKB_PROTOCOL", "sk_buff", "protocol" },
+	/* UDP (-u): a socket's protocol and the tail of its receive queue */
+	{ "NWT_OFF_SOCK_PROTOCOL", "sock", "sk_protocol" },
+	{ "NWT_OFF_SOCK_RECEIVE_QUEUE", "sock", "sk_receive_queue" },
+	{ "NWT_OFF_SKB_HEAD_PREV", "sk_buff_head", "prev" },
 	/* -H: payload in the skb's page fragments (skb_shared_info at head + end) */
 	{ "NWT_OFF_SHINFO_NR_FRAGS", "skb_shared_info", "nr_frags" },
 	{ "NWT_OFF_SHINFO_FRAGS", "skb_shared_info", "frags" },

@@ -67,7 +67,7 @@ int nwt_json_print_record(FILE *out, const struct nwt_record *rec)
 	struct nwt_json j;
 	char buf[2048];
 
-	if (rec->kind == NWT_REC_PACKET || rec->kind == NWT_REC_HOP)
+	if (rec->kind == NWT_REC_PACKET || rec->kind == NWT_REC_HOP || rec->kind == NWT_REC_UDP)
 		return nwt_packet_json_print(out, rec);
 	nwt_json_file(&j, out, buf, sizeof(buf));
 	nwt_json_object_begin(&j);

@@ -74,16 +74,17 @@ static void put_addr(struct nwt_json *b, int family, const uint8_t *addr)
 }
 
 /* "tcp_ip_us" and friends: a handful of names, built once. */
-static const char *span_name(bool rx, int first, int last)
+static const char *span_name(bool rx, bool udp, int first, int last)
 {
-	static __thread char names[2][NWT_LAYERS_PER_DIR][NWT_LAYERS_PER_DIR][32];
+	static __thread char names[2][2][NWT_LAYERS_PER_DIR][NWT_LAYERS_PER_DIR][32];
+	char *name;
 
 	if (first < 0 || last >= NWT_LAYERS_PER_DIR || first > last)
 		return "?";
-	if (!names[rx][first][last][0])
-		nwt_pkt_span_name(rx, first, last, names[rx][first][last],
-				  sizeof(names[rx][first][last]));
-	return names[rx][first][last];
+	name = names[udp][rx][first][last];
+	if (!name[0])
+		nwt_pkt_span_name(rx, udp, first, last, name, sizeof(names[0][0][0][0]));
+	return name;
 }
 
 /*
@@ -177,6 +178,7 @@ size_t nwt_packet_json_format(const struct nwt_record *rec, char *out, size_t le
 {
 	static __thread struct frag_cache owners, endpoints, ifaces;
 	const struct nwt_packet_record *p = &rec->packet;
+	bool udp = rec->kind == NWT_REC_UDP;
 	struct nwt_json j, *b = &j;
 	uint8_t key[FRAG_KEY_MAX];
 	uint32_t v;
@@ -207,16 +209,20 @@ size_t nwt_packet_json_format(const struct nwt_record *rec, char *out, size_t le
 		NWT_JSON_KEY_NEXT(b, "point");
 		nwt_json_string_bytes(b, nwt_pkt_point_name(p->point));
 	}
-	NWT_JSON_KEY_NEXT(b, "seq");
-	nwt_json_uint(b, p->seq);
+	if (!udp) {
+		NWT_JSON_KEY_NEXT(b, "seq");
+		nwt_json_uint(b, p->seq);
+	}
 	if (p->has_ack) {
 		NWT_JSON_KEY_NEXT(b, "ack");
 		nwt_json_uint(b, p->ack);
 	}
 	NWT_JSON_KEY_NEXT(b, "len");
 	nwt_json_uint(b, p->payload_len);
-	NWT_JSON_KEY_NEXT(b, "flags");
-	nwt_json_string_bytes(b, nwt_tcp_flags_text(p->tcp_flags, tmp, sizeof(tmp)));
+	if (!udp) {
+		NWT_JSON_KEY_NEXT(b, "flags");
+		nwt_json_string_bytes(b, nwt_tcp_flags_text(p->tcp_flags, tmp, sizeof(tmp)));
+	}
 	if (p->tcp_state) {
 		NWT_JSON_KEY_NEXT(b, "tcp_state");
 		nwt_json_string_bytes(b, nwt_tcp_state_name(p->tcp_state));
@@ -227,10 +233,10 @@ size_t nwt_packet_json_format(const struct nwt_record *rec, char *out, size_t le
 		memcpy(key + 4, p->ifname, sizeof(p->ifname));
 		put_cached(b, &ifaces, key, fmt_iface, rec);
 	}
-	if (rec->kind == NWT_REC_PACKET)
+	if (rec->kind != NWT_REC_HOP)
 		for (int i = 0; i < p->n_spans; i++) {
 			/* Span names are plain identifiers: no escaping needed. */
-			nwt_json_key(b, span_name(p->rx, p->span_first[i], p->span_last[i]));
+			nwt_json_key(b, span_name(p->rx, udp, p->span_first[i], p->span_last[i]));
 			nwt_json_us3(b, p->span_ns[i]);
 		}
 	if (p->http[0]) {
@@ -297,9 +303,15 @@ static void cell_dest(const void *row, char *cell, size_t len)
 	nwt_format_endpoint(rec->family, rec->daddr, rec->dport, cell, len);
 }
 
+/* A UDP datagram in the TCP packet table (-t with -u) has no seq, ack or flags. */
+static bool row_is_udp(const void *row)
+{
+	return PKT_ROW(row)->kind == NWT_REC_UDP;
+}
+
 static void cell_seq(const void *row, char *cell, size_t len)
 {
-	snprintf(cell, len, "%u", PKT_ROW(row)->packet.seq);
+	snprintf(cell, len, row_is_udp(row) ? "-" : "%u", PKT_ROW(row)->packet.seq);
 }
 
 static void cell_ack(const void *row, char *cell, size_t len)
@@ -316,7 +328,10 @@ static void cell_len(const void *row, char *cell, size_t len)
 
 static void cell_flags(const void *row, char *cell, size_t len)
 {
-	nwt_tcp_flags_text(PKT_ROW(row)->packet.tcp_flags, cell, len);
+	if (row_is_udp(row))
+		snprintf(cell, len, "-");
+	else
+		nwt_tcp_flags_text(PKT_ROW(row)->packet.tcp_flags, cell, len);
 }
 
 static void cell_iface(const void *row, char *cell, size_t len)
@@ -338,7 +353,7 @@ static void cell_layers(const void *row, char *last, size_t size)
 		return;
 	}
 	for (int i = 0; i < NWT_LAYERS_PER_DIR && n < size; i++) {
-		const char *name = nwt_pkt_layer_name(nwt_pkt_layer_of(p->rx, i));
+		const char *name = nwt_pkt_layer_name(nwt_pkt_layer_of(p->rx, i), row_is_udp(row));
 		int len = (int)(strlen(name) - 3);	/* without "_us" */
 
 		while (span < p->n_spans && p->span_last[span] < i)
@@ -373,16 +388,42 @@ static const struct nwt_table_column packet_columns[] = {
 	{ "LAYERS (us) / POINT", 0, false, 160, cell_layers },
 };
 
+/* -u alone: what a datagram has. */
+static const struct nwt_table_column udp_columns[] = {
+	{ "TIME", 15, false, 24, cell_time },
+	{ "DR", 2, false, 0, cell_dir },
+	{ "PID", 6, true, 12, cell_pid },
+	{ "COMM", 7, false, 7 + 1, cell_comm },
+	{ "SOURCE", 23, false, NWT_ENDPOINT_STRLEN, cell_source },
+	{ "DEST", 23, false, NWT_ENDPOINT_STRLEN, cell_dest },
+	{ "LEN", 5, true, 0, cell_len },
+	{ "IF", 8, false, 8 + 1, cell_iface },
+	{ "LAYERS (us)", 0, false, 160, cell_layers },
+};
+
 static const struct nwt_table packet_table = {
 	packet_columns, sizeof(packet_columns) / sizeof(packet_columns[0]), false
 };
+static const struct nwt_table udp_table = {
+	udp_columns, sizeof(udp_columns) / sizeof(udp_columns[0]), false
+};
+
+/* The layout whose header was printed: every row follows it. */
+static const struct nwt_table *packet_layout = &packet_table;
 
 void nwt_packet_table_print_header(FILE *out)
 {
-	nwt_table_header(out, &packet_table);
+	packet_layout = &packet_table;
+	nwt_table_header(out, packet_layout);
+}
+
+void nwt_udp_table_print_header(FILE *out)
+{
+	packet_layout = &udp_table;
+	nwt_table_header(out, packet_layout);
 }
 
 void nwt_packet_table_print(FILE *out, const struct nwt_record *rec)
 {
-	nwt_table_row(out, &packet_table, rec);
+	nwt_table_row(out, rec->kind == NWT_REC_UDP ? packet_layout : &packet_table, rec);
 }

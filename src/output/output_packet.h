@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Writers for packet and hop records (-t, --hops, -H). */
+/* Writers for packet, hop and UDP datagram records (-t, --hops, -H, -u). */
 #ifndef NWT_OUTPUT_PACKET_H
 #define NWT_OUTPUT_PACKET_H
 
@@ -13,6 +13,8 @@ size_t nwt_packet_json_format(const struct nwt_record *rec, char *out, size_t le
 int nwt_packet_json_print(FILE *out, const struct nwt_record *rec);
 
 void nwt_packet_table_print_header(FILE *out);
+/* -u without -t: datagram rows without the TCP columns. */
+void nwt_udp_table_print_header(FILE *out);
 void nwt_packet_table_print(FILE *out, const struct nwt_record *rec);
 
 #endif

@@ -118,7 +118,7 @@ static void cell_event(const void *row, char *cell, size_t len)
 
 void nwt_table_print_record(FILE *out, const struct nwt_record *rec)
 {
-	if (rec->kind == NWT_REC_PACKET || rec->kind == NWT_REC_HOP) {
+	if (rec->kind == NWT_REC_PACKET || rec->kind == NWT_REC_HOP || rec->kind == NWT_REC_UDP) {
 		nwt_packet_table_print(out, rec);
 		return;
 	}

@@ -77,7 +77,7 @@ static const char *dir_layer_name(int span, char *buf, size_t len)
 				char name[48];
 
 				snprintf(buf, len, "%s_%s", rx ? "rx" : "tx",
-					 nwt_pkt_span_name(rx, first, last, name, sizeof(name)));
+					 nwt_pkt_span_name(rx, false, first, last, name, sizeof(name)));
 			}
 	return buf;
 }

@@ -25,6 +25,8 @@ const char nwt_usage[] =
 	"  -t, --time              one record per TCP packet (rx, tx) with seq/ack and per-layer times\n"
 	"      --hops              one record per kernel point a packet passes\n"
 	"  -H, --http              HTTP/1.x request/status line carried by a packet (implies -t)\n"
+	"  -u, --udp               one record per UDP datagram (tx, rx) with per-layer times; UDP drops;\n"
+	"                          with -s, traffic per flow\n"
 	"  -k, --drop              packet drops with the running kernel's drop reason and location\n"
 	"  -e, --err               error packets: bad checksum, invalid sequence, resets sent/received\n"
 	"  -T, --addr-to-func      print kernel addresses as function+offset (/proc/kallsyms)\n"
@@ -88,6 +90,7 @@ static const struct option long_options[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "time", no_argument, NULL, 't' },
+	{ "udp", no_argument, NULL, 'u' },
 	{ "hops", no_argument, NULL, OPT_HOPS },
 	{ "http", no_argument, NULL, 'H' },
 	{ "stats", no_argument, NULL, 's' },
@@ -101,7 +104,7 @@ static const struct option long_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static const char short_options[] = "+:i:p:P:46jR:o:D:c:vhtHsxrSakeT";
+static const char short_options[] = "+:i:p:P:46jR:o:D:c:vhtuHsxrSakeT";
 
 static enum nwt_parse_result usage_error(char *err, size_t err_len, const char *fmt, ...)
 {
@@ -287,6 +290,9 @@ enum nwt_parse_result nwt_parse_options(int argc, char **argv, struct nwt_option
 			break;
 		case 't':
 			opts->features |= NWT_FEATURE_PACKET;
+			break;
+		case 'u':
+			opts->features |= NWT_FEATURE_UDP;
 			break;
 		case OPT_HOPS:
 			opts->features |= NWT_FEATURE_HOPS;

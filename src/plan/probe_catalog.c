@@ -42,9 +42,35 @@
 		"NWT_OFF_TCP_BYTES_ACKED", "NWT_OFF_TCP_BYTES_RECEIVED"
 /* What probes/lib/skb_parse.h reads: the packet's headers, device and socket. */
 #define SKB_FAULT_OFFSETS                                                                     \
-	"NWT_OFF_SKB_HEAD", "NWT_OFF_SKB_END", "NWT_OFF_SKB_NETWORK_HEADER",                  \
+	"NWT_OFF_SKB_HEAD", "NWT_OFF_SKB_DATA", "NWT_OFF_SKB_END", "NWT_OFF_SKB_NETWORK_HEADER", \
 		"NWT_OFF_SKB_PROTOCOL", "NWT_OFF_SKB_SK", "NWT_OFF_SKB_DEV", "NWT_OFF_NETDEV_NAME", \
 		"NWT_OFF_NETDEV_IFINDEX", SOCK_ADDRESS_OFFSETS
+
+/* What probes/udp/udp_path.bpf.c reads: a datagram's headers and device, its socket's queue. */
+#define UDP_OFFSETS                                                                             \
+	"NWT_OFF_SKB_HEAD", "NWT_OFF_SKB_DATA", "NWT_OFF_SKB_END", "NWT_OFF_SKB_NETWORK_HEADER", \
+		"NWT_OFF_SKB_PROTOCOL", "NWT_OFF_SKB_SK", "NWT_OFF_SKB_DEV", "NWT_OFF_NETDEV_NAME", \
+		"NWT_OFF_NETDEV_IFINDEX", "NWT_OFF_SOCK_PROTOCOL", "NWT_OFF_SOCK_RECEIVE_QUEUE",   \
+		"NWT_OFF_SKB_HEAD_PREV"
+/* A UDP point: a raw tracepoint, else a kprobe; prog is nwt_<stem>_{rtp,kp}. */
+#define UDP_ROW(row, tp, kp, stem, use)                                                     \
+	{ .name = row, .feature_name = "udp", .features = NWT_FEATURE_UDP,                      \
+	  .source = "udp/udp_path.bpf.c",                           \
+	  .alts = { { NWT_ATTACH_RAW_TRACEPOINT, tp, "nwt_" stem "_rtp", "NWT_USE_" use "_RTP",  \
+		      { UDP_OFFSETS } },                                                      \
+		    { NWT_ATTACH_KPROBE, kp, "nwt_" stem "_kp", "NWT_USE_" use "_KPROBE",        \
+		      { UDP_OFFSETS } } } }
+/* A UDP point only a kprobe gives (optional), or one more tracepoint for a point (optional). */
+#define UDP_KP_ROW(row, kp, stem, use, cond...)                                          \
+	{ .name = row, .feature_name = "udp", .features = NWT_FEATURE_UDP,                   \
+	  .source = "udp/udp_path.bpf.c", .optional = true,      \
+	  .alts = { { NWT_ATTACH_KPROBE, kp, "nwt_" stem "_kp", "NWT_USE_" use "_KPROBE",     \
+		      { UDP_OFFSETS } } }, cond }
+#define UDP_TP_ROW(row, kind, tp, stem, use, suffix, cond...)                           \
+	{ .name = row, .feature_name = "udp", .features = NWT_FEATURE_UDP,                   \
+	  .source = "udp/udp_path.bpf.c", .optional = true,      \
+	  .alts = { { kind, tp, "nwt_" stem "_" suffix, "NWT_USE_" use,                       \
+		      { UDP_OFFSETS } } }, cond }
 
 const struct nwt_probe nwt_probe_catalog[] = {
 	{
@@ -267,5 +293,52 @@ const struct nwt_probe nwt_probe_catalog[] = {
 			  { SKB_FAULT_OFFSETS } },
 		},
 	},
+	/*
+	 * UDP (-u), tx: send call -> UDP to IP -> device queue -> driver; rx:
+	 * device -> IP -> queued on the socket -> read.  The send call is the
+	 * system call's entry where udp_sendmsg cannot be probed.
+	 */
+	{ .name = "udp_tx_send", .feature_name = "udp", .features = NWT_FEATURE_UDP,
+	  .source = "udp/udp_path.bpf.c", .optional = true,
+	  .alts = { { NWT_ATTACH_KPROBE, "udp_sendmsg", "nwt_udp_tx_send_kp",
+		      "NWT_USE_UDP_TX_SEND_KPROBE", { UDP_OFFSETS } },
+		    { NWT_ATTACH_TRACEPOINT, "syscalls:sys_enter_sendto", "nwt_udp_tx_send_tp",
+		      "NWT_USE_UDP_TX_SEND_TRACEPOINT", { UDP_OFFSETS } } } },
+	UDP_KP_ROW("udp_tx_send6", "udpv6_sendmsg", "udp_tx_send", "UDP_TX_SEND",
+		   .completes_kprobe_of = "udp_tx_send"),
+	UDP_TP_ROW("udp_tx_sendmsg", NWT_ATTACH_TRACEPOINT, "syscalls:sys_enter_sendmsg",
+		   "udp_tx_send", "UDP_TX_SEND_TRACEPOINT", "tp", .fills_gap_of = "udp_tx_send"),
+	UDP_TP_ROW("udp_tx_sendmmsg", NWT_ATTACH_TRACEPOINT,
+		   "syscalls:sys_enter_sendmmsg", "udp_tx_send", "UDP_TX_SEND_TRACEPOINT", "tp",
+		   .fills_gap_of = "udp_tx_send"),
+	/* The send call returns: its start stops being current; the socket's owner is learnt. */
+	UDP_TP_ROW("udp_tx_done", NWT_ATTACH_RAW_TRACEPOINT, "sock:sock_send_length",
+		   "udp_tx_done", "UDP_TX_DONE_RTP", "rtp"),
+	UDP_KP_ROW("udp_tx_ip", "udp_send_skb", "udp_tx_ip", "UDP_TX_IP"),
+	UDP_KP_ROW("udp_tx_ip6", "udp_v6_send_skb", "udp_tx_ip", "UDP_TX_IP"),
+	UDP_ROW("udp_tx_queue", "net:net_dev_queue", "__dev_queue_xmit", "udp_tx_queue",
+		"UDP_TX_QUEUE"),
+	UDP_ROW("udp_tx_xmit", "net:net_dev_start_xmit", "dev_hard_start_xmit",
+		"udp_tx_xmit", "UDP_TX_XMIT"),
+	UDP_TP_ROW("udp_rx_dev", NWT_ATTACH_RAW_TRACEPOINT, "net:netif_rx", "udp_rx_dev",
+		   "UDP_RX_DEV_RTP", "rtp"),
+	UDP_TP_ROW("udp_rx_dev_gro", NWT_ATTACH_RAW_TRACEPOINT,
+		   "net:napi_gro_receive_entry", "udp_rx_dev", "UDP_RX_DEV_RTP", "rtp"),
+	UDP_TP_ROW("udp_rx_dev_skb", NWT_ATTACH_RAW_TRACEPOINT,
+		   "net:netif_receive_skb_entry", "udp_rx_dev", "UDP_RX_DEV_RTP", "rtp"),
+	UDP_TP_ROW("udp_rx_dev_list", NWT_ATTACH_RAW_TRACEPOINT,
+		   "net:netif_receive_skb_list_entry", "udp_rx_dev", "UDP_RX_DEV_RTP", "rtp"),
+	UDP_ROW("udp_rx_ip", "net:netif_receive_skb", "ip_rcv_core", "udp_rx_ip",
+		"UDP_RX_IP"),
+	UDP_KP_ROW("udp_rx_ip6", "ipv6_rcv", "udp_rx_ip", "UDP_RX_IP",
+		   .completes_kprobe_of = "udp_rx_ip"),
+	/*
+	 * sock_def_readable() is what sock:sk_data_ready traces; a kprobe on
+	 * __udp_enqueue_schedule_skb would also see datagrams it then refuses.
+	 */
+	UDP_ROW("udp_rx_queue", "sock:sk_data_ready", "sock_def_readable", "udp_rx_queue",
+		"UDP_RX_QUEUE"),
+	UDP_ROW("udp_rx_read", "sock:sock_recv_length", "skb_consume_udp", "udp_rx_read",
+		"UDP_RX_READ"),
 };
 const size_t nwt_probe_catalog_len = sizeof(nwt_probe_catalog) / sizeof(nwt_probe_catalog[0]);

@@ -25,6 +25,7 @@ enum nwt_feature {
 	/* -k, -e */
 	NWT_FEATURE_DROP = 1u << 14,		/* -k: packet drops with the kernel's reason */
 	NWT_FEATURE_ERR = 1u << 15,		/* -e: bad checksum, bad sequence, resets */
+	NWT_FEATURE_UDP = 1u << 16,		/* -u: UDP datagrams with layer times, UDP drops */
 };
 
 enum nwt_attach_kind {
@@ -39,7 +40,7 @@ enum nwt_attach_kind {
 
 #define NWT_MAX_ALTERNATIVES 4
 #define NWT_MAX_OFFSETS_PER_ALT 24
-#define NWT_MAX_PLANNED 48
+#define NWT_MAX_PLANNED 64
 #define NWT_TARGET_LEN 128
 
 /* One way to attach a probe point. */

@@ -70,6 +70,10 @@ static void help_version_and_list(void **state)
 	assert_int_equal(PARSE(&o, err, "--list-probes", "-6"), NWT_PARSE_RUN);
 	assert_true(o.list_probes);
 	assert_int_equal(o.family, AF_INET6);
+	assert_int_equal(PARSE(&o, err, "-u"), NWT_PARSE_RUN);
+	assert_int_equal(o.features, NWT_FEATURE_UDP);
+	assert_int_equal(PARSE(&o, err, "--udp", "-t"), NWT_PARSE_RUN);
+	assert_int_equal(o.features, NWT_FEATURE_UDP | NWT_FEATURE_PACKET);
 }
 
 /* Each bad argument is an error whose message names the argument. */

@@ -96,6 +96,57 @@ static void json_line_is_exact(void **state)
 	assert_non_null(strstr(json, "\"pid\":42,\"comm\":\"py\\\"th\\\\on\\u0001x\",\"family\""));
 }
 
+/* A UDP datagram: its own type and layer names, no TCP fields; in the -u table no TCP columns. */
+static void udp_datagram_record(void **state)
+{
+	struct nwt_packet_event e = tx_event();
+	struct nwt_record rec;
+	char json[1024], table[1024] = "";
+	FILE *out = fmemopen(table, sizeof(table) - 1, "w");
+
+	(void)state;
+	e.flags = NWT_PKT_F_UDP;
+	e.seq = 0;
+	e.ack = 0;
+	e.tcp_flags = 0;
+	e.payload_len = 64;
+	memset(e.point_ns, 0, sizeof(e.point_ns));
+	e.point_ns[0] = 1000;	/* send call */
+	e.point_ns[2] = 4000;	/* device queue */
+	e.point_ns[3] = 4500;	/* driver */
+	assert_int_equal(nwt_decode_event(&e, sizeof(e) - NWT_HTTP_LEN, 0, &rec), 0);
+	assert_int_equal(rec.kind, NWT_REC_UDP);
+	json[nwt_packet_json_format(&rec, json, sizeof(json))] = '\0';
+	assert_string_equal(json,
+			    "{\"type\":\"udp\",\"ts\":\"1970-01-01T00:00:00.000004Z\",\"family\":\"ipv4\","
+			    "\"saddr\":\"10.0.0.1\",\"sport\":40000,\"daddr\":\"10.0.0.2\",\"dport\":80,"
+			    "\"dir\":\"tx\",\"len\":64,\"udp_ip_us\":3.000,\"qdisc_us\":0.500}\n");
+	/* rx: the socket-queue layer is sock_us */
+	e.direction = NWT_DIR_RX;
+	e.seq = 7;
+	e.point_ns[0] = 1000;
+	e.point_ns[1] = 1500;
+	e.point_ns[2] = 2500;
+	e.point_ns[3] = 6500;
+	assert_int_equal(nwt_decode_event(&e, sizeof(e) - NWT_HTTP_LEN, 0, &rec), 0);
+	json[nwt_packet_json_format(&rec, json, sizeof(json))] = '\0';
+	assert_non_null(strstr(json, "\"mac_us\":0.500,\"ip_us\":1.000,\"sock_us\":4.000"));
+	assert_null(strstr(json, "\"seq\""));
+	assert_null(strstr(json, "\"flags\""));
+	assert_non_null(out);
+	nwt_udp_table_print_header(out);
+	nwt_packet_table_print(out, &rec);
+	fclose(out);
+	assert_non_null(strstr(table, "LEN IF"));
+	assert_null(strstr(table, "SEQ"));
+	assert_non_null(strstr(table, "mac=0.5 ip=1.0 sock=4.0"));
+	/* back to the TCP layout for the other tests */
+	out = fopen("/dev/null", "w");
+	assert_non_null(out);
+	nwt_packet_table_print_header(out);
+	fclose(out);
+}
+
 static void no_ack_flag_no_ack_field(void **state)
 {
 	struct nwt_packet_event e = tx_event();
@@ -268,6 +319,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(unobserved_boundary_merges_layers),
 		cmocka_unit_test(json_line_is_exact),
+		cmocka_unit_test(udp_datagram_record),
 		cmocka_unit_test(no_ack_flag_no_ack_field),
 		cmocka_unit_test(state_outside_established),
 		cmocka_unit_test(http_lines),
