@@ -1,0 +1,84 @@
+# SPDX-License-Identifier: Apache-2.0
+"""UDP test peer: one JSON line per event on stdout.
+
+  udp_peer.py recv ADDR PORT COUNT [--no-read] [--rcvbuf BYTES] [--wait SEC]
+      binds, says {"ready": true}, then reads COUNT datagrams (or, with
+      --no-read, sleeps --wait seconds without reading and closes); says what
+      it received and, per datagram, the time since the sender's timestamp.
+  udp_peer.py send ADDR PORT SPORT SIZE...
+      sends one datagram per SIZE from local port SPORT, each starting with
+      the CLOCK_MONOTONIC time (ns) just before its sendto().
+"""
+import socket
+import struct
+import sys
+import time
+
+from peer_common import say
+
+STAMP = struct.Struct("!Q")
+
+
+def family_of(addr):
+    return socket.AF_INET6 if ":" in addr else socket.AF_INET
+
+
+def recv(addr, port, count, no_read=False, rcvbuf=0, wait=1.0):
+    sock = socket.socket(family_of(addr), socket.SOCK_DGRAM)
+    if rcvbuf:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+    sock.bind((addr, port))
+    say(ready=True)
+    if no_read:
+        time.sleep(wait)
+        sock.close()
+        say(received=0, bytes=0)
+        return
+    sock.settimeout(10)
+    e2e_ns, total = [], 0
+    for _ in range(count):
+        try:
+            data = sock.recv(65536)
+        except socket.timeout:
+            break
+        now = time.clock_gettime_ns(time.CLOCK_MONOTONIC)
+        total += len(data)
+        if len(data) >= STAMP.size:
+            e2e_ns.append(now - STAMP.unpack_from(data)[0])
+    say(received=len(e2e_ns), bytes=total, e2e_ns=e2e_ns)
+
+
+def send(addr, port, sport, sizes):
+    family = family_of(addr)
+    sock = socket.socket(family, socket.SOCK_DGRAM)
+    sock.bind(("::" if family == socket.AF_INET6 else "0.0.0.0", sport))
+    total = 0
+    for size in sizes:
+        payload = bytearray(max(size, STAMP.size))
+        STAMP.pack_into(payload, 0, time.clock_gettime_ns(time.CLOCK_MONOTONIC))
+        total += sock.sendto(payload, (addr, port))
+        time.sleep(0.002)  # a paced sender: one datagram in flight at a time
+    say(sent=len(sizes), bytes=total)
+
+
+def main():
+    mode, addr, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    if mode == "send":
+        send(addr, port, int(sys.argv[4]), [int(s) for s in sys.argv[5:]])
+        return
+    args = sys.argv[4:]
+    count = int(args.pop(0))
+    opts = {"no_read": False, "rcvbuf": 0, "wait": 1.0}
+    while args:
+        arg = args.pop(0)
+        if arg == "--no-read":
+            opts["no_read"] = True
+        elif arg == "--rcvbuf":
+            opts["rcvbuf"] = int(args.pop(0))
+        elif arg == "--wait":
+            opts["wait"] = float(args.pop(0))
+    recv(addr, port, count, **opts)
+
+
+if __name__ == "__main__":
+    main()
