@@ -15,6 +15,7 @@
  *   NWT_USE_DROP_KPROBE_SK       kprobe sk_skb_reason_drop(sk, skb, reason) (6.12+)
  *   NWT_DROP_REASON_NOT_SPECIFIED=N (this kernel's number for it) and
  *   NWT_DROP_SHOW_NOT_SPECIFIED (-v): without the latter such drops are only counted.
+ *   NWT_DROP_UDP_ONLY (-u without -k): UDP datagrams only, counted and reported.
  *
  * Error packets: bad checksums, sequence numbers outside the receive window,
  * resets sent and received; each with the 4-tuple, seq/ack and the socket's
@@ -113,6 +114,10 @@ static __always_inline int nwt_drop(const struct nwt_kfree_skb_args *a)
 	u8 state = 0;
 
 	nwt_skb_parse(a->skb, &info);
+#ifdef NWT_DROP_UDP_ONLY
+	if (info.ip_proto != NWT_IPPROTO_UDP)
+		return 0;
+#endif
 	sk = a->rx_sk ? a->rx_sk : info.sk;
 	pid = nwt_sock_owner_of(sk, comm);
 	if (!nwt_filter(&info.flow, pid))

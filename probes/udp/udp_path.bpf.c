@@ -20,6 +20,11 @@
  * place and leaves as an NWT_EVENT_PKT_READ that nwtrace joins to the
  * datagram (src/decode/rx_read_join.c), first in first out per socket.
  *
+ * A datagram whose checksum is only verified as it is read (longer than the
+ * kernel checks on arrival) and is wrong is dropped inside recvmsg: the read
+ * that follows takes the next place, so the dropped one's place is skipped
+ * (nwt_udp_rx_freed, on skb:kfree_skb with reason UDP_CSUM).
+ *
  * Defines: NWT_MAX_PACKETS, NWT_MAX_CONNS, NWT_OFF_*, one NWT_USE_UDP_* per
  * chosen attach alternative.
  */
@@ -63,6 +68,8 @@ struct nwt_udp_sock {
 BPF_TABLE("lru_hash", u64, struct nwt_udp_pkt, udp_pkts, NWT_MAX_PACKETS);
 BPF_TABLE("lru_hash", u64, struct nwt_udp_sock, udp_socks, NWT_MAX_CONNS);
 BPF_TABLE("lru_hash", u32, u64, udp_send_start, 4096);
+/* Queued datagrams (skb -> socket), for one dropped as it is read. */
+BPF_TABLE("lru_hash", u64, u64, udp_queued, NWT_MAX_PACKETS);
 
 static __always_inline bool nwt_udp_sock_is_udp(u64 sk)
 {
@@ -265,6 +272,8 @@ static __always_inline void nwt_udp_rx_queued(u64 sk, u64 skb)
 	if (!s)
 		return;
 	place = ++s->queued;
+	if (skb)
+		udp_queued.update(&skb, &sk);
 	p = skb ? udp_pkts.lookup(&skb) : NULL;
 	if (!p || p->dir != NWT_DIR_RX)
 		return;
@@ -322,6 +331,33 @@ static __always_inline void nwt_udp_rx_read(u64 sk)
 	e->direction = NWT_DIR_RX;
 	e->point = NWT_PT_RX_SOCK;
 	nwt_pkt_record_close(e, stage, false);
+}
+
+/*
+ * skb:kfree_skb: a datagram dropped for its checksum.  Still stamped: dropped
+ * on arrival, before any queue.  Queued: dropped as it was read, its place
+ * in the queue is gone.
+ */
+static __always_inline void nwt_udp_rx_freed(u64 skb, u32 reason)
+{
+#ifdef NWT_DROP_REASON_UDP_CSUM
+	struct nwt_udp_sock *s;
+	u64 *sk;
+
+	if (reason != NWT_DROP_REASON_UDP_CSUM)
+		return;
+	if (udp_pkts.lookup(&skb)) {
+		udp_pkts.delete(&skb);
+		return;
+	}
+	sk = udp_queued.lookup(&skb);
+	if (!sk)
+		return;
+	s = udp_socks.lookup(sk);
+	if (s)
+		s->read++;
+	udp_queued.delete(&skb);
+#endif
 }
 
 /* sock:sock_recv_length(sk, ret, flags): fires as recvmsg returns, also on errors and peeks. */
@@ -441,7 +477,20 @@ int nwt_udp_rx_queue_kp(struct pt_regs *ctx)
 /* sock:sock_recv_length(sk, ret, flags) */
 int nwt_udp_rx_read_rtp(struct bpf_raw_tracepoint_args *ctx)
 {
-	nwt_udp_rx_recv_done(ctx->args[0], (s64)ctx->args[1], ctx->args[2]);
+	/* int arguments: the upper half of the register is not theirs */
+	nwt_udp_rx_recv_done(ctx->args[0], (int)ctx->args[1], (u32)ctx->args[2]);
+	return 0;
+}
+#endif
+#ifdef NWT_USE_UDP_RX_FREED_RTP
+/* skb:kfree_skb(skb, location[, reason[, rx_sk]]) */
+int nwt_udp_rx_freed_rtp(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct nwt_kfree_skb_args a = {};
+
+	nwt_kfree_skb_raw_args(ctx, &a);
+	if (a.has_reason)
+		nwt_udp_rx_freed(a.skb, a.reason);
 	return 0;
 }
 #endif

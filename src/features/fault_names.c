@@ -14,7 +14,7 @@ void nwt_faults_init(struct nwt_faults *fs, const struct nwt_options *opts,
 		     const struct nwt_kernel_env *env)
 {
 	memset(fs, 0, sizeof(*fs));
-	fs->enabled = opts->features & (NWT_FEATURE_DROP | NWT_FEATURE_ERR);
+	fs->enabled = opts->features & (NWT_FEATURE_DROP | NWT_FEATURE_ERR | NWT_FEATURE_UDP);
 	if (fs->enabled) {
 		nwt_drop_reasons_load(&fs->reasons, env->btf, env->running.tracefs_root);
 		if (!fs->reasons.reasons_source && fs->reasons.kfree_skb_has_reason)
@@ -99,7 +99,7 @@ static struct fault_totals *read_totals(struct nwt_bpf *bpf, const struct nwt_op
 		free(kinds);
 		return NULL;
 	}
-	t->have_drops = (opts->features & NWT_FEATURE_DROP) &&
+	t->have_drops = (opts->features & (NWT_FEATURE_DROP | NWT_FEATURE_UDP)) &&
 			!nwt_bpf_sum_percpu_table(bpf, NWT_MAP_DROP_COUNTS, collect, &t->drops);
 	t->have_kinds = (opts->features & NWT_FEATURE_ERR) &&
 			!nwt_bpf_sum_percpu_table(bpf, NWT_MAP_FAULT_COUNTS, collect, kinds);

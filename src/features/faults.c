@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * -k, -e: packet drops with the kernel's reason, and error packets (bad
+ * -k, -e (and -u for UDP's drops): packet drops with the kernel's reason, and error packets (bad
  * checksums, bad sequence numbers, resets), named with the running kernel's
  * reason names and, with -T, kernel symbols.
  */
@@ -49,7 +49,7 @@ static void destroy(void *state)
 
 const struct nwt_feature_module nwt_feature_faults = {
 	.name = "faults",
-	.flags = NWT_FEATURE_DROP | NWT_FEATURE_ERR,
+	.flags = NWT_FEATURE_DROP | NWT_FEATURE_ERR | NWT_FEATURE_UDP,	/* -u: UDP's drops */
 	.table_header = nwt_table_print_header,
 	.create = create,
 	.cflags = cflags,

@@ -289,6 +289,9 @@ int nwt_drop_reasons_add_cflags(struct nwt_cflags *cf, const struct nwt_drop_rea
 		err = err ?: nwt_cflags_add(cf, "-DNWT_SEND_RESET_HAS_REASON");
 	if (nwt_enum_names_value(&dr->reasons, "NOT_SPECIFIED", &value))
 		err = err ?: nwt_cflags_add(cf, "-DNWT_DROP_REASON_NOT_SPECIFIED=%uU", value);
+	/* -u: a datagram dropped at read time leaves its socket queue without a read */
+	if (nwt_enum_names_value(&dr->reasons, "UDP_CSUM", &value))
+		err = err ?: nwt_cflags_add(cf, "-DNWT_DROP_REASON_UDP_CSUM=%uU", value);
 	if (show_not_specified)
 		err = err ?: nwt_cflags_add(cf, "-DNWT_DROP_SHOW_NOT_SPECIFIED");
 	for (size_t i = 0; i < nwt_seq_drop_reason_names_len && n < 4; i++)

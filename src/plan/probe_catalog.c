@@ -230,7 +230,8 @@ const struct nwt_probe nwt_probe_catalog[] = {
 	{
 		.name = "drop",
 		.feature_name = "drop",
-		.features = NWT_FEATURE_DROP,
+		/* -u: UDP's drops, with the same reasons and counts (NWT_DROP_UDP_ONLY without -k) */
+		.features = NWT_FEATURE_DROP | NWT_FEATURE_UDP,
 		.source = "faults/packet_faults.bpf.c",
 		.alts = {
 			{ NWT_ATTACH_RAW_TRACEPOINT, "skb:kfree_skb", "nwt_drop_raw",
@@ -338,6 +339,9 @@ const struct nwt_probe nwt_probe_catalog[] = {
 	 */
 	UDP_ROW("udp_rx_queue", "sock:sk_data_ready", "sock_def_readable", "udp_rx_queue",
 		"UDP_RX_QUEUE"),
+	/* A datagram dropped as it is read (bad checksum) gives up its place in the queue. */
+	UDP_TP_ROW("udp_rx_freed", NWT_ATTACH_RAW_TRACEPOINT, "skb:kfree_skb", "udp_rx_freed",
+		   "UDP_RX_FREED_RTP", "rtp"),
 	UDP_ROW("udp_rx_read", "sock:sock_recv_length", "skb_consume_udp", "udp_rx_read",
 		"UDP_RX_READ"),
 };

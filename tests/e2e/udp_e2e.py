@@ -59,3 +59,10 @@ def datagrams(events, direction, saddr, sport, daddr, dport):
 
 def layer_sum_us(e):
     return sum(v for k, v in e.items() if k.endswith("_us"))
+
+
+def bad_checksums(pair, ns, saddr, addr, port, sport, count, size):
+    """Datagrams with a wrong UDP checksum from a raw socket in ns."""
+    out = run(pair.exec_args(ns) + [PYTHON, UDP_PEER, "badcsum", saddr, addr, str(port), str(sport),
+                                    str(count), str(size)]).stdout
+    return json.loads(out.splitlines()[-1])

@@ -8,6 +8,9 @@
   udp_peer.py send ADDR PORT SPORT SIZE...
       sends one datagram per SIZE from local port SPORT, each starting with
       the CLOCK_MONOTONIC time (ns) just before its sendto().
+  udp_peer.py badcsum SADDR ADDR PORT SPORT COUNT SIZE
+      sends COUNT datagrams of SIZE payload bytes whose UDP checksum is wrong,
+      from a raw socket (the kernel adds the IPv4 header and fixes nothing).
 """
 import socket
 import struct
@@ -61,7 +64,33 @@ def send(addr, port, sport, sizes):
     say(sent=len(sizes), bytes=total)
 
 
+def inet_checksum(data):
+    if len(data) % 2:
+        data += b"\0"
+    total = sum(struct.unpack(f"!{len(data) // 2}H", data))
+    while total >> 16:
+        total = (total & 0xffff) + (total >> 16)
+    return ~total & 0xffff
+
+
+def badcsum(saddr, addr, port, sport, count, size):
+    sock = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_UDP)
+    payload = bytes(size)
+    length = 8 + size
+    pseudo = socket.inet_aton(saddr) + socket.inet_aton(addr) + struct.pack("!BBH", 0, 17, length)
+    good = inet_checksum(pseudo + struct.pack("!HHHH", sport, port, length, 0) + payload) or 0xffff
+    wrong = good ^ 0x0101
+    for _ in range(count):
+        sock.sendto(struct.pack("!HHHH", sport, port, length, wrong) + payload, (addr, 0))
+        time.sleep(0.002)
+    say(sent=count, checksum=f"{wrong:#06x}", correct=f"{good:#06x}")
+
+
 def main():
+    if sys.argv[1] == "badcsum":
+        saddr, addr, port, sport, count, size = sys.argv[2:8]
+        badcsum(saddr, addr, int(port), int(sport), int(count), int(size))
+        return
     mode, addr, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
     if mode == "send":
         send(addr, port, int(sys.argv[4]), [int(s) for s in sys.argv[5:]])
