@@ -113,6 +113,12 @@ enum nwt_fault_kind {
 #define NWT_FAULT_F_SOCK	(1u << 10)	/* sock_id is valid */
 #define NWT_FAULT_F_L3PROTO	(1u << 11)	/* l3proto (ethertype) is valid */
 #define NWT_FAULT_F_IP_PROTO	(1u << 12)	/* ip_proto is valid */
+/*
+ * Drops: the packet still belonged to a socket (skb->sk) and the kernel named
+ * no receiving socket: a packet being sent.  Received UDP datagrams have no
+ * skb->sk until a socket takes them.
+ */
+#define NWT_FAULT_F_OUTGOING	(1u << 13)
 
 /* Drop-reason slot for kernels whose drop tracepoint has no reason. */
 #define NWT_DROP_REASON_NONE 0xffffffffu
@@ -289,6 +295,29 @@ struct nwt_retrans_event {
 #define NWT_RETRANS_F_SEGS         (1u << 3)	/* segs is valid */
 
 /*
+ * -u -s: datagrams and bytes per UDP flow, counted in the kernel (per CPU).
+ * A flow is seen from this host: l* is the local end, r* the remote one.
+ * Datagrams of flows beyond NWT_UDP_FLOWS_MAX are counted in one slot of
+ * NWT_MAP_UDP_FLOWS_UNKEPT instead.
+ */
+#define NWT_UDP_FLOWS_MAX 8192
+struct nwt_udp_flow_key {
+	__u8 laddr[16];
+	__u8 raddr[16];
+	__u16 lport;
+	__u16 rport;
+	__u16 family;
+	__u16 pad;
+};
+
+struct nwt_udp_flow_counts {
+	__u64 tx_datagrams;
+	__u64 tx_bytes;		/* UDP payload */
+	__u64 rx_datagrams;
+	__u64 rx_bytes;
+};
+
+/*
  * Maps and programs user space reaches by name, outside the probe plan's
  * rows (which name their own programs).  The BPF side declares them under
  * these names; tests/unit/test_names.c checks that it does.
@@ -300,6 +329,8 @@ struct nwt_retrans_event {
 #define NWT_MAP_FAULT_COUNTS "fault_counts"
 #define NWT_MAP_PKT_STAGE_ON "pkt_stage_on"	/* per-CPU batching of packet records */
 #define NWT_MAP_DM_SEARCH "dm_search"	/* the direct-map calibration's question and answer */
+#define NWT_MAP_UDP_FLOWS "udp_flows"	/* struct nwt_udp_flow_key -> counts, per CPU */
+#define NWT_MAP_UDP_FLOWS_UNKEPT "udp_flows_unkept"	/* one slot: counts of flows not kept */
 #define NWT_PROG_PKT_FLUSH "nwt_pkt_flush"
 #define NWT_PROG_DM_CALIBRATE "nwt_dm_calibrate"
 #define NWT_ITER_TCP "tcp"		/* the BPF iterator -x passes over */

@@ -131,6 +131,8 @@ static __always_inline int nwt_drop(const struct nwt_kfree_skb_args *a)
 	flags = info.flags | NWT_FAULT_F_LOCATION;
 	if (a->has_reason)
 		flags |= NWT_FAULT_F_REASON;
+	if (!a->rx_sk && info.sk)
+		flags |= NWT_FAULT_F_OUTGOING;
 	if (sk) {
 		flags |= NWT_FAULT_F_SOCK;
 		if (!NWT_READ_FIELD(state, sk, NWT_OFF_SOCK_STATE))

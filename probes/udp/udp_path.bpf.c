@@ -25,8 +25,13 @@
  * that follows takes the next place, so the dropped one's place is skipped
  * (nwt_udp_rx_freed, on skb:kfree_skb with reason UDP_CSUM).
  *
- * Defines: NWT_MAX_PACKETS, NWT_MAX_CONNS, NWT_OFF_*, one NWT_USE_UDP_* per
- * chosen attach alternative.
+ * With -s (NWT_UDP_COUNT_ONLY) no record leaves: each datagram is counted
+ * in its flow's slot of udp_flows at the device queue (tx) or as it is
+ * queued on its socket (rx, headers read from the skb there), and only the
+ * rows those two points need are planned (and the reads, for the owner).
+ *
+ * Defines: NWT_MAX_PACKETS, NWT_MAX_CONNS, NWT_OFF_*, NWT_UDP_COUNT_ONLY,
+ * one NWT_USE_UDP_* per chosen attach alternative.
  */
 #include "lib/common.bpf.h"
 #include "lib/skb_parse.h"
@@ -70,6 +75,48 @@ BPF_TABLE("lru_hash", u64, struct nwt_udp_sock, udp_socks, NWT_MAX_CONNS);
 BPF_TABLE("lru_hash", u32, u64, udp_send_start, 4096);
 /* Queued datagrams (skb -> socket), for one dropped as it is read. */
 BPF_TABLE("lru_hash", u64, u64, udp_queued, NWT_MAX_PACKETS);
+BPF_PERCPU_HASH(udp_flows, struct nwt_udp_flow_key, struct nwt_udp_flow_counts, NWT_UDP_FLOWS_MAX);
+BPF_PERCPU_ARRAY(udp_flows_unkept, struct nwt_udp_flow_counts, 1);
+
+/* Counts one datagram in its flow (local end first); a full table counts it apart. */
+static __always_inline void nwt_udp_flow_count(const struct nwt_flow *local, u32 len, bool rx)
+{
+	struct nwt_udp_flow_counts zero = {}, *c;
+	struct nwt_udp_flow_key key = {};
+	u32 slot = 0;
+
+	__builtin_memcpy(key.laddr, local->saddr, sizeof(key.laddr));
+	__builtin_memcpy(key.raddr, local->daddr, sizeof(key.raddr));
+	key.lport = local->sport;
+	key.rport = local->dport;
+	key.family = local->family;
+	c = udp_flows.lookup_or_try_init(&key, &zero);
+	if (!c)
+		c = udp_flows_unkept.lookup(&slot);
+	if (!c)
+		return;
+	/* per CPU, but a program can interrupt another on the same CPU */
+	if (rx) {
+		__sync_fetch_and_add(&c->rx_datagrams, 1);
+		__sync_fetch_and_add(&c->rx_bytes, len);
+	} else {
+		__sync_fetch_and_add(&c->tx_datagrams, 1);
+		__sync_fetch_and_add(&c->tx_bytes, len);
+	}
+}
+
+/* The flow as seen from this host: the receiver's end first for rx. */
+static __always_inline void nwt_udp_local_flow(const struct nwt_flow *wire, bool rx,
+					       struct nwt_flow *local)
+{
+	*local = *wire;
+	if (!rx)
+		return;
+	local->sport = wire->dport;
+	local->dport = wire->sport;
+	__builtin_memcpy(local->saddr, wire->daddr, sizeof(local->saddr));
+	__builtin_memcpy(local->daddr, wire->saddr, sizeof(local->daddr));
+}
 
 static __always_inline bool nwt_udp_sock_is_udp(u64 sk)
 {
@@ -206,6 +253,10 @@ static __always_inline void nwt_udp_tx_queue(u64 skb)
 			udp_pkts.delete(&skb);
 		return;
 	}
+#ifdef NWT_UDP_COUNT_ONLY
+	nwt_udp_flow_count(&info.flow, info.payload_len, false);
+	return;
+#endif
 	p.ts[2] = now;
 	p.sk = info.sk;
 	p.flow = info.flow;
@@ -285,14 +336,25 @@ static __always_inline void nwt_udp_rx_queued(u64 sk, u64 skb)
 		p->has_owner = 1;
 	}
 	/* The filters see ports from the local side: --sport is the local port. */
-	local = p->flow;
-	local.sport = p->flow.dport;
-	local.dport = p->flow.sport;
-	__builtin_memcpy(local.saddr, p->flow.daddr, sizeof(local.saddr));
-	__builtin_memcpy(local.daddr, p->flow.saddr, sizeof(local.daddr));
+	nwt_udp_local_flow(&p->flow, true, &local);
 	if (nwt_filter(&local, p->has_owner ? p->pid : 0))
 		nwt_udp_emit(p, place, NWT_PKT_F_AWAITS_READ);
 	udp_pkts.delete(&skb);
+}
+
+/* -s: the datagram skb queued on sk counted in its flow; its headers are still set. */
+static __always_inline void nwt_udp_rx_count(u64 sk, u64 skb)
+{
+	struct nwt_udp_sock *s = udp_socks.lookup(&sk);
+	struct nwt_skb_info info = {};
+	struct nwt_flow local;
+
+	nwt_skb_parse(skb, &info);
+	if (info.ip_proto != NWT_IPPROTO_UDP || !(info.flags & NWT_FAULT_F_PORTS))
+		return;
+	nwt_udp_local_flow(&info.flow, true, &local);
+	if (nwt_filter(&local, s && s->has_owner ? s->pid : 0))
+		nwt_udp_flow_count(&local, info.payload_len, true);
 }
 
 static __always_inline void nwt_udp_rx_data_ready(u64 sk)
@@ -302,17 +364,29 @@ static __always_inline void nwt_udp_rx_data_ready(u64 sk)
 	if (!nwt_udp_sock_is_udp(sk))
 		return;
 	NWT_READ_FIELD(tail, sk, NWT_OFF_SOCK_RECEIVE_QUEUE + NWT_OFF_SKB_HEAD_PREV);
+#ifdef NWT_UDP_COUNT_ONLY
+	nwt_udp_rx_count(sk, tail);
+#else
 	nwt_udp_rx_queued(sk, tail);
+#endif
 }
 
 /* The application read one datagram of sk: it takes the socket's next place. */
 static __always_inline void nwt_udp_rx_read(u64 sk)
 {
-	struct nwt_udp_sock *s = udp_socks.lookup(&sk);
 	struct nwt_pkt_stage *stage;
 	struct nwt_packet_event *e;
+	struct nwt_udp_sock *s;
 	u32 place;
 
+#ifdef NWT_UDP_COUNT_ONLY
+	/* only the owner matters: the filters of the datagrams counted next */
+	s = nwt_udp_sock_get(sk);
+	if (s)
+		nwt_udp_sock_learn_owner(s);
+	return;
+#endif
+	s = udp_socks.lookup(&sk);
 	if (!s)
 		return;		/* queued before tracing began */
 	place = ++s->read;
@@ -466,10 +540,10 @@ int nwt_udp_rx_queue_rtp(struct bpf_raw_tracepoint_args *ctx)
 }
 #endif
 #ifdef NWT_USE_UDP_RX_QUEUE_KPROBE
-/* __udp_enqueue_schedule_skb(sk, skb): the datagram is its argument. */
+/* sock_def_readable(sk): what sock:sk_data_ready traces */
 int nwt_udp_rx_queue_kp(struct pt_regs *ctx)
 {
-	nwt_udp_rx_queued(PT_REGS_PARM1(ctx), PT_REGS_PARM2(ctx));
+	nwt_udp_rx_data_ready(PT_REGS_PARM1(ctx));
 	return 0;
 }
 #endif

@@ -43,6 +43,7 @@ int nwt_decode_fault(const void *data, size_t size, int64_t monotonic_to_wall_ns
 	f->has_reason = e.flags & NWT_FAULT_F_REASON;
 	f->reason = e.reason;
 	f->has_sock = e.flags & NWT_FAULT_F_SOCK && e.sock_id;
+	f->outgoing = e.flags & NWT_FAULT_F_OUTGOING;
 	f->sock_id = e.sock_id;
 	f->has_state = e.flags & NWT_FAULT_F_STATE;
 	f->state = e.sk_state;

@@ -96,6 +96,7 @@ struct nwt_packet_fault {
 	char reason_name[64];	/* the running kernel's name for it, filled after decoding */
 	bool has_sock;
 	uint64_t sock_id;
+	bool outgoing;		/* drops: a packet being sent (it still had its sender's socket) */
 	bool has_state;
 	int state;
 	bool has_seq, has_ack, has_tcp_flags;

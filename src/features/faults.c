@@ -30,8 +30,10 @@ static void refine(struct nwt_feature_ctx *ctx, struct nwt_record *rec)
 }
 
 static void print_stats(struct nwt_feature_ctx *ctx, struct nwt_bpf *bpf, FILE *out,
-			uint64_t wall_ns)
+			uint64_t wall_ns, bool final, double window_s)
 {
+	(void)final;	/* the counts are always since the start */
+	(void)window_s;
 	nwt_faults_print_stats(ctx->state, bpf, ctx->opts, out, wall_ns);
 }
 

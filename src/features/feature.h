@@ -55,9 +55,9 @@ struct nwt_feature_module {
 	void (*refine)(struct nwt_feature_ctx *ctx, struct nwt_record *rec);
 	/* Each poll period while tracing, and once more (final) when it ends. */
 	void (*tick)(struct nwt_feature_ctx *ctx, double now, bool final);
-	/* Its lines of a -s statistics report. */
+	/* Its lines of a -s statistics report: of the last window_s seconds, or (final) of the run. */
 	void (*print_stats)(struct nwt_feature_ctx *ctx, struct nwt_bpf *bpf, FILE *out,
-			    uint64_t wall_ns);
+			    uint64_t wall_ns, bool final, double window_s);
 	/* Its lines of the summary on stderr. */
 	void (*summary)(struct nwt_feature_ctx *ctx, struct nwt_bpf *bpf, FILE *err);
 	void (*destroy)(void *state);

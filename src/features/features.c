@@ -117,11 +117,11 @@ void nwt_features_tick(struct nwt_features *fs, double now, bool final)
 }
 
 void nwt_features_print_stats(struct nwt_features *fs, struct nwt_bpf *bpf, FILE *out,
-			      uint64_t wall_ns)
+			      uint64_t wall_ns, bool final, double window_s)
 {
 	for (size_t i = 0; i < fs->n; i++)
 		if (fs->feature[i]->print_stats)
-			fs->feature[i]->print_stats(&fs->ctx[i], bpf, out, wall_ns);
+			fs->feature[i]->print_stats(&fs->ctx[i], bpf, out, wall_ns, final, window_s);
 }
 
 void nwt_features_summary(struct nwt_features *fs, struct nwt_bpf *bpf, FILE *err)

@@ -37,7 +37,7 @@ bool nwt_features_take(struct nwt_features *fs, const void *data, size_t size);
 void nwt_features_refine(struct nwt_features *fs, struct nwt_record *rec);
 void nwt_features_tick(struct nwt_features *fs, double now, bool final);
 void nwt_features_print_stats(struct nwt_features *fs, struct nwt_bpf *bpf, FILE *out,
-			      uint64_t wall_ns);
+			      uint64_t wall_ns, bool final, double window_s);
 void nwt_features_summary(struct nwt_features *fs, struct nwt_bpf *bpf, FILE *err);
 /* The table header of the first enabled feature that has one. */
 /* An nwt_load_report_fn: report is the FILE the --verify-probes lines go to. */

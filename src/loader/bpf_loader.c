@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "loader/stderr_capture.h"
+#include "plan/bpf_defines.h"
 #include "util/stop.h"
 
 #define NWT_MAX_LINKS 64
@@ -521,33 +522,65 @@ int nwt_bpf_read_counters(struct nwt_bpf *bpf, uint64_t counters[NWT_COUNTER_MAX
 	return 0;
 }
 
+int nwt_bpf_sum_percpu_counters(struct nwt_bpf *bpf, const char *table, size_t key_size,
+				size_t n_u64,
+				void (*fn)(void *ctx, const void *key, const uint64_t *sums),
+				void *ctx)
+{
+	int fd = bpf_table_fd(bpf->module, table);
+	long ncpus = nwt_possible_cpus();
+	uint8_t key[256], next[256];
+	uint64_t *values, *sums;
+	bool first = true;
+
+	if (fd < 0)
+		return -ENOENT;
+	if (key_size > sizeof(key) || !n_u64)
+		return -EINVAL;
+	/* the kernel copies one value per possible CPU, each padded to 8 bytes */
+	values = calloc((size_t)ncpus * n_u64, sizeof(*values));
+	sums = calloc(n_u64, sizeof(*sums));
+	if (!values || !sums) {
+		free(values);
+		free(sums);
+		return -ENOMEM;
+	}
+	while (!bpf_get_next_key(fd, first ? NULL : key, next)) {
+		first = false;
+		memcpy(key, next, key_size);
+		if (bpf_lookup_elem(fd, key, values))
+			continue;
+		memset(sums, 0, n_u64 * sizeof(*sums));
+		for (long cpu = 0; cpu < ncpus; cpu++)
+			for (size_t i = 0; i < n_u64; i++)
+				sums[i] += values[(size_t)cpu * n_u64 + i];
+		fn(ctx, key, sums);
+	}
+	free(values);
+	free(sums);
+	return 0;
+}
+
+struct u32_table_walk {
+	void (*fn)(void *ctx, uint32_t key, uint64_t sum);
+	void *ctx;
+};
+
+static void u32_table_entry(void *ctx, const void *key, const uint64_t *sums)
+{
+	struct u32_table_walk *w = ctx;
+	uint32_t k;
+
+	memcpy(&k, key, sizeof(k));
+	w->fn(w->ctx, k, sums[0]);
+}
+
 int nwt_bpf_sum_percpu_table(struct nwt_bpf *bpf, const char *table,
 			     void (*fn)(void *ctx, uint32_t key, uint64_t sum), void *ctx)
 {
-	int fd = bpf_table_fd(bpf->module, table);
-	long ncpus = sysconf(_SC_NPROCESSORS_CONF);
-	uint32_t key, next;
-	uint64_t *values;
-	void *prev = NULL;
+	struct u32_table_walk w = { fn, ctx };
 
-	if (fd < 0 || ncpus <= 0)
-		return -ENOENT;
-	values = calloc((size_t)ncpus + 64, sizeof(*values));
-	if (!values)
-		return -ENOMEM;
-	while (!bpf_get_next_key(fd, prev, &next)) {
-		uint64_t sum = 0;
-
-		key = next;
-		prev = &key;
-		if (bpf_lookup_elem(fd, &key, values))
-			continue;
-		for (long cpu = 0; cpu < ncpus; cpu++)
-			sum += values[cpu];
-		fn(ctx, key, sum);
-	}
-	free(values);
-	return 0;
+	return nwt_bpf_sum_percpu_counters(bpf, table, sizeof(uint32_t), 1, u32_table_entry, &w);
 }
 
 static void detach_links(struct nwt_bpf *bpf)

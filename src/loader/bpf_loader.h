@@ -80,6 +80,15 @@ int nwt_bpf_read_counters(struct nwt_bpf *bpf, uint64_t counters[NWT_COUNTER_MAX
 int nwt_bpf_sum_percpu_table(struct nwt_bpf *bpf, const char *table,
 			     void (*fn)(void *ctx, uint32_t key, uint64_t sum), void *ctx);
 
+/*
+ * Calls fn with every key of a per-CPU table whose values are n_u64 64-bit
+ * counters (key_size bytes of key), each counter summed over the CPUs.
+ */
+int nwt_bpf_sum_percpu_counters(struct nwt_bpf *bpf, const char *table, size_t key_size,
+				size_t n_u64,
+				void (*fn)(void *ctx, const void *key, const uint64_t *sums),
+				void *ctx);
+
 /* Writes one entry of a BPF map by name. */
 int nwt_bpf_map_update(struct nwt_bpf *bpf, const char *map, const void *key, const void *value);
 /* Reads one entry of a BPF map by name. */

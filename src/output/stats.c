@@ -87,6 +87,46 @@ static bool point_planned(unsigned int planned, int point)
 	return planned & (1u << point);
 }
 
+/* -t, --hops: packets, points passed and layer times; only with a packet point planned. */
+static void print_json_packets(struct nwt_json *j, const struct nwt_stats_window *w,
+			       unsigned int planned)
+{
+	char buf[64];
+
+	nwt_json_field_int(j, "packets_tx", (int64_t)w->packets[0]);
+	nwt_json_field_int(j, "packets_rx", (int64_t)w->packets[1]);
+	nwt_json_key(j, "points");
+	nwt_json_object_begin(j);
+	for (int i = 0; i < NWT_PT_MAX; i++)
+		if (point_planned(planned, i))
+			nwt_json_field_int(j, nwt_pkt_point_name(i), (int64_t)w->points[i]);
+	nwt_json_object_end(j);
+	nwt_json_key(j, "layers");
+	nwt_json_object_begin(j);
+	for (int l = 0; l < NWT_PKT_SPANS; l++) {
+		if (!w->layer_count[l])
+			continue;
+		nwt_json_key(j, dir_layer_name(l, buf, sizeof(buf)));
+		nwt_json_object_begin(j);
+		nwt_json_field_int(j, "count", (int64_t)w->layer_count[l]);
+		nwt_json_field_real(j, "p50_us", nwt_stats_quantile_ns(w, l, 0.5) / 1000.0);
+		nwt_json_field_real(j, "p99_us", nwt_stats_quantile_ns(w, l, 0.99) / 1000.0);
+		nwt_json_key(j, "hist");
+		nwt_json_array_begin(j);
+		for (int k = 0; k < NWT_HIST_BUCKETS; k++) {
+			if (!w->hist[l][k])
+				continue;
+			nwt_json_object_begin(j);
+			nwt_json_field_real(j, "lt_us", (2ULL << k) / 1000.0);
+			nwt_json_field_int(j, "count", (int64_t)w->hist[l][k]);
+			nwt_json_object_end(j);
+		}
+		nwt_json_array_end(j);
+		nwt_json_object_end(j);
+	}
+	nwt_json_object_end(j);
+}
+
 static void print_json(FILE *out, const struct nwt_stats_window *w, unsigned int planned,
 		       bool final, double seconds, uint64_t wall_ns, const struct nwt_counts *c)
 {
@@ -99,38 +139,8 @@ static void print_json(FILE *out, const struct nwt_stats_window *w, unsigned int
 	nwt_json_field_str(&j, "ts", nwt_format_iso8601(wall_ns, buf, sizeof(buf)));
 	nwt_json_field_real(&j, "interval_s", seconds);
 	nwt_json_field_int(&j, "records", (int64_t)w->records);
-	nwt_json_field_int(&j, "packets_tx", (int64_t)w->packets[0]);
-	nwt_json_field_int(&j, "packets_rx", (int64_t)w->packets[1]);
-	nwt_json_key(&j, "points");
-	nwt_json_object_begin(&j);
-	for (int i = 0; i < NWT_PT_MAX; i++)
-		if (point_planned(planned, i))
-			nwt_json_field_int(&j, nwt_pkt_point_name(i), (int64_t)w->points[i]);
-	nwt_json_object_end(&j);
-	nwt_json_key(&j, "layers");
-	nwt_json_object_begin(&j);
-	for (int l = 0; l < NWT_PKT_SPANS; l++) {
-		if (!w->layer_count[l])
-			continue;
-		nwt_json_key(&j, dir_layer_name(l, buf, sizeof(buf)));
-		nwt_json_object_begin(&j);
-		nwt_json_field_int(&j, "count", (int64_t)w->layer_count[l]);
-		nwt_json_field_real(&j, "p50_us", nwt_stats_quantile_ns(w, l, 0.5) / 1000.0);
-		nwt_json_field_real(&j, "p99_us", nwt_stats_quantile_ns(w, l, 0.99) / 1000.0);
-		nwt_json_key(&j, "hist");
-		nwt_json_array_begin(&j);
-		for (int k = 0; k < NWT_HIST_BUCKETS; k++) {
-			if (!w->hist[l][k])
-				continue;
-			nwt_json_object_begin(&j);
-			nwt_json_field_real(&j, "lt_us", (2ULL << k) / 1000.0);
-			nwt_json_field_int(&j, "count", (int64_t)w->hist[l][k]);
-			nwt_json_object_end(&j);
-		}
-		nwt_json_array_end(&j);
-		nwt_json_object_end(&j);
-	}
-	nwt_json_object_end(&j);
+	if (planned)
+		print_json_packets(&j, w, planned);
 	nwt_json_field_int(&j, "generated", (int64_t)c->generated);
 	nwt_json_field_int(&j, "delivered", (int64_t)c->delivered);
 	nwt_json_field_int(&j, "suppressed", (int64_t)c->suppressed);
@@ -199,13 +209,9 @@ static const struct nwt_table layer_table = {
 	layer_columns, sizeof(layer_columns) / sizeof(layer_columns[0]), false
 };
 
-static void print_table(FILE *out, const struct nwt_stats_window *w, unsigned int planned,
-			bool final, double seconds, uint64_t wall_ns, const struct nwt_counts *c)
+/* -t, --hops: packets, points passed and layer times; only with a packet point planned. */
+static void print_table_packets(FILE *out, const struct nwt_stats_window *w, unsigned int planned)
 {
-	char buf[64];
-
-	fprintf(out, "=== %s %s (%.1fs) ===\n", final ? "total" : "interval",
-		nwt_format_iso8601(wall_ns, buf, sizeof(buf)), seconds);
 	fprintf(out, "packets   tx %llu  rx %llu  (records %llu)\n",
 		(unsigned long long)w->packets[0], (unsigned long long)w->packets[1],
 		(unsigned long long)w->records);
@@ -224,6 +230,17 @@ static void print_table(FILE *out, const struct nwt_stats_window *w, unsigned in
 		if (w->layer_count[l])
 			nwt_table_row(out, &layer_table, &row);
 	}
+}
+
+static void print_table(FILE *out, const struct nwt_stats_window *w, unsigned int planned,
+			bool final, double seconds, uint64_t wall_ns, const struct nwt_counts *c)
+{
+	char buf[64];
+
+	fprintf(out, "=== %s %s (%.1fs) ===\n", final ? "total" : "interval",
+		nwt_format_iso8601(wall_ns, buf, sizeof(buf)), seconds);
+	if (planned)
+		print_table_packets(out, w, planned);
 	fprintf(out, "events    generated %llu = delivered %llu + suppressed %llu + lost %llu (filtered %llu)",
 		(unsigned long long)c->generated, (unsigned long long)c->delivered,
 		(unsigned long long)c->suppressed, (unsigned long long)c->lost,

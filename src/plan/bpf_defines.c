@@ -118,6 +118,8 @@ static const struct {
 	{ NWT_FEATURE_RETRANS, 0, "NWT_WANT_RETRANS" },
 	/* -u without -k: the drop probe reports UDP datagrams only. */
 	{ NWT_FEATURE_UDP, NWT_FEATURE_DROP, "NWT_DROP_UDP_ONLY" },
+	/* -u -s: datagrams counted per flow, no record per datagram. */
+	{ NWT_FEATURE_UDP, NWT_FEATURE_UDP_RECORDS, "NWT_UDP_COUNT_ONLY" },
 	/* -x/-r/-k/-e without lifecycle or -S: track socket owners, emit no state events. */
 	{ ~0u, NWT_FEATURE_LIFECYCLE | NWT_FEATURE_STATE, "NWT_STATE_TRACK_ONLY" },
 };

@@ -47,6 +47,7 @@ const char nwt_usage[] =
 	"  -D, --duration SEC      stop after SEC seconds\n"
 	"  -c, --count N           stop after N events\n"
 	"  -s, --stats             no per-event lines: a summary every --interval and at exit\n"
+	"      --top-flows N       -u -s: the N flows with the most bytes (default 10), the rest in one line\n"
 	"  -v, --verbose           probe plan, kernel notes and compiler diagnostics on stderr\n"
 	"      --kernel-headers DIR  kernel headers to compile the probes against\n"
 	"      --prefer KIND       try KIND first: tracepoint, raw_tracepoint, btf_tracepoint or kprobe\n"
@@ -66,6 +67,7 @@ enum long_only_option {
 	OPT_PREFER,
 	OPT_VERIFY_PROBES,
 	OPT_HOPS,
+	OPT_TOP_FLOWS,
 };
 
 static const struct option long_options[] = {
@@ -79,6 +81,7 @@ static const struct option long_options[] = {
 	{ "json", no_argument, NULL, 'j' },
 	{ "rate", required_argument, NULL, 'R' },
 	{ "interval", required_argument, NULL, OPT_INTERVAL },
+	{ "top-flows", required_argument, NULL, OPT_TOP_FLOWS },
 	{ "output", required_argument, NULL, 'o' },
 	{ "duration", required_argument, NULL, 'D' },
 	{ "count", required_argument, NULL, 'c' },
@@ -176,6 +179,7 @@ static void set_defaults(struct nwt_options *opts)
 	opts->port = opts->sport = opts->dport = -1;
 	opts->pid = -1;
 	opts->interval_s = 1.0;
+	opts->top_flows = 10;
 	opts->rate = NWT_DEFAULT_RATE;
 }
 
@@ -240,6 +244,12 @@ enum nwt_parse_result nwt_parse_options(int argc, char **argv, struct nwt_option
 			if (parse_seconds(optarg, 3600, &opts->interval_s) || opts->interval_s < 0.1)
 				return usage_error(err, err_len, "--interval '%s': expected seconds 0.1-3600",
 						   optarg);
+			break;
+		case OPT_TOP_FLOWS:
+			if (parse_ulong(optarg, 1, 10000, &value))
+				return usage_error(err, err_len, "--top-flows '%s': expected a number 1-10000",
+						   optarg);
+			opts->top_flows = (unsigned int)value;
 			break;
 		case 'o':
 			if (!*optarg)
@@ -336,5 +346,8 @@ enum nwt_parse_result nwt_parse_options(int argc, char **argv, struct nwt_option
 				   opts->family == AF_INET ? "-4" : "-6");
 	if (!opts->features)
 		opts->features = NWT_FEATURE_LIFECYCLE;
+	/* -u -s counts datagrams per flow in the kernel: no record per datagram leaves it */
+	if ((opts->features & NWT_FEATURE_UDP) && !opts->stats)
+		opts->features |= NWT_FEATURE_UDP_RECORDS;
 	return NWT_PARSE_RUN;
 }

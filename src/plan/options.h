@@ -36,6 +36,7 @@ struct nwt_options {
 	unsigned long long count;	/* 0 = unlimited */
 	const char *kernel_headers;
 	bool stats;			/* -s: summaries instead of per-event lines */
+	unsigned int top_flows;		/* -u -s: flows listed by bytes; the others summed */
 	bool keep_closed;		/* -a: closed connections stay in the -x table */
 	bool addr_to_func;		/* -T: kernel addresses as function+offset */
 };

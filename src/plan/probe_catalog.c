@@ -52,9 +52,13 @@
 		"NWT_OFF_SKB_PROTOCOL", "NWT_OFF_SKB_SK", "NWT_OFF_SKB_DEV", "NWT_OFF_NETDEV_NAME", \
 		"NWT_OFF_NETDEV_IFINDEX", "NWT_OFF_SOCK_PROTOCOL", "NWT_OFF_SOCK_RECEIVE_QUEUE",   \
 		"NWT_OFF_SKB_HEAD_PREV"
-/* A UDP point: a raw tracepoint, else a kprobe; prog is nwt_<stem>_{rtp,kp}. */
-#define UDP_ROW(row, tp, kp, stem, use)                                                     \
-	{ .name = row, .feature_name = "udp", .features = NWT_FEATURE_UDP,                      \
+/*
+ * A UDP point: a raw tracepoint, else a kprobe; prog is nwt_<stem>_{rtp,kp}.
+ * feats: NWT_FEATURE_UDP if -u -s (counts only) needs it too, else
+ * NWT_FEATURE_UDP_RECORDS.
+ */
+#define UDP_ROW(row, feats, tp, kp, stem, use)                                              \
+	{ .name = row, .feature_name = "udp", .features = feats,                                \
 	  .source = "udp/udp_path.bpf.c",                           \
 	  .alts = { { NWT_ATTACH_RAW_TRACEPOINT, tp, "nwt_" stem "_rtp", "NWT_USE_" use "_RTP",  \
 		      { UDP_OFFSETS } },                                                      \
@@ -62,12 +66,12 @@
 		      { UDP_OFFSETS } } } }
 /* A UDP point only a kprobe gives (optional), or one more tracepoint for a point (optional). */
 #define UDP_KP_ROW(row, kp, stem, use, cond...)                                          \
-	{ .name = row, .feature_name = "udp", .features = NWT_FEATURE_UDP,                   \
+	{ .name = row, .feature_name = "udp", .features = NWT_FEATURE_UDP_RECORDS,           \
 	  .source = "udp/udp_path.bpf.c", .optional = true,      \
 	  .alts = { { NWT_ATTACH_KPROBE, kp, "nwt_" stem "_kp", "NWT_USE_" use "_KPROBE",     \
 		      { UDP_OFFSETS } } }, cond }
-#define UDP_TP_ROW(row, kind, tp, stem, use, suffix, cond...)                           \
-	{ .name = row, .feature_name = "udp", .features = NWT_FEATURE_UDP,                   \
+#define UDP_TP_ROW(row, feats, kind, tp, stem, use, suffix, cond...)                    \
+	{ .name = row, .feature_name = "udp", .features = feats,                             \
 	  .source = "udp/udp_path.bpf.c", .optional = true,      \
 	  .alts = { { kind, tp, "nwt_" stem "_" suffix, "NWT_USE_" use,                       \
 		      { UDP_OFFSETS } } }, cond }
@@ -299,7 +303,7 @@ const struct nwt_probe nwt_probe_catalog[] = {
 	 * device -> IP -> queued on the socket -> read.  The send call is the
 	 * system call's entry where udp_sendmsg cannot be probed.
 	 */
-	{ .name = "udp_tx_send", .feature_name = "udp", .features = NWT_FEATURE_UDP,
+	{ .name = "udp_tx_send", .feature_name = "udp", .features = NWT_FEATURE_UDP_RECORDS,
 	  .source = "udp/udp_path.bpf.c", .optional = true,
 	  .alts = { { NWT_ATTACH_KPROBE, "udp_sendmsg", "nwt_udp_tx_send_kp",
 		      "NWT_USE_UDP_TX_SEND_KPROBE", { UDP_OFFSETS } },
@@ -307,29 +311,29 @@ const struct nwt_probe nwt_probe_catalog[] = {
 		      "NWT_USE_UDP_TX_SEND_TRACEPOINT", { UDP_OFFSETS } } } },
 	UDP_KP_ROW("udp_tx_send6", "udpv6_sendmsg", "udp_tx_send", "UDP_TX_SEND",
 		   .completes_kprobe_of = "udp_tx_send"),
-	UDP_TP_ROW("udp_tx_sendmsg", NWT_ATTACH_TRACEPOINT, "syscalls:sys_enter_sendmsg",
+	UDP_TP_ROW("udp_tx_sendmsg", NWT_FEATURE_UDP_RECORDS, NWT_ATTACH_TRACEPOINT, "syscalls:sys_enter_sendmsg",
 		   "udp_tx_send", "UDP_TX_SEND_TRACEPOINT", "tp", .fills_gap_of = "udp_tx_send"),
-	UDP_TP_ROW("udp_tx_sendmmsg", NWT_ATTACH_TRACEPOINT,
+	UDP_TP_ROW("udp_tx_sendmmsg", NWT_FEATURE_UDP_RECORDS, NWT_ATTACH_TRACEPOINT,
 		   "syscalls:sys_enter_sendmmsg", "udp_tx_send", "UDP_TX_SEND_TRACEPOINT", "tp",
 		   .fills_gap_of = "udp_tx_send"),
 	/* The send call returns: its start stops being current; the socket's owner is learnt. */
-	UDP_TP_ROW("udp_tx_done", NWT_ATTACH_RAW_TRACEPOINT, "sock:sock_send_length",
+	UDP_TP_ROW("udp_tx_done", NWT_FEATURE_UDP, NWT_ATTACH_RAW_TRACEPOINT, "sock:sock_send_length",
 		   "udp_tx_done", "UDP_TX_DONE_RTP", "rtp"),
 	UDP_KP_ROW("udp_tx_ip", "udp_send_skb", "udp_tx_ip", "UDP_TX_IP"),
 	UDP_KP_ROW("udp_tx_ip6", "udp_v6_send_skb", "udp_tx_ip", "UDP_TX_IP"),
-	UDP_ROW("udp_tx_queue", "net:net_dev_queue", "__dev_queue_xmit", "udp_tx_queue",
+	UDP_ROW("udp_tx_queue", NWT_FEATURE_UDP, "net:net_dev_queue", "__dev_queue_xmit", "udp_tx_queue",
 		"UDP_TX_QUEUE"),
-	UDP_ROW("udp_tx_xmit", "net:net_dev_start_xmit", "dev_hard_start_xmit",
+	UDP_ROW("udp_tx_xmit", NWT_FEATURE_UDP_RECORDS, "net:net_dev_start_xmit", "dev_hard_start_xmit",
 		"udp_tx_xmit", "UDP_TX_XMIT"),
-	UDP_TP_ROW("udp_rx_dev", NWT_ATTACH_RAW_TRACEPOINT, "net:netif_rx", "udp_rx_dev",
+	UDP_TP_ROW("udp_rx_dev", NWT_FEATURE_UDP_RECORDS, NWT_ATTACH_RAW_TRACEPOINT, "net:netif_rx", "udp_rx_dev",
 		   "UDP_RX_DEV_RTP", "rtp"),
-	UDP_TP_ROW("udp_rx_dev_gro", NWT_ATTACH_RAW_TRACEPOINT,
+	UDP_TP_ROW("udp_rx_dev_gro", NWT_FEATURE_UDP_RECORDS, NWT_ATTACH_RAW_TRACEPOINT,
 		   "net:napi_gro_receive_entry", "udp_rx_dev", "UDP_RX_DEV_RTP", "rtp"),
-	UDP_TP_ROW("udp_rx_dev_skb", NWT_ATTACH_RAW_TRACEPOINT,
+	UDP_TP_ROW("udp_rx_dev_skb", NWT_FEATURE_UDP_RECORDS, NWT_ATTACH_RAW_TRACEPOINT,
 		   "net:netif_receive_skb_entry", "udp_rx_dev", "UDP_RX_DEV_RTP", "rtp"),
-	UDP_TP_ROW("udp_rx_dev_list", NWT_ATTACH_RAW_TRACEPOINT,
+	UDP_TP_ROW("udp_rx_dev_list", NWT_FEATURE_UDP_RECORDS, NWT_ATTACH_RAW_TRACEPOINT,
 		   "net:netif_receive_skb_list_entry", "udp_rx_dev", "UDP_RX_DEV_RTP", "rtp"),
-	UDP_ROW("udp_rx_ip", "net:netif_receive_skb", "ip_rcv_core", "udp_rx_ip",
+	UDP_ROW("udp_rx_ip", NWT_FEATURE_UDP_RECORDS, "net:netif_receive_skb", "ip_rcv_core", "udp_rx_ip",
 		"UDP_RX_IP"),
 	UDP_KP_ROW("udp_rx_ip6", "ipv6_rcv", "udp_rx_ip", "UDP_RX_IP",
 		   .completes_kprobe_of = "udp_rx_ip"),
@@ -337,12 +341,12 @@ const struct nwt_probe nwt_probe_catalog[] = {
 	 * sock_def_readable() is what sock:sk_data_ready traces; a kprobe on
 	 * __udp_enqueue_schedule_skb would also see datagrams it then refuses.
 	 */
-	UDP_ROW("udp_rx_queue", "sock:sk_data_ready", "sock_def_readable", "udp_rx_queue",
+	UDP_ROW("udp_rx_queue", NWT_FEATURE_UDP, "sock:sk_data_ready", "sock_def_readable", "udp_rx_queue",
 		"UDP_RX_QUEUE"),
 	/* A datagram dropped as it is read (bad checksum) gives up its place in the queue. */
-	UDP_TP_ROW("udp_rx_freed", NWT_ATTACH_RAW_TRACEPOINT, "skb:kfree_skb", "udp_rx_freed",
+	UDP_TP_ROW("udp_rx_freed", NWT_FEATURE_UDP_RECORDS, NWT_ATTACH_RAW_TRACEPOINT, "skb:kfree_skb", "udp_rx_freed",
 		   "UDP_RX_FREED_RTP", "rtp"),
-	UDP_ROW("udp_rx_read", "sock:sock_recv_length", "skb_consume_udp", "udp_rx_read",
+	UDP_ROW("udp_rx_read", NWT_FEATURE_UDP, "sock:sock_recv_length", "skb_consume_udp", "udp_rx_read",
 		"UDP_RX_READ"),
 };
 const size_t nwt_probe_catalog_len = sizeof(nwt_probe_catalog) / sizeof(nwt_probe_catalog[0]);

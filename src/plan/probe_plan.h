@@ -26,6 +26,7 @@ enum nwt_feature {
 	NWT_FEATURE_DROP = 1u << 14,		/* -k: packet drops with the kernel's reason */
 	NWT_FEATURE_ERR = 1u << 15,		/* -e: bad checksum, bad sequence, resets */
 	NWT_FEATURE_UDP = 1u << 16,		/* -u: UDP datagrams with layer times, UDP drops */
+	NWT_FEATURE_UDP_RECORDS = 1u << 17,	/* -u without -s: a record per datagram (set by options.c) */
 };
 
 enum nwt_attach_kind {

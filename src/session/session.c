@@ -355,13 +355,14 @@ static void print_stats(struct session *s, struct nwt_bpf *bpf, bool final)
 	double now = now_s();
 	struct timespec wall;
 
+	double window_s = final ? now - s->stats_started : s->opts->interval_s;
+	uint64_t wall_ns;
+
 	read_counts(bpf, final, &counts);
 	clock_gettime(CLOCK_REALTIME, &wall);
-	nwt_stats_print(s->out, &s->stats, s->opts->json, final,
-			final ? now - s->stats_started : s->opts->interval_s,
-			(uint64_t)wall.tv_sec * 1000000000ULL + (uint64_t)wall.tv_nsec, &counts);
-	nwt_features_print_stats(&s->features, bpf, s->out,
-				 (uint64_t)wall.tv_sec * 1000000000ULL + (uint64_t)wall.tv_nsec);
+	wall_ns = (uint64_t)wall.tv_sec * 1000000000ULL + (uint64_t)wall.tv_nsec;
+	nwt_stats_print(s->out, &s->stats, s->opts->json, final, window_s, wall_ns, &counts);
+	nwt_features_print_stats(&s->features, bpf, s->out, wall_ns, final, window_s);
 	nwt_output_file_flush(s->file);
 }
 

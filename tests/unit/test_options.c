@@ -71,9 +71,17 @@ static void help_version_and_list(void **state)
 	assert_true(o.list_probes);
 	assert_int_equal(o.family, AF_INET6);
 	assert_int_equal(PARSE(&o, err, "-u"), NWT_PARSE_RUN);
-	assert_int_equal(o.features, NWT_FEATURE_UDP);
+	assert_int_equal(o.features, NWT_FEATURE_UDP | NWT_FEATURE_UDP_RECORDS);
 	assert_int_equal(PARSE(&o, err, "--udp", "-t"), NWT_PARSE_RUN);
-	assert_int_equal(o.features, NWT_FEATURE_UDP | NWT_FEATURE_PACKET);
+	assert_int_equal(o.features, NWT_FEATURE_UDP | NWT_FEATURE_UDP_RECORDS | NWT_FEATURE_PACKET);
+	/* -s: counted per flow in the kernel */
+	assert_int_equal(PARSE(&o, err, "-u", "-s"), NWT_PARSE_RUN);
+	assert_int_equal(o.features, NWT_FEATURE_UDP);
+	assert_int_equal(o.top_flows, 10);
+	assert_int_equal(PARSE(&o, err, "-u", "-s", "--top-flows", "3"), NWT_PARSE_RUN);
+	assert_int_equal(o.top_flows, 3);
+	assert_int_equal(PARSE(&o, err, "--top-flows", "0"), NWT_PARSE_ERROR);
+	assert_non_null(strstr(err, "--top-flows '0'"));
 }
 
 /* Each bad argument is an error whose message names the argument. */
