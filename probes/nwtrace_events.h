@@ -195,6 +195,13 @@ enum nwt_pkt_point {
  */
 #define NWT_PKT_F_UDP         (1u << 3)
 /*
+ * rx, with --pid: passed every other filter, but its socket's owner was not
+ * known yet when it was queued (no send or read of the socket seen).  Its
+ * read tells whose it is: user space keeps it only if the reader is the
+ * --pid process, and counts it filtered out otherwise.
+ */
+#define NWT_PKT_F_OWNER_PENDING (1u << 4)
+/*
  * rx reported at IP because TCP's point (tcp:tcp_probe) does not see the
  * receiving socket's state: that TCP state (TCP_LISTEN, TCP_SYN_SENT, ...)
  * in these bits; 0 for everything else.

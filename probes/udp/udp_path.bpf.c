@@ -309,6 +309,21 @@ static __always_inline void nwt_udp_rx_stamp(u64 skb, int point, bool l3_at_data
 }
 
 /*
+ * With --pid, a datagram queued on a socket whose owner is not known yet (a
+ * receiver blocked in its first read): NWT_PKT_F_OWNER_PENDING if it passes
+ * every other filter, so that its read can tell user space whose it is.
+ */
+static __always_inline u32 nwt_udp_owner_pending(const struct nwt_udp_pkt *p,
+						 const struct nwt_flow *local)
+{
+#ifdef NWT_FILTER_PID
+	if (!p->has_owner && nwt_flow_wanted(local, NWT_FILTER_PID))
+		return NWT_PKT_F_OWNER_PENDING;
+#endif
+	return 0;
+}
+
+/*
  * The datagram skb was queued on UDP socket sk (sk_data_ready: skb = the
  * receive queue's tail; __udp_enqueue_schedule_skb with kprobes: its
  * argument).  Its record leaves now, waiting for its read.
@@ -318,7 +333,7 @@ static __always_inline void nwt_udp_rx_queued(u64 sk, u64 skb)
 	struct nwt_udp_sock *s = nwt_udp_sock_get(sk);
 	struct nwt_udp_pkt *p;
 	struct nwt_flow local;
-	u32 place;
+	u32 place, pending;
 
 	if (!s)
 		return;
@@ -337,8 +352,9 @@ static __always_inline void nwt_udp_rx_queued(u64 sk, u64 skb)
 	}
 	/* The filters see ports from the local side: --sport is the local port. */
 	nwt_udp_local_flow(&p->flow, true, &local);
-	if (nwt_filter(&local, p->has_owner ? p->pid : 0))
-		nwt_udp_emit(p, place, NWT_PKT_F_AWAITS_READ);
+	pending = nwt_udp_owner_pending(p, &local);
+	if (pending || nwt_filter(&local, p->has_owner ? p->pid : 0))
+		nwt_udp_emit(p, place, NWT_PKT_F_AWAITS_READ | pending);
 	udp_pkts.delete(&skb);
 }
 

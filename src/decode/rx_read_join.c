@@ -60,6 +60,11 @@ void nwt_rx_join_init(struct nwt_rx_join *j, nwt_record_fn deliver, void *ctx)
 	j->ctx = ctx;
 }
 
+void nwt_rx_join_want_owner(struct nwt_rx_join *j, uint32_t pid)
+{
+	j->owner_wanted = pid;
+}
+
 static bool read_covers(const struct rx_read *r, const struct nwt_packet_event *seg)
 {
 	/* sequence space wraps at 2^32: the distance from the read's first byte */
@@ -72,6 +77,10 @@ static bool read_covers(const struct rx_read *r, const struct nwt_packet_event *
  */
 static void leave_unread(struct nwt_rx_join *j, struct nwt_packet_event *ev, size_t size)
 {
+	if (ev->flags & NWT_PKT_F_OWNER_PENDING) {
+		j->owner_filtered++;	/* never read: whose it was stays unknown */
+		return;
+	}
 	ev->flags &= ~NWT_PKT_F_AWAITS_READ;
 	j->deliver(j->ctx, ev, size);
 }
@@ -79,6 +88,13 @@ static void leave_unread(struct nwt_rx_join *j, struct nwt_packet_event *ev, siz
 static void leave_joined(struct nwt_rx_join *j, struct nwt_packet_event *ev, size_t size,
 			 const struct rx_read *r)
 {
+	if (ev->flags & NWT_PKT_F_OWNER_PENDING) {
+		if (j->owner_wanted && r->pid != j->owner_wanted) {
+			j->owner_filtered++;
+			return;
+		}
+		ev->flags &= ~NWT_PKT_F_OWNER_PENDING;
+	}
 	ev->point_ns[RX_READ] = r->ts_ns;
 	if (ev->hdr.ts_ns < r->ts_ns)
 		ev->hdr.ts_ns = r->ts_ns;

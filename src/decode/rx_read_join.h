@@ -37,9 +37,18 @@ struct nwt_rx_join {
 	void *ctx;
 	struct nwt_rx_join_sock *socks;	/* NWT_RX_JOIN_SOCKS slots, allocated on first use */
 	size_t waiting;		/* segments waiting, all sockets */
+	uint32_t owner_wanted;	/* --pid, or 0 */
+	uint64_t owner_filtered;	/* NWT_PKT_F_OWNER_PENDING segments not the --pid process's */
 };
 
 void nwt_rx_join_init(struct nwt_rx_join *j, nwt_record_fn deliver, void *ctx);
+
+/*
+ * With --pid: a segment flagged NWT_PKT_F_OWNER_PENDING leaves only if the
+ * read that joins it is pid's; unread, or read by another process, it is
+ * counted in owner_filtered instead.
+ */
+void nwt_rx_join_want_owner(struct nwt_rx_join *j, uint32_t pid);
 
 /*
  * Offers one record from the ring buffer.  Returns true if the join took it:

@@ -327,8 +327,11 @@ int nwt_session_list_probes(const struct nwt_options *opts, struct nwt_kernel_en
  * While probes run, each event is counted first as generated and then by its
  * outcome, so a read can catch one in between: periodic lines count generated
  * as the sum of outcomes.  After detaching, the kernel's own count is exact.
+ * Filtered out includes what user space filtered (--pid once a read told
+ * a datagram's owner).
  */
-static void read_counts(struct nwt_bpf *bpf, bool detached, struct nwt_counts *out)
+static void read_counts(struct nwt_bpf *bpf, const struct nwt_rx_join *rx_join, bool detached,
+			struct nwt_counts *out)
 {
 	uint64_t c[NWT_COUNTER_MAX] = { 0 };
 
@@ -338,7 +341,7 @@ static void read_counts(struct nwt_bpf *bpf, bool detached, struct nwt_counts *o
 	out->delivered = c[NWT_COUNTER_DELIVERED];
 	out->suppressed = c[NWT_COUNTER_SUPPRESSED];
 	out->lost = c[NWT_COUNTER_LOST];
-	out->filtered = c[NWT_COUNTER_FILTERED];
+	out->filtered = c[NWT_COUNTER_FILTERED] + rx_join->owner_filtered;
 	out->reads_lost = c[NWT_COUNTER_READS_LOST];
 	out->generated = detached ? c[NWT_COUNTER_GENERATED]
 				  : out->delivered + out->suppressed + out->lost;
@@ -358,7 +361,7 @@ static void print_stats(struct session *s, struct nwt_bpf *bpf, bool final)
 	double window_s = final ? now - s->stats_started : s->opts->interval_s;
 	uint64_t wall_ns;
 
-	read_counts(bpf, final, &counts);
+	read_counts(bpf, &s->rx_join, final, &counts);
 	clock_gettime(CLOCK_REALTIME, &wall);
 	wall_ns = (uint64_t)wall.tv_sec * 1000000000ULL + (uint64_t)wall.tv_nsec;
 	nwt_stats_print(s->out, &s->stats, s->opts->json, final, window_s, wall_ns, &counts);
@@ -397,7 +400,7 @@ static void print_summary(const struct session *s, struct nwt_bpf *bpf,
 		.delivered = c[NWT_COUNTER_DELIVERED],
 		.suppressed = c[NWT_COUNTER_SUPPRESSED],
 		.lost = c[NWT_COUNTER_LOST],
-		.filtered = c[NWT_COUNTER_FILTERED],
+		.filtered = c[NWT_COUNTER_FILTERED] + s->rx_join.owner_filtered,
 		.reads_lost = c[NWT_COUNTER_READS_LOST],
 	};
 	nwt_run_summary_print(&sum);
@@ -500,6 +503,8 @@ int nwt_session_run(const struct nwt_options *opts, struct nwt_kernel_env *env)
 	if (nwt_features_init(&s.features, opts, env))
 		return fail("cannot set up the features: out of memory");
 	nwt_rx_join_init(&s.rx_join, deliver_record, &s);
+	if (opts->pid > 0)
+		nwt_rx_join_want_owner(&s.rx_join, (uint32_t)opts->pid);
 	nwt_record_order_init(&s.order, on_record, &s);	/* unordered if out of memory */
 	rc = prepare_headers(opts, env);
 	if (rc || stop_before_tracing(&s, "finding the kernel headers"))

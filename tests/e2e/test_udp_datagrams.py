@@ -5,7 +5,8 @@ records and bytes must equal what the sender sent, what the receiver read and
 the nstat deltas of Udp(6)OutDatagrams / Udp(6)InDatagrams; each record names
 the real sending or reading process; each datagram's layer times add up to at
 most the end-to-end time the application measured.  A receiver that never
-reads: its datagrams are still reported, without the read layer."""
+reads: its datagrams are still reported, without the read layer.  -P: a
+receiver's datagrams only, from the first on."""
 from nwt_e2e import NetnsPair, Tracer, check, require_bpf
 from udp_e2e import Receiver, datagrams, layer_sum_us, nstat, nstat_delta, send
 
@@ -87,15 +88,39 @@ def unread(net, port, sport):
     check(not others, f"--sport {port} let other records through: {others[:3]}")
 
 
+def pid_filter(net, port, sport):
+    """-P: the receiver's datagrams and no one else's, the first too, though it arrived
+    while the receiver sat in its first read (its socket's owner not yet known)."""
+    mine = Receiver(net, net.b, net.ip4_b, port, 6)
+    other = Receiver(net, net.b, net.ip4_b, port + 1, 6)
+    in0 = nstat(net, net.b, "UdpInDatagrams")
+    tracer = Tracer("-u", "-P", str(mine.pid))
+    send(net, net.a, net.ip4_b, port, sport, [100 + i for i in range(6)])
+    send(net, net.a, net.ip4_b, port + 1, sport + 1, [200 + i for i in range(6)])
+    got, got_other = mine.finish(), other.finish()
+    tracer.stop(settle=0.5)
+    read = nstat_delta(in0, nstat(net, net.b, "UdpInDatagrams"))["UdpInDatagrams"]
+    check(got["received"] == got_other["received"] == 6 and read == 12,
+          f"the peers did not exchange every datagram: {got} {got_other}, UdpInDatagrams +{read}")
+    events = [e for e in tracer.events() if e.get("type") == "udp"]
+    rx = datagrams(events, "rx", net.ip4_a, sport, net.ip4_b, port)
+    check(sorted(e["len"] for e in rx) == [100 + i for i in range(6)],
+          f"-P {mine.pid}: not one rx record per datagram the receiver read: {rx}")
+    check(all(e.get("pid") == mine.pid for e in rx), f"-P {mine.pid}: wrong owner: {rx}")
+    others = [e for e in events if e not in rx]
+    check(not others, f"-P {mine.pid} let other processes' datagrams through: {others[:3]}")
+
+
 def main():
     require_bpf()
     with NetnsPair("ud", 221) as net:
         n4 = one_family(net, ["-u", "-i", "10.221.0.0/24"], False, 18121, 41121)
         n6 = one_family(net, ["-u", "-6"], True, 18122, 41122)
         unread(net, 18123, 41123)
+        pid_filter(net, 18124, 41124)
     print(f"PASS: IPv4 {n4[0]} tx / {n4[1]} rx, IPv6 {n6[0]} tx / {n6[1]} rx records equal "
           f"nstat and the peers; layers at most {max(n4[2], n6[2]):.0%} of the end-to-end time; "
-          f"unread datagrams reported without a read")
+          f"unread datagrams reported without a read; -P shows the reader's datagrams only")
 
 
 if __name__ == "__main__":

@@ -37,7 +37,7 @@ def recv(addr, port, count, no_read=False, rcvbuf=0, wait=1.0):
         sock.close()
         say(received=0, bytes=0)
         return
-    sock.settimeout(10)
+    sock.settimeout(30)  # the first datagram may wait for a tracer to start
     e2e_ns, total = [], 0
     for _ in range(count):
         try:

@@ -2,7 +2,8 @@
 """Runs inside the stock-kernel guest (scripts/test-kprobe-kernel.sh): every
 probe that has a kprobe alternative must choose it under --prefer kprobe, every
 feature's probes must compile, load and attach in one go and see loopback
-traffic, and lifecycle records (kprobe tcp_set_state) must be right.  The
+traffic, and lifecycle records (kprobe tcp_set_state) must be right, and -u must see every
+datagram with the layers only kprobes bound (udp_sendmsg, udp_send_skb).  The
 features covered are those --help lists.  The packet path also runs as
 planned without --prefer: on BTF tracepoints, as verified by this older
 kernel."""
@@ -189,6 +190,63 @@ def trace_loopback(features, prefer=("--prefer", "kprobe"), addr="127.0.0.1"):
     print(f"kprobe lane: {len(events)} records, lifecycle {kinds}", flush=True)
 
 
+UDP_PORT = 18202
+
+
+def udp_loopback_exchange(addr, count):
+    """count datagrams of distinct sizes from one socket to another, each read at once."""
+    family = socket.AF_INET6 if ":" in addr else socket.AF_INET
+    rx = socket.socket(family, socket.SOCK_DGRAM)
+    rx.bind((addr, UDP_PORT))
+    rx.settimeout(10)
+    tx = socket.socket(family, socket.SOCK_DGRAM)
+    tx.bind((addr, 0))
+    for i in range(count):
+        tx.sendto(b"u" * (50 + i), (addr, UDP_PORT))
+        rx.recv(2048)
+    sport = tx.getsockname()[1]
+    tx.close()
+    rx.close()
+    return sport
+
+
+def trace_udp(prefer=("--prefer", "kprobe")):
+    """-u on kprobes: every datagram once each way, with the layers only kprobes see."""
+    err_path, out_path = "/tmp/nwtrace-udp.err", "/tmp/nwtrace-udp.out"
+    with open(err_path, "w") as err, open(out_path, "w") as out:
+        tracer = subprocess.Popen([nwtrace_path(), *prefer, "--json", "-R", "0", "-u",
+                                   "-p", str(UDP_PORT)], stdout=out, stderr=err)
+        started = time.time()
+        while "tracing, Ctrl-C to stop" not in open(err_path).read():
+            check(tracer.poll() is None, f"nwtrace -u exited: {open(err_path).read()}")
+            check(time.time() - started < 600, "nwtrace -u did not attach within 600 s")
+            time.sleep(0.5)
+        sports = {addr: udp_loopback_exchange(addr, 20) for addr in ("127.0.0.1", "::1")}
+        time.sleep(1.5)
+        tracer.send_signal(2)
+        check(tracer.wait(timeout=60) == 0, "nwtrace -u did not exit 0 on SIGINT")
+    with open(out_path) as f:
+        events = [json.loads(line) for line in f if line.strip()]
+    for addr, sport in sports.items():
+        mine = [e for e in events if e.get("type") == "udp" and e.get("sport") == sport]
+        tx = [e for e in mine if e["dir"] == "tx"]
+        rx = [e for e in mine if e["dir"] == "rx"]
+        check(sorted(e["len"] for e in tx) == list(range(50, 70)) and
+              sorted(e["len"] for e in rx) == list(range(50, 70)),
+              f"-u over {addr}: not one tx and one rx record per datagram: {mine}")
+        # udp_sendmsg -> udp_send_skb -> __dev_queue_xmit -> dev_hard_start_xmit
+        for e in tx:
+            check({"udp_us", "ip_us", "qdisc_us"} <= set(e) and e.get("pid") == os.getpid(),
+                  f"-u over {addr}: tx layers or sender wrong on kprobes: {e}")
+        # netif_rx -> ip_rcv_core/ipv6_rcv -> sock_def_readable -> skb_consume_udp
+        for e in rx:
+            check({"mac_us", "ip_us", "sock_us"} <= set(e) and e.get("pid") == os.getpid(),
+                  f"-u over {addr}: rx layers or reader wrong on kprobes: {e}")
+    layers = sorted({k for e in events if e.get("type") == "udp" for k in e if k.endswith("_us")})
+    print(f"kprobe lane: -u on kprobes: 20 datagrams each way over IPv4 and IPv6, layers {layers}",
+          flush=True)
+
+
 def main():
     features = feature_flags()
     plan(features)
@@ -197,6 +255,7 @@ def main():
     btf_tracepoint_plan(["-t"])
     trace_loopback(["-t", "-H"], prefer=())
     trace_loopback(["-t"], prefer=(), addr="::1")
+    trace_udp()
     print("PASS: kprobe alternatives plan, compile, attach and trace on the stock kernel")
 
 

@@ -562,6 +562,49 @@ static void short_records_keep_their_size(void **state)
 	delivered_free(&d);
 }
 
+/* --pid: a datagram queued before its socket's owner was known is kept only for the --pid reader. */
+static void owner_pending_kept_only_for_the_wanted_reader(void **state)
+{
+	struct delivered d = { 0 };
+	struct nwt_rx_join j;
+	struct nwt_packet_event mine = segment(SOCK_A, 1, 1, 5000);
+	struct nwt_packet_event other = segment(SOCK_B, 1, 1, 5000);
+	struct nwt_packet_event unread = segment(SOCK_C, 1, 1, 5000);
+
+	(void)state;
+	nwt_rx_join_init(&j, collect, &d);
+	nwt_rx_join_want_owner(&j, 42);
+	mine.flags |= NWT_PKT_F_OWNER_PENDING;
+	other.flags |= NWT_PKT_F_OWNER_PENDING;
+	unread.flags |= NWT_PKT_F_OWNER_PENDING;
+	assert_true(offer(&j, mine));
+	assert_true(offer(&j, other));
+	assert_true(offer(&j, unread));
+	assert_true(offer(&j, app_read(SOCK_A, 1, 1, 9000, 42, "dnsd")));
+	assert_true(offer(&j, app_read(SOCK_B, 1, 1, 9000, 43, "other")));
+	assert_int_equal(d.n, 1);
+	assert_joined(&d.ev[0], 1, 9000, 42, "dnsd");
+	assert_false(d.ev[0].flags & NWT_PKT_F_OWNER_PENDING);
+	assert_int_equal(j.owner_filtered, 1);
+	/* a read that comes first works the same */
+	assert_true(offer(&j, app_read(SOCK_B, 2, 1, 9500, 43, "other")));
+	other.seq = 2;
+	assert_true(offer(&j, other));
+	assert_int_equal(d.n, 1);
+	assert_int_equal(j.owner_filtered, 2);
+	/* never read: whose it was is never known */
+	nwt_rx_join_drain(&j);
+	assert_int_equal(d.n, 1);
+	assert_int_equal(j.owner_filtered, 3);
+	assert_int_equal(j.waiting, 0);
+	/* a segment whose owner was known is not second-guessed */
+	assert_true(offer(&j, segment(SOCK_C, 5, 1, 6000)));
+	assert_true(offer(&j, app_read(SOCK_C, 5, 1, 9900, 43, "other")));
+	assert_int_equal(d.n, 2);
+	nwt_rx_join_free(&j);
+	delivered_free(&d);
+}
+
 static void free_is_safe_twice(void **state)
 {
 	struct delivered d = { 0 };
@@ -601,6 +644,7 @@ int main(void)
 		cmocka_unit_test(evicted_socket_forgets_reads),
 		cmocka_unit_test(remembers_the_last_reads),
 		cmocka_unit_test(short_records_keep_their_size),
+		cmocka_unit_test(owner_pending_kept_only_for_the_wanted_reader),
 		cmocka_unit_test(free_is_safe_twice),
 	};
 
