@@ -220,17 +220,52 @@ static __always_inline void nwt_udp_tx_ip(u64 skb)
 	udp_pkts.update(&skb, &p);
 }
 
+/* The process a datagram that socket sk sends now is reported with (0: none). */
+static __always_inline u32 nwt_udp_tx_owner(u64 sk, char *comm)
+{
+	struct nwt_udp_sock *s = udp_socks.lookup(&sk);
+	u32 pid;
+
+	if (s && s->has_owner) {
+		__builtin_memcpy(comm, s->comm, NWT_COMM_LEN);
+		return s->pid;
+	}
+	/* Before the socket's first send returned: the sender is the caller. */
+	pid = nwt_current_tgid();
+	if (pid)
+		bpf_get_current_comm(comm, NWT_COMM_LEN);
+	return pid;
+}
+
+#ifdef NWT_UDP_COUNT_ONLY
+/* -s: a datagram the local socket sk sends, counted in its flow. */
+static __always_inline void nwt_udp_tx_count(const struct nwt_skb_info *info)
+{
+	u32 pid = 0;
+#ifdef NWT_FILTER_PID
+	char comm[NWT_COMM_LEN];
+
+	pid = nwt_udp_tx_owner(info->sk, comm);
+#endif
+	if (nwt_filter(&info->flow, pid))
+		nwt_udp_flow_count(&info->flow, info->payload_len, false);
+}
+#endif
+
 /* net:net_dev_queue / __dev_queue_xmit: the device queue; the headers are complete. */
 static __always_inline void nwt_udp_tx_queue(u64 skb)
 {
 	struct nwt_skb_info info = {};
 	struct nwt_udp_pkt p = {}, *seen;
-	struct nwt_udp_sock *s;
 	u64 now = bpf_ktime_get_ns();
 
 	nwt_skb_parse(skb, &info);
 	if (info.ip_proto != NWT_IPPROTO_UDP || !(info.flags & NWT_FAULT_F_PORTS) || !info.sk)
 		return;		/* not a UDP datagram a local socket sends */
+#ifdef NWT_UDP_COUNT_ONLY
+	nwt_udp_tx_count(&info);
+	return;
+#endif
 	seen = udp_pkts.lookup(&skb);
 	if (seen && seen->dir == NWT_DIR_TX) {
 		p.ts[0] = seen->ts[0];
@@ -238,25 +273,13 @@ static __always_inline void nwt_udp_tx_queue(u64 skb)
 	} else {
 		p.ts[0] = nwt_udp_send_start_of_current(now);
 	}
-	s = udp_socks.lookup(&info.sk);
-	if (s && s->has_owner) {
-		p.pid = s->pid;
-		__builtin_memcpy(p.comm, s->comm, sizeof(p.comm));
-		p.has_owner = 1;
-	} else if ((p.pid = nwt_current_tgid())) {
-		/* Before the socket's first send returned: the sender is the caller. */
-		bpf_get_current_comm(p.comm, sizeof(p.comm));
-		p.has_owner = 1;
-	}
-	if (!nwt_filter(&info.flow, p.has_owner ? p.pid : 0)) {
+	p.pid = nwt_udp_tx_owner(info.sk, p.comm);
+	p.has_owner = p.pid != 0;
+	if (!nwt_filter(&info.flow, p.pid)) {
 		if (seen)
 			udp_pkts.delete(&skb);
 		return;
 	}
-#ifdef NWT_UDP_COUNT_ONLY
-	nwt_udp_flow_count(&info.flow, info.payload_len, false);
-	return;
-#endif
 	p.ts[2] = now;
 	p.sk = info.sk;
 	p.flow = info.flow;
@@ -361,15 +384,22 @@ static __always_inline void nwt_udp_rx_queued(u64 sk, u64 skb)
 /* -s: the datagram skb queued on sk counted in its flow; its headers are still set. */
 static __always_inline void nwt_udp_rx_count(u64 sk, u64 skb)
 {
-	struct nwt_udp_sock *s = udp_socks.lookup(&sk);
 	struct nwt_skb_info info = {};
 	struct nwt_flow local;
+	u32 pid = 0;
 
 	nwt_skb_parse(skb, &info);
 	if (info.ip_proto != NWT_IPPROTO_UDP || !(info.flags & NWT_FAULT_F_PORTS))
 		return;
+#ifdef NWT_FILTER_PID
+	{
+		struct nwt_udp_sock *s = udp_socks.lookup(&sk);
+
+		pid = s && s->has_owner ? s->pid : 0;
+	}
+#endif
 	nwt_udp_local_flow(&info.flow, true, &local);
-	if (nwt_filter(&local, s && s->has_owner ? s->pid : 0))
+	if (nwt_filter(&local, pid))
 		nwt_udp_flow_count(&local, info.payload_len, true);
 }
 

@@ -349,5 +349,8 @@ enum nwt_parse_result nwt_parse_options(int argc, char **argv, struct nwt_option
 	/* -u -s counts datagrams per flow in the kernel: no record per datagram leaves it */
 	if ((opts->features & NWT_FEATURE_UDP) && !opts->stats)
 		opts->features |= NWT_FEATURE_UDP_RECORDS;
+	/* the flows a -u -s report counts name no process: owners only matter to -P */
+	if ((opts->features & NWT_FEATURE_UDP) && (!opts->stats || opts->pid > 0))
+		opts->features |= NWT_FEATURE_UDP_OWNERS;
 	return NWT_PARSE_RUN;
 }

@@ -55,7 +55,8 @@
 /*
  * A UDP point: a raw tracepoint, else a kprobe; prog is nwt_<stem>_{rtp,kp}.
  * feats: NWT_FEATURE_UDP if -u -s (counts only) needs it too, else
- * NWT_FEATURE_UDP_RECORDS.
+ * NWT_FEATURE_UDP_RECORDS; NWT_FEATURE_UDP_OWNERS for what only learns owners
+ * under -s (needed there by -P).
  */
 #define UDP_ROW(row, feats, tp, kp, stem, use)                                              \
 	{ .name = row, .feature_name = "udp", .features = feats,                                \
@@ -317,7 +318,7 @@ const struct nwt_probe nwt_probe_catalog[] = {
 		   "syscalls:sys_enter_sendmmsg", "udp_tx_send", "UDP_TX_SEND_TRACEPOINT", "tp",
 		   .fills_gap_of = "udp_tx_send"),
 	/* The send call returns: its start stops being current; the socket's owner is learnt. */
-	UDP_TP_ROW("udp_tx_done", NWT_FEATURE_UDP, NWT_ATTACH_RAW_TRACEPOINT, "sock:sock_send_length",
+	UDP_TP_ROW("udp_tx_done", NWT_FEATURE_UDP_OWNERS, NWT_ATTACH_RAW_TRACEPOINT, "sock:sock_send_length",
 		   "udp_tx_done", "UDP_TX_DONE_RTP", "rtp"),
 	UDP_KP_ROW("udp_tx_ip", "udp_send_skb", "udp_tx_ip", "UDP_TX_IP"),
 	UDP_KP_ROW("udp_tx_ip6", "udp_v6_send_skb", "udp_tx_ip", "UDP_TX_IP"),
@@ -346,7 +347,7 @@ const struct nwt_probe nwt_probe_catalog[] = {
 	/* A datagram dropped as it is read (bad checksum) gives up its place in the queue. */
 	UDP_TP_ROW("udp_rx_freed", NWT_FEATURE_UDP_RECORDS, NWT_ATTACH_RAW_TRACEPOINT, "skb:kfree_skb", "udp_rx_freed",
 		   "UDP_RX_FREED_RTP", "rtp"),
-	UDP_ROW("udp_rx_read", NWT_FEATURE_UDP, "sock:sock_recv_length", "skb_consume_udp", "udp_rx_read",
+	UDP_ROW("udp_rx_read", NWT_FEATURE_UDP_OWNERS, "sock:sock_recv_length", "skb_consume_udp", "udp_rx_read",
 		"UDP_RX_READ"),
 };
 const size_t nwt_probe_catalog_len = sizeof(nwt_probe_catalog) / sizeof(nwt_probe_catalog[0]);

@@ -27,6 +27,7 @@ enum nwt_feature {
 	NWT_FEATURE_ERR = 1u << 15,		/* -e: bad checksum, bad sequence, resets */
 	NWT_FEATURE_UDP = 1u << 16,		/* -u: UDP datagrams with layer times, UDP drops */
 	NWT_FEATURE_UDP_RECORDS = 1u << 17,	/* -u without -s: a record per datagram (set by options.c) */
+	NWT_FEATURE_UDP_OWNERS = 1u << 18,	/* -u, but -s only with -P: sockets' owners (set by options.c) */
 };
 
 enum nwt_attach_kind {

@@ -71,12 +71,15 @@ static void help_version_and_list(void **state)
 	assert_true(o.list_probes);
 	assert_int_equal(o.family, AF_INET6);
 	assert_int_equal(PARSE(&o, err, "-u"), NWT_PARSE_RUN);
-	assert_int_equal(o.features, NWT_FEATURE_UDP | NWT_FEATURE_UDP_RECORDS);
+	assert_int_equal(o.features, NWT_FEATURE_UDP | NWT_FEATURE_UDP_RECORDS | NWT_FEATURE_UDP_OWNERS);
 	assert_int_equal(PARSE(&o, err, "--udp", "-t"), NWT_PARSE_RUN);
-	assert_int_equal(o.features, NWT_FEATURE_UDP | NWT_FEATURE_UDP_RECORDS | NWT_FEATURE_PACKET);
-	/* -s: counted per flow in the kernel */
+	assert_int_equal(o.features, NWT_FEATURE_UDP | NWT_FEATURE_UDP_RECORDS | NWT_FEATURE_UDP_OWNERS |
+					     NWT_FEATURE_PACKET);
+	/* -s: counted per flow in the kernel; sockets' owners only matter to -P */
 	assert_int_equal(PARSE(&o, err, "-u", "-s"), NWT_PARSE_RUN);
 	assert_int_equal(o.features, NWT_FEATURE_UDP);
+	assert_int_equal(PARSE(&o, err, "-u", "-s", "-P", "7"), NWT_PARSE_RUN);
+	assert_int_equal(o.features, NWT_FEATURE_UDP | NWT_FEATURE_UDP_OWNERS);
 	assert_int_equal(o.top_flows, 10);
 	assert_int_equal(PARSE(&o, err, "-u", "-s", "--top-flows", "3"), NWT_PARSE_RUN);
 	assert_int_equal(o.top_flows, 3);
