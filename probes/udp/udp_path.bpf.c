@@ -257,15 +257,18 @@ static __always_inline void nwt_udp_tx_queue(u64 skb)
 {
 	struct nwt_skb_info info = {};
 	struct nwt_udp_pkt p = {}, *seen;
-	u64 now = bpf_ktime_get_ns();
+	u64 now;
 
+#ifdef NWT_UDP_COUNT_ONLY
+	nwt_skb_parse_flow(skb, &info);
+	if (info.ip_proto == NWT_IPPROTO_UDP && (info.flags & NWT_FAULT_F_PORTS) && info.sk)
+		nwt_udp_tx_count(&info);
+	return;
+#endif
+	now = bpf_ktime_get_ns();
 	nwt_skb_parse(skb, &info);
 	if (info.ip_proto != NWT_IPPROTO_UDP || !(info.flags & NWT_FAULT_F_PORTS) || !info.sk)
 		return;		/* not a UDP datagram a local socket sends */
-#ifdef NWT_UDP_COUNT_ONLY
-	nwt_udp_tx_count(&info);
-	return;
-#endif
 	seen = udp_pkts.lookup(&skb);
 	if (seen && seen->dir == NWT_DIR_TX) {
 		p.ts[0] = seen->ts[0];
@@ -388,7 +391,7 @@ static __always_inline void nwt_udp_rx_count(u64 sk, u64 skb)
 	struct nwt_flow local;
 	u32 pid = 0;
 
-	nwt_skb_parse(skb, &info);
+	nwt_skb_parse_flow(skb, &info);
 	if (info.ip_proto != NWT_IPPROTO_UDP || !(info.flags & NWT_FAULT_F_PORTS))
 		return;
 #ifdef NWT_FILTER_PID
