@@ -1,0 +1,119 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# What -u costs a UDP sender: iperf3 -u with 64-byte datagrams at full rate
+# between two namespaces, alternating in each round untraced, traced with a
+# record per datagram (`nwtrace -u --json -R 0 -o FILE`), counted per flow
+# (`nwtrace -u -s`), then untraced again, RUNS rounds.  The sender and the
+# receiver are pinned to CPUs 0 and 1.  Prints each run (datagrams per second
+# the receiver got, and lost), the medians, each round's ratios to the mean of
+# its two untraced runs with a 90 % bootstrap interval of their median, and
+# nwtrace's CPU time.
+# Usage: scripts/bench-udp.sh [NWTRACE] [RUNS] [SECONDS]   (root)
+set -eu
+NWTRACE=${1:-$(dirname "$0")/../build/nwtrace}
+RUNS=${2:-5}
+SECS=${3:-5}
+TAG=nwtu$$
+if pids=$(pgrep -x nwtrace); then
+	echo "bench-udp: nwtrace is already running (pid $(echo $pids)): its probes would be measured too" >&2
+	exit 1
+fi
+A=$TAG-a B=$TAG-b
+OUT=$(mktemp -d /tmp/nwtrace-bench-udp.XXXXXX)
+
+cleanup() {
+	[ -n "${TRACER:-}" ] && kill -INT "$TRACER" 2>/dev/null || true
+	[ -n "${SERVER:-}" ] && kill "$SERVER" 2>/dev/null || true
+	ip netns del "$A" 2>/dev/null || true
+	ip netns del "$B" 2>/dev/null || true
+	rm -rf "$OUT"
+}
+trap cleanup EXIT INT TERM
+
+ip netns add "$A"
+ip netns add "$B"
+ip link add "${TAG}a" netns "$A" type veth peer name "${TAG}b" netns "$B"
+ip -n "$A" addr add 10.251.0.1/24 dev "${TAG}a"
+ip -n "$B" addr add 10.251.0.2/24 dev "${TAG}b"
+for ns in "$A" "$B"; do ip -n "$ns" link set lo up; done
+ip -n "$A" link set "${TAG}a" up
+ip -n "$B" link set "${TAG}b" up
+
+run_iperf() {	# prints datagrams/s the receiver got; the lost ones go to $OUT/lost
+	ip netns exec "$B" iperf3 -s -1 -A 1 -B 10.251.0.2 >/dev/null 2>&1 &
+	SERVER=$!
+	sleep 0.3
+	ip netns exec "$A" iperf3 -c 10.251.0.2 -A 0 -u -b 0 -l 64 -t "$SECS" -J >"$OUT/iperf.json"
+	wait "$SERVER" 2>/dev/null || true
+	SERVER=
+	python3 -c 'import json, sys
+s = json.load(open(sys.argv[1]))["end"]["sum"]
+print("%.0f" % ((s["packets"] - s["lost_packets"]) / s["seconds"]))
+print(s["lost_packets"], file=open(sys.argv[2], "w"))' "$OUT/iperf.json" "$OUT/lost"
+}
+
+start_tracer() {	# args: nwtrace's options; sets TRACER once it is attached
+	"$NWTRACE" "$@" 2>"$OUT/nwtrace.err" >"$OUT/stdout" &
+	TRACER=$!
+	until grep -q "tracing, Ctrl-C" "$OUT/nwtrace.err" 2>/dev/null; do
+		kill -0 "$TRACER" 2>/dev/null || { cat "$OUT/nwtrace.err"; exit 1; }
+		sleep 0.1
+	done
+}
+
+stop_tracer() {
+	kill -INT "$TRACER"
+	wait "$TRACER" || true
+	TRACER=
+}
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }	# utime + stime
+
+median() { sort -n | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
+
+traced_run() {	# args: label file nwtrace-options...; one traced run, its result appended to file
+	label=$1 file=$2
+	shift 2
+	start_tracer "$@"
+	c0=$(cpu_ticks "$TRACER")
+	t=$(run_iperf)
+	cpu=$(( ($(cpu_ticks "$TRACER") - c0) * 1000 / $(getconf CLK_TCK) / SECS ))
+	stop_tracer
+	echo "run $i $label: $t datagrams/s received, $(cat "$OUT/lost") lost, nwtrace CPU $cpu ms/s"
+	grep "events printed" "$OUT/nwtrace.err" | sed 's/^/  /'
+	echo "$t" >>"$OUT/$file"
+	echo "$t" >"$OUT/$file.last"
+}
+
+bootstrap() {	# the middle 90 % of the medians of 2000 resamples of the per-round ratios
+	python3 -c 'import random, statistics, sys
+r = [float(x) for x in open(sys.argv[1])]
+random.seed(1)
+m = sorted(statistics.median(random.choices(r, k=len(r))) for _ in range(2000))
+print("%.3f-%.3f" % (m[100], m[1899]))' "$1"
+}
+
+: >"$OUT/base"
+for i in $(seq 1 "$RUNS"); do
+	# untraced before and after the traced runs: this machine's speed drifts
+	# within seconds, and a round's ratios are to the mean of the two
+	b1=$(run_iperf)
+	echo "run $i untraced: $b1 datagrams/s received, $(cat "$OUT/lost") lost"
+	traced_run "-u --json -R 0 -o FILE" records -u --json -R 0 -o "$OUT/events.json"
+	rm -f "$OUT/events.json"
+	traced_run "-u -s" stats -u -s --interval 3600
+	b2=$(run_iperf)
+	echo "run $i untraced again: $b2 datagrams/s received, $(cat "$OUT/lost") lost"
+	echo "$b1" >>"$OUT/base"
+	echo "$b2" >>"$OUT/base"
+	for mode in records stats; do
+		echo "$(cat "$OUT/$mode.last") $b1 $b2" | awk '{printf "%.3f\n", 2 * $1 / ($2 + $3)}' >>"$OUT/$mode.ratios"
+	done
+done
+mb=$(median <"$OUT/base")
+echo "median untraced:              $mb datagrams/s"
+for mode in records stats; do
+	m=$(median <"$OUT/$mode")
+	label=$([ "$mode" = records ] && echo "-u --json -R 0 -o FILE" || echo "-u -s")
+	echo "median $label: $m datagrams/s, ratio $(echo "$m $mb" | awk '{printf "%.3f", $1 / $2}'), per-round ratios $(sort -n "$OUT/$mode.ratios" | tr '\n' ' ')(median $(median <"$OUT/$mode.ratios"), 90% bootstrap interval $(bootstrap "$OUT/$mode.ratios"))"
+done
