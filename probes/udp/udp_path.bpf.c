@@ -44,6 +44,8 @@
 #define NWT_UDP_MSG_ERRQUEUE 0x2000	/* MSG_ERRQUEUE: not from the receive queue */
 /* A send call older than this is not the start of the datagram being queued. */
 #define NWT_UDP_SEND_MAX_NS 1000000000ULL
+/* A device stamp IP takes over is this recent (backlog and RPS waits are far shorter). */
+#define NWT_UDP_DEV_TO_IP_MAX_NS 100000000ULL
 
 /* A datagram between two boundaries. */
 struct nwt_udp_pkt {
@@ -256,7 +258,7 @@ static __always_inline void nwt_udp_tx_count(const struct nwt_skb_info *info)
 static __always_inline void nwt_udp_tx_queue(u64 skb)
 {
 	struct nwt_skb_info info = {};
-	struct nwt_udp_pkt p = {}, *seen;
+	struct nwt_udp_pkt p = {}, *seen = NULL;
 	u64 now;
 
 #ifdef NWT_UDP_COUNT_ONLY
@@ -269,8 +271,13 @@ static __always_inline void nwt_udp_tx_queue(u64 skb)
 	nwt_skb_parse(skb, &info);
 	if (info.ip_proto != NWT_IPPROTO_UDP || !(info.flags & NWT_FAULT_F_PORTS) || !info.sk)
 		return;		/* not a UDP datagram a local socket sends */
+#ifdef NWT_USE_UDP_TX_IP_KPROBE
+	/* UDP's hand-off to IP stamped it (a stamp of an skb dropped before its queue is older) */
 	seen = udp_pkts.lookup(&skb);
-	if (seen && seen->dir == NWT_DIR_TX) {
+	if (seen && (seen->dir != NWT_DIR_TX || now - seen->ts[1] >= NWT_UDP_SEND_MAX_NS))
+		seen = NULL;
+#endif
+	if (seen) {
 		p.ts[0] = seen->ts[0];
 		p.ts[1] = seen->ts[1];
 	} else {
@@ -314,18 +321,28 @@ static __always_inline void nwt_udp_tx_xmit(u64 skb)
  */
 static __always_inline void nwt_udp_rx_stamp(u64 skb, int point, bool l3_at_data)
 {
-	struct nwt_udp_pkt *seen = udp_pkts.lookup(&skb);
 	struct nwt_skb_info info = {};
 	struct nwt_udp_pkt p = {};
+	u64 now = bpf_ktime_get_ns();
 
-	if (seen && seen->dir == NWT_DIR_RX) {
-		seen->ts[point & 3] = bpf_ktime_get_ns();
-		return;
+	/*
+	 * IP takes over the device's stamp of this skb.  A stamp left by an
+	 * earlier skb at the same address (dropped before its queue) is older
+	 * or past IP already; the device point always starts afresh.
+	 */
+	if (point) {
+		struct nwt_udp_pkt *seen = udp_pkts.lookup(&skb);
+
+		if (seen && seen->dir == NWT_DIR_RX && !seen->ts[1] &&
+		    now - seen->ts[0] < NWT_UDP_DEV_TO_IP_MAX_NS) {
+			seen->ts[1] = now;
+			return;
+		}
 	}
 	nwt_skb_parse_from(skb, l3_at_data, &info);
 	if (info.ip_proto != NWT_IPPROTO_UDP || !(info.flags & NWT_FAULT_F_PORTS))
 		return;
-	p.ts[point & 3] = bpf_ktime_get_ns();
+	p.ts[point & 1] = now;
 	p.flow = info.flow;
 	p.len = info.payload_len;
 	p.ifindex = info.ifindex;

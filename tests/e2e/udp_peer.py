@@ -11,9 +11,16 @@
   udp_peer.py badcsum SADDR ADDR PORT SPORT COUNT SIZE
       sends COUNT datagrams of SIZE payload bytes whose UDP checksum is wrong,
       from a raw socket (the kernel adds the IPv4 header and fixes nothing).
+  udp_peer.py tun DEV LOCAL PEER PORT CLOSED_PORT COUNT
+      creates tun device DEV with address LOCAL/24 and, as a NIC would hand
+      them up, injects COUNT pairs of datagrams from PEER: one to CLOSED_PORT
+      (no socket), one to PORT, which it reads; says the sizes it read.
 """
+import fcntl
+import os
 import socket
 import struct
+import subprocess
 import sys
 import time
 
@@ -86,7 +93,41 @@ def badcsum(saddr, addr, port, sport, count, size):
     say(sent=count, checksum=f"{wrong:#06x}", correct=f"{good:#06x}")
 
 
+def ipv4_udp_packet(saddr, daddr, sport, dport, payload):
+    src, dst = socket.inet_aton(saddr), socket.inet_aton(daddr)
+    length = 8 + len(payload)
+    pseudo = src + dst + struct.pack("!BBH", 0, 17, length)
+    udp = struct.pack("!HHHH", sport, dport, length, 0) + payload
+    udp = udp[:6] + struct.pack("!H", inet_checksum(pseudo + udp) or 0xffff) + udp[8:]
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + length, 0, 0, 64, 17, 0, src, dst)
+    return ip[:10] + struct.pack("!H", inet_checksum(ip)) + ip[12:] + udp
+
+
+TUNSETIFF, IFF_TUN, IFF_NO_PI = 0x400454ca, 0x0001, 0x1000
+
+
+def tun(dev, local, peer, port, closed_port, count):
+    fd = os.open("/dev/net/tun", os.O_RDWR)
+    fcntl.ioctl(fd, TUNSETIFF, struct.pack("16sH", dev.encode(), IFF_TUN | IFF_NO_PI))
+    subprocess.run(["ip", "addr", "add", f"{local}/24", "dev", dev], check=True)
+    subprocess.run(["ip", "link", "set", dev, "up"], check=True)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.bind((local, port))
+    sock.settimeout(5)
+    sizes = []
+    for i in range(count):
+        os.write(fd, ipv4_udp_packet(peer, local, 42000, closed_port, b"c" * 33))
+        os.write(fd, ipv4_udp_packet(peer, local, 42000, port, b"o" * (100 + i % 40)))
+        sizes.append(len(sock.recv(2048)))
+    os.close(fd)
+    say(injected=2 * count, read_sizes=sizes)
+
+
 def main():
+    if sys.argv[1] == "tun":
+        dev, local, peer, port, closed_port, count = sys.argv[2:8]
+        tun(dev, local, peer, int(port), int(closed_port), int(count))
+        return
     if sys.argv[1] == "badcsum":
         saddr, addr, port, sport, count, size = sys.argv[2:8]
         badcsum(saddr, addr, int(port), int(sport), int(count), int(size))
