@@ -68,15 +68,21 @@ struct nwt_udp_sock {
 	u32 read;		/* datagrams read so far */
 	u32 pid;
 	u8 has_owner;
-	u8 pad[3];
+	u8 pad;
+	u16 lport;		/* its local port, once a datagram showed it (host order) */
 	char comm[NWT_COMM_LEN];
 };
 
 BPF_TABLE("lru_hash", u64, struct nwt_udp_pkt, udp_pkts, NWT_MAX_PACKETS);
 BPF_TABLE("lru_hash", u64, struct nwt_udp_sock, udp_socks, NWT_MAX_CONNS);
 BPF_TABLE("lru_hash", u32, u64, udp_send_start, 4096);
-/* Queued datagrams (skb -> socket), for one dropped as it is read. */
-BPF_TABLE("lru_hash", u64, u64, udp_queued, NWT_MAX_PACKETS);
+/*
+ * Threads whose read dropped queued datagrams for their checksum (thread ->
+ * how many), on kernels whose skb:kfree_skb does not name the socket: the
+ * thread's next recvmsg return names it.  A drop is rare; a map of every
+ * queued skb, updated per datagram, cost more than the rest of the queue point.
+ */
+BPF_TABLE("lru_hash", u32, u32, udp_read_skips, 1024);
 BPF_PERCPU_HASH(udp_flows, struct nwt_udp_flow_key, struct nwt_udp_flow_counts, NWT_UDP_FLOWS_MAX);
 BPF_PERCPU_ARRAY(udp_flows_unkept, struct nwt_udp_flow_counts, 1);
 
@@ -133,6 +139,25 @@ static __always_inline struct nwt_udp_sock *nwt_udp_sock_get(u64 sk)
 	struct nwt_udp_sock zero = {};
 
 	return udp_socks.lookup_or_try_init(&sk, &zero);
+}
+
+/*
+ * Nothing traces a UDP socket's close: a new socket at a freed one's address
+ * finds its entry.  A datagram's local port tells them apart (a new socket
+ * is bound elsewhere, or restarted by another process): then the entry
+ * starts afresh, without an owner and with an empty queue.
+ */
+static __always_inline void nwt_udp_sock_check_port(struct nwt_udp_sock *s, u16 lport)
+{
+	if (s->lport == lport)
+		return;
+	if (s->lport) {
+		s->queued = 0;
+		s->read = 0;
+		s->pid = 0;
+		s->has_owner = 0;
+	}
+	s->lport = lport;
 }
 
 /* The calling process uses the socket: it is the owner its datagrams are reported with. */
@@ -222,12 +247,14 @@ static __always_inline void nwt_udp_tx_ip(u64 skb)
 	udp_pkts.update(&skb, &p);
 }
 
-/* The process a datagram that socket sk sends now is reported with (0: none). */
-static __always_inline u32 nwt_udp_tx_owner(u64 sk, char *comm)
+/* The process a datagram that socket sk, local port lport, sends now is reported with (0: none). */
+static __always_inline u32 nwt_udp_tx_owner(u64 sk, u16 lport, char *comm)
 {
 	struct nwt_udp_sock *s = udp_socks.lookup(&sk);
 	u32 pid;
 
+	if (s)
+		nwt_udp_sock_check_port(s, lport);
 	if (s && s->has_owner) {
 		__builtin_memcpy(comm, s->comm, NWT_COMM_LEN);
 		return s->pid;
@@ -247,7 +274,7 @@ static __always_inline void nwt_udp_tx_count(const struct nwt_skb_info *info)
 #ifdef NWT_FILTER_PID
 	char comm[NWT_COMM_LEN];
 
-	pid = nwt_udp_tx_owner(info->sk, comm);
+	pid = nwt_udp_tx_owner(info->sk, info->flow.sport, comm);
 #endif
 	if (nwt_filter(&info->flow, pid))
 		nwt_udp_flow_count(&info->flow, info->payload_len, false);
@@ -283,7 +310,7 @@ static __always_inline void nwt_udp_tx_queue(u64 skb)
 	} else {
 		p.ts[0] = nwt_udp_send_start_of_current(now);
 	}
-	p.pid = nwt_udp_tx_owner(info.sk, p.comm);
+	p.pid = nwt_udp_tx_owner(info.sk, info.flow.sport, p.comm);
 	p.has_owner = p.pid != 0;
 	if (!nwt_filter(&info.flow, p.pid)) {
 		if (seen)
@@ -367,25 +394,52 @@ static __always_inline u32 nwt_udp_owner_pending(const struct nwt_udp_pkt *p,
 }
 
 /*
- * The datagram skb was queued on UDP socket sk (sk_data_ready: skb = the
- * receive queue's tail; __udp_enqueue_schedule_skb with kprobes: its
- * argument).  Its record leaves now, waiting for its read.
+ * The datagram skb was queued on UDP socket sk (skb: the receive queue's
+ * tail when sk_data_ready, or sock_def_readable with kprobes, runs).  Its
+ * record leaves now, waiting for its read.
  */
 static __always_inline void nwt_udp_rx_queued(u64 sk, u64 skb)
 {
-	struct nwt_udp_sock *s = nwt_udp_sock_get(sk);
-	struct nwt_udp_pkt *p;
+	struct nwt_udp_pkt *p, own = {};
+	struct nwt_udp_sock *s;
 	struct nwt_flow local;
-	u32 place, pending;
+	u32 place, pending, skb_len = 0;
+	bool stamped = true;
 
+	if (!skb)
+		return;
+	p = udp_pkts.lookup(&skb);
+	/*
+	 * The stamps are this datagram's if their length is its own (skb->len
+	 * is the payload here: UDP has pulled its header).  A GSO datagram is queued as the
+	 * segments UDP cut it into, new skbs without stamps; a stamp of the same
+	 * address can be an earlier skb's.  Such a datagram is reported from its
+	 * own headers, from the queue on.
+	 */
+	NWT_READ_FIELD(skb_len, skb, NWT_OFF_SKB_LEN);
+	if (!p || p->dir != NWT_DIR_RX || skb_len != p->len) {
+		struct nwt_skb_info info = {};
+
+		nwt_skb_parse(skb, &info);
+		if (info.ip_proto != NWT_IPPROTO_UDP || !(info.flags & NWT_FAULT_F_PORTS)) {
+			s = nwt_udp_sock_get(sk);
+			if (s)
+				s->queued++;	/* unreadable headers: its place still counts */
+			return;
+		}
+		own.flow = info.flow;
+		own.len = info.payload_len;
+		own.ifindex = info.ifindex;
+		__builtin_memcpy(own.ifname, info.ifname, sizeof(own.ifname));
+		own.dir = NWT_DIR_RX;
+		p = &own;
+		stamped = false;
+	}
+	s = nwt_udp_sock_get(sk);
 	if (!s)
 		return;
+	nwt_udp_sock_check_port(s, p->flow.dport);	/* rx: the destination is local */
 	place = ++s->queued;
-	if (skb)
-		udp_queued.update(&skb, &sk);
-	p = skb ? udp_pkts.lookup(&skb) : NULL;
-	if (!p || p->dir != NWT_DIR_RX)
-		return;
 	p->ts[2] = bpf_ktime_get_ns();
 	p->sk = sk;
 	if (s->has_owner) {
@@ -398,7 +452,8 @@ static __always_inline void nwt_udp_rx_queued(u64 sk, u64 skb)
 	pending = nwt_udp_owner_pending(p, &local);
 	if (pending || nwt_filter(&local, p->has_owner ? p->pid : 0))
 		nwt_udp_emit(p, place, NWT_PKT_F_AWAITS_READ | pending);
-	udp_pkts.delete(&skb);
+	if (stamped)
+		udp_pkts.delete(&skb);
 }
 
 /* -s: the datagram skb queued on sk counted in its flow; its headers are still set. */
@@ -415,6 +470,8 @@ static __always_inline void nwt_udp_rx_count(u64 sk, u64 skb)
 	{
 		struct nwt_udp_sock *s = udp_socks.lookup(&sk);
 
+		if (s)
+			nwt_udp_sock_check_port(s, info.flow.dport);
 		pid = s && s->has_owner ? s->pid : 0;
 	}
 #endif
@@ -478,11 +535,11 @@ static __always_inline void nwt_udp_rx_read(u64 sk)
  * on arrival, before any queue.  Queued: dropped as it was read, its place
  * in the queue is gone.
  */
-static __always_inline void nwt_udp_rx_freed(u64 skb, u32 reason)
+static __always_inline void nwt_udp_rx_freed(u64 skb, u32 reason, u64 rx_sk)
 {
 #ifdef NWT_DROP_REASON_UDP_CSUM
 	struct nwt_udp_sock *s;
-	u64 *sk;
+	u32 tid, one = 1, *skips;
 
 	if (reason != NWT_DROP_REASON_UDP_CSUM)
 		return;
@@ -490,21 +547,46 @@ static __always_inline void nwt_udp_rx_freed(u64 skb, u32 reason)
 		udp_pkts.delete(&skb);
 		return;
 	}
-	sk = udp_queued.lookup(&skb);
-	if (!sk)
+	/* dropped by the reading thread, from the queue of rx_sk where the kernel names it */
+	if (rx_sk) {
+		s = udp_socks.lookup(&rx_sk);
+		if (s)
+			s->read++;
 		return;
-	s = udp_socks.lookup(sk);
+	}
+	tid = (u32)bpf_get_current_pid_tgid();
+	skips = udp_read_skips.lookup(&tid);
+	if (skips)
+		__sync_fetch_and_add(skips, 1);
+	else
+		udp_read_skips.update(&tid, &one);
+#endif
+}
+
+/* The current thread's read of sk returns: places its checksum drops took are gone. */
+static __always_inline void nwt_udp_rx_take_skips(u64 sk)
+{
+#ifdef NWT_DROP_REASON_UDP_CSUM
+	u32 tid = (u32)bpf_get_current_pid_tgid();
+	u32 *skips = udp_read_skips.lookup(&tid);
+	struct nwt_udp_sock *s;
+
+	if (!skips)
+		return;
+	s = udp_socks.lookup(&sk);
 	if (s)
-		s->read++;
-	udp_queued.delete(&skb);
+		s->read += *skips;
+	udp_read_skips.delete(&tid);
 #endif
 }
 
 /* sock:sock_recv_length(sk, ret, flags): fires as recvmsg returns, also on errors and peeks. */
 static __always_inline void nwt_udp_rx_recv_done(u64 sk, s64 ret, u64 flags)
 {
-	if (ret <= 0 || (flags & (NWT_UDP_MSG_PEEK | NWT_UDP_MSG_ERRQUEUE)) ||
-	    !nwt_udp_sock_is_udp(sk))
+	if (!nwt_udp_sock_is_udp(sk))
+		return;
+	nwt_udp_rx_take_skips(sk);	/* a read that found only bad datagrams fails */
+	if (ret <= 0 || (flags & (NWT_UDP_MSG_PEEK | NWT_UDP_MSG_ERRQUEUE)))
 		return;
 	nwt_udp_rx_read(sk);
 }
@@ -630,7 +712,7 @@ int nwt_udp_rx_freed_rtp(struct bpf_raw_tracepoint_args *ctx)
 
 	nwt_kfree_skb_raw_args(ctx, &a);
 	if (a.has_reason)
-		nwt_udp_rx_freed(a.skb, a.reason);
+		nwt_udp_rx_freed(a.skb, a.reason, a.rx_sk);
 	return 0;
 }
 #endif
@@ -638,6 +720,7 @@ int nwt_udp_rx_freed_rtp(struct bpf_raw_tracepoint_args *ctx)
 /* skb_consume_udp(sk, skb, len): len <= 0 on a peek. */
 int nwt_udp_rx_read_kp(struct pt_regs *ctx)
 {
+	nwt_udp_rx_take_skips(PT_REGS_PARM1(ctx));
 	if ((int)PT_REGS_PARM3(ctx) > 0)
 		nwt_udp_rx_read(PT_REGS_PARM1(ctx));
 	return 0;

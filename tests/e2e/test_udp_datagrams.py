@@ -6,9 +6,10 @@ the nstat deltas of Udp(6)OutDatagrams / Udp(6)InDatagrams; each record names
 the real sending or reading process; each datagram's layer times add up to at
 most the end-to-end time the application measured.  A receiver that never
 reads: its datagrams are still reported, without the read layer.  -P: a
-receiver's datagrams only, from the first on."""
-from nwt_e2e import NetnsPair, Tracer, check, require_bpf
-from udp_e2e import Receiver, datagrams, layer_sum_us, nstat, nstat_delta, send
+receiver's datagrams only, from the first on.  UDP_SEGMENT: a record per send
+on tx, one per datagram read on rx."""
+from nwt_e2e import PYTHON, NetnsPair, Tracer, check, require_bpf, run
+from udp_e2e import UDP_PEER, Receiver, datagrams, layer_sum_us, nstat, nstat_delta, send
 
 SIZES = [16 + (i * 37) % 1200 for i in range(40)]
 TX_LAYERS = {"udp_ip_us", "qdisc_us"}
@@ -111,6 +112,35 @@ def pid_filter(net, port, sport):
     check(not others, f"-P {mine.pid} let other processes' datagrams through: {others[:3]}")
 
 
+def gso(net, port, sport):
+    """UDP_SEGMENT: the sender hands down 5 datagrams of 1,200 bytes, the wire and the
+    receiver see 60 of 100.  tx records are the sender's sends (UdpOutDatagrams counts
+    those), rx records the datagrams read (UdpInDatagrams)."""
+    out0, in0 = nstat(net, net.a, "UdpOutDatagrams"), nstat(net, net.b, "UdpInDatagrams")
+    tracer = Tracer("-u", "-i", "10.221.0.0/24")
+    rcv = Receiver(net, net.b, net.ip4_b, port, 60)
+    proc = run(net.exec_args(net.a) + [PYTHON, UDP_PEER, "gso", net.ip4_b, str(port), str(sport),
+                                       "100", "1200", "5"])
+    got = rcv.finish()
+    tracer.stop(settle=0.5)
+    out = nstat_delta(out0, nstat(net, net.a, "UdpOutDatagrams"))["UdpOutDatagrams"]
+    read = nstat_delta(in0, nstat(net, net.b, "UdpInDatagrams"))["UdpInDatagrams"]
+    check(proc.returncode == 0 and got["received"] == 60 == read and out == 5,
+          f"UDP_SEGMENT: the peers did not exchange 5 x 12 datagrams: {got}, "
+          f"UdpOutDatagrams +{out}, UdpInDatagrams +{read}")
+    events = tracer.events()
+    tx = datagrams(events, "tx", net.ip4_a, sport, net.ip4_b, port)
+    rx = datagrams(events, "rx", net.ip4_a, sport, net.ip4_b, port)
+    check([e["len"] for e in tx] == [1200] * 5,
+          f"UDP_SEGMENT: tx records are not the 5 sends of 1200 bytes: {[e['len'] for e in tx]}")
+    check([e["len"] for e in rx] == [100] * 60,
+          f"UDP_SEGMENT: rx records are not the 60 datagrams of 100 bytes read: "
+          f"{len(rx)} records, sizes {sorted(set(e['len'] for e in rx))}")
+    for e in rx:
+        check("sock_us" in e and e.get("pid") == rcv.pid, f"UDP_SEGMENT: rx record without its read: {e}")
+        check(all(v >= 0 for k, v in e.items() if k.endswith("_us")), f"negative layer: {e}")
+
+
 def main():
     require_bpf()
     with NetnsPair("ud", 221) as net:
@@ -118,9 +148,11 @@ def main():
         n6 = one_family(net, ["-u", "-6"], True, 18122, 41122)
         unread(net, 18123, 41123)
         pid_filter(net, 18124, 41124)
+        gso(net, 18126, 41126)
     print(f"PASS: IPv4 {n4[0]} tx / {n4[1]} rx, IPv6 {n6[0]} tx / {n6[1]} rx records equal "
           f"nstat and the peers; layers at most {max(n4[2], n6[2]):.0%} of the end-to-end time; "
-          f"unread datagrams reported without a read; -P shows the reader's datagrams only")
+          f"unread datagrams reported without a read; -P shows the reader's datagrams only; "
+          f"UDP_SEGMENT sends and reads each reported")
 
 
 if __name__ == "__main__":

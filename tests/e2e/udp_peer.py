@@ -8,6 +8,9 @@
   udp_peer.py send ADDR PORT SPORT SIZE...
       sends one datagram per SIZE from local port SPORT, each starting with
       the CLOCK_MONOTONIC time (ns) just before its sendto().
+  udp_peer.py gso ADDR PORT SPORT SEGMENT SIZE COUNT
+      sends COUNT datagrams of SIZE bytes with UDP_SEGMENT SEGMENT: the
+      kernel cuts each into SIZE / SEGMENT datagrams on the wire.
   udp_peer.py badcsum SADDR ADDR PORT SPORT COUNT SIZE
       sends COUNT datagrams of SIZE payload bytes whose UDP checksum is wrong,
       from a raw socket (the kernel adds the IPv4 header and fixes nothing).
@@ -71,6 +74,20 @@ def send(addr, port, sport, sizes):
     say(sent=len(sizes), bytes=total)
 
 
+UDP_SEGMENT = 103  # linux/udp.h
+
+
+def gso(addr, port, sport, segment, size, count):
+    family = family_of(addr)
+    sock = socket.socket(family, socket.SOCK_DGRAM)
+    sock.bind(("::" if family == socket.AF_INET6 else "0.0.0.0", sport))
+    sock.setsockopt(socket.IPPROTO_UDP, UDP_SEGMENT, segment)
+    for _ in range(count):
+        sock.sendto(bytes(size), (addr, port))
+        time.sleep(0.002)
+    say(sent=count, bytes=count * size)
+
+
 def inet_checksum(data):
     if len(data) % 2:
         data += b"\0"
@@ -127,6 +144,10 @@ def main():
     if sys.argv[1] == "tun":
         dev, local, peer, port, closed_port, count = sys.argv[2:8]
         tun(dev, local, peer, int(port), int(closed_port), int(count))
+        return
+    if sys.argv[1] == "gso":
+        addr, port, sport, segment, size, count = sys.argv[2:8]
+        gso(addr, int(port), int(sport), int(segment), int(size), int(count))
         return
     if sys.argv[1] == "badcsum":
         saddr, addr, port, sport, count, size = sys.argv[2:8]
