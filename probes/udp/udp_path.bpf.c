@@ -411,10 +411,10 @@ static __always_inline void nwt_udp_rx_queued(u64 sk, u64 skb)
 	p = udp_pkts.lookup(&skb);
 	/*
 	 * The stamps are this datagram's if their length is its own (skb->len
-	 * is the payload here: UDP has pulled its header).  A GSO datagram is queued as the
-	 * segments UDP cut it into, new skbs without stamps; a stamp of the same
-	 * address can be an earlier skb's.  Such a datagram is reported from its
-	 * own headers, from the queue on.
+	 * is the payload here: UDP has pulled its header).  A GSO datagram is
+	 * queued as the segments UDP cut it into, new skbs without stamps, and
+	 * a stamp at the same address can be an earlier skb's.  Such a datagram
+	 * is reported from its own headers, from the queue on.
 	 */
 	NWT_READ_FIELD(skb_len, skb, NWT_OFF_SKB_LEN);
 	if (!p || p->dir != NWT_DIR_RX || skb_len != p->len) {
