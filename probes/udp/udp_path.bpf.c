@@ -18,17 +18,23 @@
  * NWT_PKT_F_AWAITS_READ, with seq = its place in the socket's queue (1, 2,
  * ...).  Reads carry no skb: each read (ret > 0, not MSG_PEEK) takes the next
  * place and leaves as an NWT_EVENT_PKT_READ that nwtrace joins to the
- * datagram (src/decode/rx_read_join.c), first in first out per socket.
+ * datagram (src/decode/rx_read_join.c), first in first out per socket.  A
+ * queued skb without its own stamp (a GSO datagram's segments, cut after
+ * IP) is reported from its headers, from the queue on.  Sockets are keyed
+ * by address; nothing traces their close, so an entry whose local port
+ * changes belongs to a new socket and starts afresh (udp_socks).
  *
  * A datagram whose checksum is only verified as it is read (longer than the
  * kernel checks on arrival) and is wrong is dropped inside recvmsg: the read
  * that follows takes the next place, so the dropped one's place is skipped
- * (nwt_udp_rx_freed, on skb:kfree_skb with reason UDP_CSUM).
+ * (nwt_udp_rx_freed, on skb:kfree_skb with reason UDP_CSUM: for the socket
+ * the tracepoint names, else for the reading thread's next read).
  *
  * With -s (NWT_UDP_COUNT_ONLY) no record leaves: each datagram is counted
  * in its flow's slot of udp_flows at the device queue (tx) or as it is
  * queued on its socket (rx, headers read from the skb there), and only the
- * rows those two points need are planned (and the reads, for the owner).
+ * rows those two points need are planned (with -P the send and read
+ * returns too, for the owner).
  *
  * Defines: NWT_MAX_PACKETS, NWT_MAX_CONNS, NWT_OFF_*, NWT_UDP_COUNT_ONLY,
  * one NWT_USE_UDP_* per chosen attach alternative.
