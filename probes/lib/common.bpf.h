@@ -42,6 +42,11 @@ static __always_inline void nwt_count_add(u32 counter, u64 n)
 
 	if (value)
 		__sync_fetch_and_add(value, n);
+#ifdef NWT_TEST_COMPILER_ABORT
+	/* Tests: an atomic the BPF back end cannot select, which makes LLVM abort. */
+	if (value && __sync_fetch_and_sub((u32 *)value, 1) == 1)
+		__sync_fetch_and_add(value, 1);
+#endif
 }
 
 static __always_inline void nwt_count(u32 counter)

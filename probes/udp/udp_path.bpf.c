@@ -72,6 +72,7 @@ struct nwt_udp_pkt {
 struct nwt_udp_sock {
 	u32 queued;		/* datagrams queued so far */
 	u32 read;		/* datagrams read so far */
+	u32 reported;		/* the last place whose datagram left as a record */
 	u32 pid;
 	u8 has_owner;
 	u8 pad;
@@ -89,6 +90,8 @@ BPF_TABLE("lru_hash", u32, u64, udp_send_start, 4096);
  * queued skb, updated per datagram, cost more than the rest of the queue point.
  */
 BPF_TABLE("lru_hash", u32, u32, udp_read_skips, 1024);
+/* Skips recorded and not yet taken, all threads: most reads need not look. */
+BPF_ARRAY(udp_read_skips_pending, u32, 1);
 BPF_PERCPU_HASH(udp_flows, struct nwt_udp_flow_key, struct nwt_udp_flow_counts, NWT_UDP_FLOWS_MAX);
 BPF_PERCPU_ARRAY(udp_flows_unkept, struct nwt_udp_flow_counts, 1);
 
@@ -160,6 +163,7 @@ static __always_inline void nwt_udp_sock_check_port(struct nwt_udp_sock *s, u16 
 	if (s->lport) {
 		s->queued = 0;
 		s->read = 0;
+		s->reported = 0;
 		s->pid = 0;
 		s->has_owner = 0;
 	}
@@ -456,8 +460,10 @@ static __always_inline void nwt_udp_rx_queued(u64 sk, u64 skb)
 	/* The filters see ports from the local side: --sport is the local port. */
 	nwt_udp_local_flow(&p->flow, true, &local);
 	pending = nwt_udp_owner_pending(p, &local);
-	if (pending || nwt_filter(&local, p->has_owner ? p->pid : 0))
+	if (pending || nwt_filter(&local, p->has_owner ? p->pid : 0)) {
 		nwt_udp_emit(p, place, NWT_PKT_F_AWAITS_READ | pending);
+		s->reported = place;
+	}
 	if (stamped)
 		udp_pkts.delete(&skb);
 }
@@ -520,6 +526,9 @@ static __always_inline void nwt_udp_rx_read(u64 sk)
 		return;		/* queued before tracing began */
 	place = ++s->read;
 	nwt_udp_sock_learn_owner(s);
+	/* Reads are first in, first out: no record waits for one past the last reported place. */
+	if ((s32)(place - s->reported) > 0)
+		return;
 	e = nwt_pkt_record_open(&stage, false);
 	if (!e)
 		return;		/* the datagram then shows no read time */
@@ -545,7 +554,7 @@ static __always_inline void nwt_udp_rx_freed(u64 skb, u32 reason, u64 rx_sk)
 {
 #ifdef NWT_DROP_REASON_UDP_CSUM
 	struct nwt_udp_sock *s;
-	u32 tid, one = 1, *skips;
+	u32 tid, zero = 0, one = 1, *skips;
 
 	if (reason != NWT_DROP_REASON_UDP_CSUM)
 		return;
@@ -566,6 +575,9 @@ static __always_inline void nwt_udp_rx_freed(u64 skb, u32 reason, u64 rx_sk)
 		__sync_fetch_and_add(skips, 1);
 	else
 		udp_read_skips.update(&tid, &one);
+	skips = udp_read_skips_pending.lookup(&zero);
+	if (skips)
+		__sync_fetch_and_add(skips, 1);
 #endif
 }
 
@@ -573,12 +585,16 @@ static __always_inline void nwt_udp_rx_freed(u64 skb, u32 reason, u64 rx_sk)
 static __always_inline void nwt_udp_rx_take_skips(u64 sk)
 {
 #ifdef NWT_DROP_REASON_UDP_CSUM
-	u32 tid = (u32)bpf_get_current_pid_tgid();
-	u32 *skips = udp_read_skips.lookup(&tid);
+	u32 tid, zero = 0, *pending = udp_read_skips_pending.lookup(&zero), *skips;
 	struct nwt_udp_sock *s;
 
+	if (!pending || !*pending)
+		return;
+	tid = (u32)bpf_get_current_pid_tgid();
+	skips = udp_read_skips.lookup(&tid);
 	if (!skips)
 		return;
+	__sync_fetch_and_add(pending, -*skips);	/* xadd: BPF has no atomic sub */
 	s = udp_socks.lookup(&sk);
 	if (s)
 		s->read += *skips;

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <link.h>
 #include <malloc.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,10 +50,12 @@ const char *nwt_bpf_libbcc_version(void)
 }
 
 /*
- * Some compiler errors (the BPF stack limit among them) are fatal in LLVM: it
- * calls exit(1) from inside bpf_module_create_c_from_string().  Nothing is
- * attached while compiling, so exiting is safe, but the user must still be
- * told why: the diagnostics are in the capture file and stderr points there.
+ * Some compiler errors are fatal in LLVM: it calls exit(1) (the BPF stack
+ * limit among them) or abort() ("Cannot select", an instruction the BPF back
+ * end lacks) from inside bpf_module_create_c_from_string().  Nothing is
+ * attached while compiling, so ending the run is safe, but the user must
+ * still be told why: the diagnostics are in the capture file and stderr
+ * points there.
  */
 static struct nwt_stderr_capture *compiling;
 static int compiling_verbose;
@@ -81,10 +84,19 @@ static void compiler_exited(void)
 				  : " (run with -v for the compiler's diagnostics)");
 }
 
+/* LLVM aborted: said as for exit(1), and the run ends with exit status 1, not a core. */
+static void compiler_aborted(int sig)
+{
+	(void)sig;
+	compiler_exited();
+	_exit(1);
+}
+
 int nwt_bpf_compile(struct nwt_bpf **out, const char *source, const struct nwt_cflags *cf,
 		    int verbose, char *err, size_t err_len)
 {
 	static bool exit_hook;
+	struct sigaction on_abort = { .sa_handler = compiler_aborted }, saved_abort;
 	struct nwt_stderr_capture cap;
 	struct nwt_bpf *bpf = calloc(1, sizeof(*bpf));
 	char first_error[400];
@@ -96,8 +108,10 @@ int nwt_bpf_compile(struct nwt_bpf **out, const char *source, const struct nwt_c
 	nwt_stderr_capture_begin(&cap, verbose);
 	compiling = cap.saved_fd >= 0 ? &cap : NULL;
 	compiling_verbose = verbose;
+	sigaction(SIGABRT, &on_abort, &saved_abort);
 	bpf->module = bpf_module_create_c_from_string(source, 0, (const char **)cf->argv, cf->n,
 						      true, NULL);
+	sigaction(SIGABRT, &saved_abort, NULL);
 	compiling = NULL;
 	compiling_verbose = 0;
 	nwt_stderr_capture_end(&cap, first_error, sizeof(first_error));

@@ -31,7 +31,7 @@ void nwt_stderr_capture_end(struct nwt_stderr_capture *cap, char *first_error, s
 	close(cap->saved_fd);
 	rewind(cap->file);
 	while (first_error && fgets(line, sizeof(line), cap->file)) {
-		if (strstr(line, "error")) {
+		if (strstr(line, "error") || strstr(line, "ERROR")) {	/* LLVM ERROR: ... */
 			size_t n = strcspn(line, "\n");
 
 			if (n >= len)

@@ -77,6 +77,12 @@ def main():
     check(not any("error:" in line for line in lines[:-1]), f"diagnostics without -v: {lines}")
     r = nwtrace("-D", "1", "-v", env=broken)
     check(r.returncode == 1 and "error:" in r.stderr, "-v does not show compiler diagnostics")
+    # LLVM aborts on an instruction the BPF back end lacks: still one line and exit 1, no core.
+    aborting = dict(os.environ, NWTRACE_CFLAGS="-DNWT_TEST_COMPILER_ABORT")
+    r = nwtrace("-D", "1", env=aborting)
+    lines = r.stderr.strip().splitlines()
+    check(r.returncode == 1 and lines and "compiling the probes failed" in lines[-1]
+          and "Cannot select" in lines[-1], f"compiler abort: exit {r.returncode}: {r.stderr!r}")
     print("PASS: usage errors, privileges, --help, --version, --list-probes, compile failure")
 
 
