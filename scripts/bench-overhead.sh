@@ -22,31 +22,8 @@ set -eu
 NWTRACE=${1:-$(dirname "$0")/../build/nwtrace}
 RUNS=${2:-3}
 SECS=${3:-5}
-TAG=nwtb$$
-if pids=$(pgrep -x nwtrace); then
-	echo "bench-overhead: nwtrace is already running (pid $(echo $pids)): its probes would be measured too" >&2
-	exit 1
-fi
-A=$TAG-a B=$TAG-b
-OUT=$(mktemp -d /tmp/nwtrace-bench.XXXXXX)
-
-cleanup() {
-	[ -n "${TRACER:-}" ] && kill -INT "$TRACER" 2>/dev/null || true
-	[ -n "${SERVER:-}" ] && kill "$SERVER" 2>/dev/null || true
-	ip netns del "$A" 2>/dev/null || true
-	ip netns del "$B" 2>/dev/null || true
-	rm -rf "$OUT"
-}
-trap cleanup EXIT INT TERM
-
-ip netns add "$A"
-ip netns add "$B"
-ip link add "${TAG}a" netns "$A" type veth peer name "${TAG}b" netns "$B"
-ip -n "$A" addr add 10.250.0.1/24 dev "${TAG}a"
-ip -n "$B" addr add 10.250.0.2/24 dev "${TAG}b"
-for ns in "$A" "$B"; do ip -n "$ns" link set lo up; done
-ip -n "$A" link set "${TAG}a" up
-ip -n "$B" link set "${TAG}b" up
+. "$(dirname "$0")/bench-common.sh"
+bench_setup bench-overhead 250
 if [ "${NWT_BENCH_RPS:-1}" != 0 ]; then
 	ip netns exec "$A" sh -c "echo 1 >/sys/class/net/${TAG}a/queues/rx-0/rps_cpus"
 	ip netns exec "$B" sh -c "echo 1 >/sys/class/net/${TAG}b/queues/rx-0/rps_cpus"
@@ -77,10 +54,6 @@ stop_tracer() {
 	wait "$TRACER" || true
 	TRACER=
 }
-
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }	# utime + stime
-
-median() { sort -n | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
 
 echo "congestion control: ${NWT_BENCH_CC:-$(ip netns exec "$A" sysctl -n net.ipv4.tcp_congestion_control)}"
 : >"$OUT/base" ; : >"$OUT/traced" ; : >"$OUT/ratios" ; : >"$OUT/floor" ; : >"$OUT/cpu"

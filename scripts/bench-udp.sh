@@ -13,31 +13,8 @@ set -eu
 NWTRACE=${1:-$(dirname "$0")/../build/nwtrace}
 RUNS=${2:-5}
 SECS=${3:-5}
-TAG=nwtu$$
-if pids=$(pgrep -x nwtrace); then
-	echo "bench-udp: nwtrace is already running (pid $(echo $pids)): its probes would be measured too" >&2
-	exit 1
-fi
-A=$TAG-a B=$TAG-b
-OUT=$(mktemp -d /tmp/nwtrace-bench-udp.XXXXXX)
-
-cleanup() {
-	[ -n "${TRACER:-}" ] && kill -INT "$TRACER" 2>/dev/null || true
-	[ -n "${SERVER:-}" ] && kill "$SERVER" 2>/dev/null || true
-	ip netns del "$A" 2>/dev/null || true
-	ip netns del "$B" 2>/dev/null || true
-	rm -rf "$OUT"
-}
-trap cleanup EXIT INT TERM
-
-ip netns add "$A"
-ip netns add "$B"
-ip link add "${TAG}a" netns "$A" type veth peer name "${TAG}b" netns "$B"
-ip -n "$A" addr add 10.251.0.1/24 dev "${TAG}a"
-ip -n "$B" addr add 10.251.0.2/24 dev "${TAG}b"
-for ns in "$A" "$B"; do ip -n "$ns" link set lo up; done
-ip -n "$A" link set "${TAG}a" up
-ip -n "$B" link set "${TAG}b" up
+. "$(dirname "$0")/bench-common.sh"
+bench_setup bench-udp 251
 
 run_iperf() {	# prints datagrams/s the receiver got; the lost ones go to $OUT/lost
 	ip netns exec "$B" iperf3 -s -1 -A 1 -B 10.251.0.2 >/dev/null 2>&1 &
@@ -66,10 +43,6 @@ stop_tracer() {
 	wait "$TRACER" || true
 	TRACER=
 }
-
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }	# utime + stime
-
-median() { sort -n | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
 
 traced_run() {	# args: label file nwtrace-options...; one traced run, its result appended to file
 	label=$1 file=$2
