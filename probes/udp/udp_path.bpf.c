@@ -21,8 +21,8 @@
  * datagram (src/decode/rx_read_join.c), first in first out per socket.  A
  * queued skb without its own stamp (a GSO datagram's segments, cut after
  * IP) is reported from its headers, from the queue on.  Sockets are keyed
- * by address; nothing traces their close, so an entry whose local port
- * changes belongs to a new socket and starts afresh (udp_socks).
+ * by address; nothing traces their close, so an entry whose socket's
+ * port changes belongs to a new socket and starts afresh (udp_socks).
  *
  * A datagram whose checksum is only verified as it is read (longer than the
  * kernel checks on arrival) and is wrong is dropped inside recvmsg: the read
@@ -76,7 +76,7 @@ struct nwt_udp_sock {
 	u32 pid;
 	u8 has_owner;
 	u8 pad;
-	u16 lport;		/* its local port, once a datagram showed it (host order) */
+	u16 lport;		/* its port (skc_num) when last looked at, host order */
 	char comm[NWT_COMM_LEN];
 };
 
@@ -152,13 +152,17 @@ static __always_inline struct nwt_udp_sock *nwt_udp_sock_get(u64 sk)
 
 /*
  * Nothing traces a UDP socket's close: a new socket at a freed one's address
- * finds its entry.  A datagram's local port tells them apart (a new socket
- * is bound elsewhere, or restarted by another process): then the entry
- * starts afresh, without an owner and with an empty queue.
+ * finds its entry.  The socket's own port (skc_num: a transparent proxy's
+ * socket receives datagrams for other ports) tells them apart when the new
+ * one is bound elsewhere: then the entry starts afresh, without an owner and
+ * with an empty queue.
  */
-static __always_inline void nwt_udp_sock_check_port(struct nwt_udp_sock *s, u16 lport)
+static __always_inline void nwt_udp_sock_check_port(struct nwt_udp_sock *s, u64 sk)
 {
-	if (s->lport == lport)
+	u16 lport = 0;
+
+	NWT_READ_FIELD(lport, sk, NWT_OFF_SOCK_NUM);
+	if (!lport || s->lport == lport)
 		return;
 	if (s->lport) {
 		s->queued = 0;
@@ -257,14 +261,14 @@ static __always_inline void nwt_udp_tx_ip(u64 skb)
 	udp_pkts.update(&skb, &p);
 }
 
-/* The process a datagram that socket sk, local port lport, sends now is reported with (0: none). */
-static __always_inline u32 nwt_udp_tx_owner(u64 sk, u16 lport, char *comm)
+/* The process a datagram that socket sk sends now is reported with (0: none). */
+static __always_inline u32 nwt_udp_tx_owner(u64 sk, char *comm)
 {
 	struct nwt_udp_sock *s = udp_socks.lookup(&sk);
 	u32 pid;
 
 	if (s)
-		nwt_udp_sock_check_port(s, lport);
+		nwt_udp_sock_check_port(s, sk);
 	if (s && s->has_owner) {
 		__builtin_memcpy(comm, s->comm, NWT_COMM_LEN);
 		return s->pid;
@@ -284,7 +288,7 @@ static __always_inline void nwt_udp_tx_count(const struct nwt_skb_info *info)
 #ifdef NWT_FILTER_PID
 	char comm[NWT_COMM_LEN];
 
-	pid = nwt_udp_tx_owner(info->sk, info->flow.sport, comm);
+	pid = nwt_udp_tx_owner(info->sk, comm);
 #endif
 	if (nwt_filter(&info->flow, pid))
 		nwt_udp_flow_count(&info->flow, info->payload_len, false);
@@ -320,7 +324,7 @@ static __always_inline void nwt_udp_tx_queue(u64 skb)
 	} else {
 		p.ts[0] = nwt_udp_send_start_of_current(now);
 	}
-	p.pid = nwt_udp_tx_owner(info.sk, info.flow.sport, p.comm);
+	p.pid = nwt_udp_tx_owner(info.sk, p.comm);
 	p.has_owner = p.pid != 0;
 	if (!nwt_filter(&info.flow, p.pid)) {
 		if (seen)
@@ -448,7 +452,7 @@ static __always_inline void nwt_udp_rx_queued(u64 sk, u64 skb)
 	s = nwt_udp_sock_get(sk);
 	if (!s)
 		return;
-	nwt_udp_sock_check_port(s, p->flow.dport);	/* rx: the destination is local */
+	nwt_udp_sock_check_port(s, sk);
 	place = ++s->queued;
 	p->ts[2] = bpf_ktime_get_ns();
 	p->sk = sk;
@@ -483,7 +487,7 @@ static __always_inline void nwt_udp_rx_count(u64 sk, u64 skb)
 		struct nwt_udp_sock *s = udp_socks.lookup(&sk);
 
 		if (s)
-			nwt_udp_sock_check_port(s, info.flow.dport);
+			nwt_udp_sock_check_port(s, sk);
 		pid = s && s->has_owner ? s->pid : 0;
 	}
 #endif

@@ -51,7 +51,7 @@
 	"NWT_OFF_SKB_HEAD", "NWT_OFF_SKB_DATA", "NWT_OFF_SKB_END", "NWT_OFF_SKB_NETWORK_HEADER", \
 		"NWT_OFF_SKB_PROTOCOL", "NWT_OFF_SKB_SK", "NWT_OFF_SKB_DEV", "NWT_OFF_NETDEV_NAME", \
 		"NWT_OFF_NETDEV_IFINDEX", "NWT_OFF_SOCK_PROTOCOL", "NWT_OFF_SOCK_RECEIVE_QUEUE",   \
-		"NWT_OFF_SKB_HEAD_PREV", "NWT_OFF_SKB_LEN"
+		"NWT_OFF_SKB_HEAD_PREV", "NWT_OFF_SKB_LEN", "NWT_OFF_SOCK_NUM"
 /*
  * A UDP point: a raw tracepoint, else a kprobe; prog is nwt_<stem>_{rtp,kp}.
  * feats: NWT_FEATURE_UDP if -u -s (counts only) needs it too, else
