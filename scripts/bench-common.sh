@@ -4,6 +4,9 @@
 # measured too), makes $OUT (a scratch directory), two namespaces $A and $B
 # joined by a veth pair ${TAG}a (10.SUBNET.0.1) and ${TAG}b (10.SUBNET.0.2),
 # and removes it all on exit, stopping $TRACER and $SERVER if they are set.
+# bench_start_tracer CMD... runs an nwtrace command line in the background
+# (stderr to $OUT/nwtrace.err, stdout to $OUT/stdout) and sets TRACER once
+# it is attached; bench_stop_tracer stops it as Ctrl-C would.
 # Also: median (of the numbers on stdin) and cpu_ticks PID (utime + stime).
 
 bench_cleanup() {
@@ -31,6 +34,21 @@ bench_setup() {	# NAME SUBNET
 	for ns in "$A" "$B"; do ip -n "$ns" link set lo up; done
 	ip -n "$A" link set "${TAG}a" up
 	ip -n "$B" link set "${TAG}b" up
+}
+
+bench_start_tracer() {
+	"$@" 2>"$OUT/nwtrace.err" >"$OUT/stdout" &
+	TRACER=$!
+	until grep -q "tracing, Ctrl-C" "$OUT/nwtrace.err" 2>/dev/null; do
+		kill -0 "$TRACER" 2>/dev/null || { cat "$OUT/nwtrace.err"; exit 1; }
+		sleep 0.1
+	done
+}
+
+bench_stop_tracer() {
+	kill -INT "$TRACER"
+	wait "$TRACER" || true
+	TRACER=
 }
 
 median() { sort -n | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }

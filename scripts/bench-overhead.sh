@@ -40,21 +40,6 @@ run_iperf() {	# prints Gbit/s received; the retransmits go to $OUT/retrans
 	python3 -c 'import json,sys; e = json.load(open(sys.argv[1]))["end"]; print("%.3f" % (e["sum_received"]["bits_per_second"] / 1e9)); print(e["sum_sent"].get("retransmits", "?"), file=open(sys.argv[2], "w"))' "$OUT/iperf.json" "$OUT/retrans"
 }
 
-start_tracer() {	# args: extra environment; sets TRACER once nwtrace is attached
-	env "$@" "$NWTRACE" -t --json -R 0 -o "$OUT/events.json" 2>"$OUT/nwtrace.err" &
-	TRACER=$!
-	until grep -q "tracing, Ctrl-C" "$OUT/nwtrace.err" 2>/dev/null; do
-		kill -0 "$TRACER" 2>/dev/null || { cat "$OUT/nwtrace.err"; exit 1; }
-		sleep 0.1
-	done
-}
-
-stop_tracer() {
-	kill -INT "$TRACER"
-	wait "$TRACER" || true
-	TRACER=
-}
-
 echo "congestion control: ${NWT_BENCH_CC:-$(ip netns exec "$A" sysctl -n net.ipv4.tcp_congestion_control)}"
 : >"$OUT/base" ; : >"$OUT/traced" ; : >"$OUT/ratios" ; : >"$OUT/floor" ; : >"$OUT/cpu"
 for i in $(seq 1 "$RUNS"); do
@@ -62,13 +47,13 @@ for i in $(seq 1 "$RUNS"); do
 	echo "run $i untraced: $b Gbit/s, $(cat "$OUT/retrans") retransmits"
 	echo "$b" >>"$OUT/base"
 
-	start_tracer
+	bench_start_tracer "$NWTRACE" -t --json -R 0 -o "$OUT/events.json"
 	c0=$(cpu_ticks "$TRACER")
 	t=$(run_iperf)
 	cpu=$(( ($(cpu_ticks "$TRACER") - c0) * 1000 / $(getconf CLK_TCK) / SECS ))
 	rss=$(awk '/VmHWM/ {print $2}' "/proc/$TRACER/status")	# includes compiling the probes
 	rss_now=$(awk '/VmRSS/ {print $2}' "/proc/$TRACER/status")
-	stop_tracer
+	bench_stop_tracer
 	events=$(wc -l <"$OUT/events.json")
 	echo "run $i traced:   $t Gbit/s, $(cat "$OUT/retrans") retransmits, $events events ($(echo "$events $SECS" | awk '{printf "%.0f", $1 / $2}')/s), nwtrace CPU $cpu ms/s, peak RSS ${rss} kB, RSS while tracing ${rss_now} kB"
 	grep "events printed" "$OUT/nwtrace.err" | sed 's/^/  /'
@@ -77,9 +62,10 @@ for i in $(seq 1 "$RUNS"); do
 	echo "$t $b" | awk '{printf "%.3f\n", $1 / $2}' >>"$OUT/ratios"
 
 	if [ -n "${NWT_BENCH_FLOOR:-}" ]; then
-		start_tracer NWTRACE_CFLAGS="${NWTRACE_CFLAGS:-} -DNWT_BENCH_DISPATCH_ONLY"
+		bench_start_tracer env NWTRACE_CFLAGS="${NWTRACE_CFLAGS:-} -DNWT_BENCH_DISPATCH_ONLY" \
+			"$NWTRACE" -t --json -R 0 -o "$OUT/events.json"
 		f=$(run_iperf)
-		stop_tracer
+		bench_stop_tracer
 		echo "run $i programs attached, returning at once: $f Gbit/s, $(cat "$OUT/retrans") retransmits"
 		echo "$f" >>"$OUT/floor"
 	fi

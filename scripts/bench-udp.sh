@@ -29,29 +29,14 @@ print("%.0f" % ((s["packets"] - s["lost_packets"]) / s["seconds"]))
 print(s["lost_packets"], file=open(sys.argv[2], "w"))' "$OUT/iperf.json" "$OUT/lost"
 }
 
-start_tracer() {	# args: nwtrace's options; sets TRACER once it is attached
-	"$NWTRACE" "$@" 2>"$OUT/nwtrace.err" >"$OUT/stdout" &
-	TRACER=$!
-	until grep -q "tracing, Ctrl-C" "$OUT/nwtrace.err" 2>/dev/null; do
-		kill -0 "$TRACER" 2>/dev/null || { cat "$OUT/nwtrace.err"; exit 1; }
-		sleep 0.1
-	done
-}
-
-stop_tracer() {
-	kill -INT "$TRACER"
-	wait "$TRACER" || true
-	TRACER=
-}
-
 traced_run() {	# args: label file nwtrace-options...; one traced run, its result appended to file
 	label=$1 file=$2
 	shift 2
-	start_tracer "$@"
+	bench_start_tracer "$NWTRACE" "$@"
 	c0=$(cpu_ticks "$TRACER")
 	t=$(run_iperf)
 	cpu=$(( ($(cpu_ticks "$TRACER") - c0) * 1000 / $(getconf CLK_TCK) / SECS ))
-	stop_tracer
+	bench_stop_tracer
 	echo "run $i $label: $t datagrams/s received, $(cat "$OUT/lost") lost, nwtrace CPU $cpu ms/s"
 	grep "events printed" "$OUT/nwtrace.err" | sed 's/^/  /'
 	echo "$t" >>"$OUT/$file"
