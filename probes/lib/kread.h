@@ -23,6 +23,10 @@
 #define IPPROTO_TCP 6
 #endif
 
+/* For spans of fields: also in #if, where the BTF offsets are plain numbers. */
+#define NWT_MIN(a, b) ((a) < (b) ? (a) : (b))
+#define NWT_MAX(a, b) ((a) > (b) ? (a) : (b))
+
 /* Read a kernel field at an offset taken from the running kernel's BTF. */
 #define NWT_READ_FIELD(dst, base, offset)                                    \
 	bpf_probe_read_kernel(&(dst), sizeof(dst), (const char *)(base) + (offset))

@@ -38,24 +38,21 @@ struct nwt_skb_info {
  * name, and the IP header with the L4 header behind it.  Parsing a datagram
  * so takes 4 reads instead of 10.
  */
-#define NWT_SKB_MIN2(a, b) ((a) < (b) ? (a) : (b))
-#define NWT_SKB_MAX2(a, b) ((a) > (b) ? (a) : (b))
 #ifndef NWT_OFFSETS_FROM_HEADERS
 #if NWT_OFF_SKB_SK == NWT_OFF_SKB_DEV + 8
 #define NWT_PARSE_DEV_SK_PAIR
 #endif
-#define NWT_PARSE_SKB_START                                                             \
-	NWT_SKB_MIN2(NWT_SKB_MIN2(NWT_OFF_SKB_PROTOCOL, NWT_OFF_SKB_NETWORK_HEADER),       \
-		     NWT_SKB_MIN2(NWT_OFF_SKB_END, NWT_SKB_MIN2(NWT_OFF_SKB_HEAD, NWT_OFF_SKB_DATA)))
-#define NWT_PARSE_SKB_END                                                               \
-	NWT_SKB_MAX2(NWT_SKB_MAX2(NWT_OFF_SKB_PROTOCOL + 2, NWT_OFF_SKB_NETWORK_HEADER + 2), \
-		     NWT_SKB_MAX2(NWT_OFF_SKB_END + 4,                                  \
-				  NWT_SKB_MAX2(NWT_OFF_SKB_HEAD + 8, NWT_OFF_SKB_DATA + 8)))
+#define NWT_PARSE_SKB_START                                                          \
+	NWT_MIN(NWT_MIN(NWT_OFF_SKB_PROTOCOL, NWT_OFF_SKB_NETWORK_HEADER),            \
+		NWT_MIN(NWT_OFF_SKB_END, NWT_MIN(NWT_OFF_SKB_HEAD, NWT_OFF_SKB_DATA)))
+#define NWT_PARSE_SKB_END                                                            \
+	NWT_MAX(NWT_MAX(NWT_OFF_SKB_PROTOCOL + 2, NWT_OFF_SKB_NETWORK_HEADER + 2),    \
+		NWT_MAX(NWT_OFF_SKB_END + 4, NWT_MAX(NWT_OFF_SKB_HEAD + 8, NWT_OFF_SKB_DATA + 8)))
 #if NWT_PARSE_SKB_END - NWT_PARSE_SKB_START <= 48
 #define NWT_PARSE_SKB_SPAN (NWT_PARSE_SKB_END - NWT_PARSE_SKB_START)
 #endif
-#define NWT_PARSE_DEV_START NWT_SKB_MIN2(NWT_OFF_NETDEV_IFINDEX, NWT_OFF_NETDEV_NAME)
-#define NWT_PARSE_DEV_END NWT_SKB_MAX2(NWT_OFF_NETDEV_IFINDEX + 4, NWT_OFF_NETDEV_NAME + 16)
+#define NWT_PARSE_DEV_START NWT_MIN(NWT_OFF_NETDEV_IFINDEX, NWT_OFF_NETDEV_NAME)
+#define NWT_PARSE_DEV_END NWT_MAX(NWT_OFF_NETDEV_IFINDEX + 4, NWT_OFF_NETDEV_NAME + 16)
 #if NWT_PARSE_DEV_END - NWT_PARSE_DEV_START <= 80
 #define NWT_PARSE_DEV_SPAN (NWT_PARSE_DEV_END - NWT_PARSE_DEV_START)
 #endif

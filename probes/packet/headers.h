@@ -30,8 +30,6 @@ struct nwt_skb_fields {
 	u16 queue_mapping;	/* 0 where the kernel's BTF does not name it */
 };
 
-#define NWT_MIN(a, b) ((a) < (b) ? (a) : (b))
-#define NWT_MAX(a, b) ((a) > (b) ? (a) : (b))
 #ifdef NWT_OFF_SKB_QUEUE_MAPPING
 #define NWT_SKB_QM NWT_OFF_SKB_QUEUE_MAPPING
 #else
