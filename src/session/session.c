@@ -330,6 +330,19 @@ int nwt_session_list_probes(const struct nwt_options *opts, struct nwt_kernel_en
  * Filtered out includes what user space filtered (--pid once a read told
  * a datagram's owner).
  */
+static void counts_of(const uint64_t c[NWT_COUNTER_MAX], const struct nwt_rx_join *rx_join,
+		      struct nwt_counts *out)
+{
+	*out = (struct nwt_counts){
+		.generated = c[NWT_COUNTER_GENERATED],
+		.delivered = c[NWT_COUNTER_DELIVERED],
+		.suppressed = c[NWT_COUNTER_SUPPRESSED],
+		.lost = c[NWT_COUNTER_LOST],
+		.filtered = c[NWT_COUNTER_FILTERED] + rx_join->owner_filtered,
+		.reads_lost = c[NWT_COUNTER_READS_LOST],
+	};
+}
+
 static void read_counts(struct nwt_bpf *bpf, const struct nwt_rx_join *rx_join, bool detached,
 			struct nwt_counts *out)
 {
@@ -338,13 +351,9 @@ static void read_counts(struct nwt_bpf *bpf, const struct nwt_rx_join *rx_join, 
 	memset(out, 0, sizeof(*out));
 	if (nwt_bpf_read_counters(bpf, c))
 		return;
-	out->delivered = c[NWT_COUNTER_DELIVERED];
-	out->suppressed = c[NWT_COUNTER_SUPPRESSED];
-	out->lost = c[NWT_COUNTER_LOST];
-	out->filtered = c[NWT_COUNTER_FILTERED] + rx_join->owner_filtered;
-	out->reads_lost = c[NWT_COUNTER_READS_LOST];
-	out->generated = detached ? c[NWT_COUNTER_GENERATED]
-				  : out->delivered + out->suppressed + out->lost;
+	counts_of(c, rx_join, out);
+	if (!detached)
+		out->generated = out->delivered + out->suppressed + out->lost;
 	if (detached && out->generated != out->delivered + out->suppressed + out->lost)
 		nwt_diag(
 			"accounting mismatch: %llu generated != %llu delivered + %llu suppressed + %llu lost",
@@ -395,14 +404,7 @@ static void print_summary(const struct session *s, struct nwt_bpf *bpf,
 		.output_path = s->opts->output_path,
 	};
 
-	sum.counts = (struct nwt_counts){
-		.generated = c[NWT_COUNTER_GENERATED],
-		.delivered = c[NWT_COUNTER_DELIVERED],
-		.suppressed = c[NWT_COUNTER_SUPPRESSED],
-		.lost = c[NWT_COUNTER_LOST],
-		.filtered = c[NWT_COUNTER_FILTERED] + s->rx_join.owner_filtered,
-		.reads_lost = c[NWT_COUNTER_READS_LOST],
-	};
+	counts_of(c, &s->rx_join, &sum.counts);
 	nwt_run_summary_print(&sum);
 }
 
