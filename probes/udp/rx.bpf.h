@@ -34,11 +34,7 @@ static __always_inline void nwt_udp_rx_stamp(u64 skb, int point, bool l3_at_data
 	if (info.ip_proto != NWT_IPPROTO_UDP || !(info.flags & NWT_FAULT_F_PORTS))
 		return;
 	p.ts[point & 1] = now;
-	p.flow = info.flow;
-	p.len = info.payload_len;
-	p.ifindex = info.ifindex;
-	__builtin_memcpy(p.ifname, info.ifname, sizeof(p.ifname));
-	p.dir = NWT_DIR_RX;
+	nwt_udp_pkt_describe(&p, &info, NWT_DIR_RX);
 	udp_pkts.update(&skb, &p);
 }
 
@@ -85,18 +81,11 @@ static __always_inline void nwt_udp_rx_queued(u64 sk, u64 skb)
 		struct nwt_skb_info info = {};
 
 		nwt_skb_parse(skb, &info);
-		if (info.ip_proto != NWT_IPPROTO_UDP || !(info.flags & NWT_FAULT_F_PORTS)) {
-			s = nwt_udp_sock_get(sk);
-			if (s)
-				s->queued++;	/* unreadable headers: its place still counts */
-			return;
+		p = NULL;
+		if (info.ip_proto == NWT_IPPROTO_UDP && (info.flags & NWT_FAULT_F_PORTS)) {
+			nwt_udp_pkt_describe(&own, &info, NWT_DIR_RX);
+			p = &own;
 		}
-		own.flow = info.flow;
-		own.len = info.payload_len;
-		own.ifindex = info.ifindex;
-		__builtin_memcpy(own.ifname, info.ifname, sizeof(own.ifname));
-		own.dir = NWT_DIR_RX;
-		p = &own;
 		stamped = false;
 	}
 	s = nwt_udp_sock_get(sk);
@@ -104,6 +93,8 @@ static __always_inline void nwt_udp_rx_queued(u64 sk, u64 skb)
 		return;
 	nwt_udp_sock_check_port(s, sk);
 	place = ++s->queued;
+	if (!p)
+		return;		/* unreadable headers: its place still counts */
 	p->ts[2] = bpf_ktime_get_ns();
 	p->sk = sk;
 	if (s->has_owner) {

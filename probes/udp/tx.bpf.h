@@ -120,11 +120,7 @@ static __always_inline void nwt_udp_tx_queue(u64 skb)
 	}
 	p.ts[2] = now;
 	p.sk = info.sk;
-	p.flow = info.flow;
-	p.len = info.payload_len;
-	p.ifindex = info.ifindex;
-	__builtin_memcpy(p.ifname, info.ifname, sizeof(p.ifname));
-	p.dir = NWT_DIR_TX;
+	nwt_udp_pkt_describe(&p, &info, NWT_DIR_TX);
 	udp_pkts.update(&skb, &p);
 }
 

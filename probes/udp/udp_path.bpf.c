@@ -186,6 +186,17 @@ static __always_inline void nwt_udp_sock_learn_owner(struct nwt_udp_sock *s)
 	s->has_owner = 1;
 }
 
+/* What a datagram's headers and device say, parsed into info, as its record will carry it. */
+static __always_inline void nwt_udp_pkt_describe(struct nwt_udp_pkt *p,
+						  const struct nwt_skb_info *info, u8 dir)
+{
+	p->flow = info->flow;
+	p->len = info->payload_len;
+	p->ifindex = info->ifindex;
+	__builtin_memcpy(p->ifname, info->ifname, sizeof(p->ifname));
+	p->dir = dir;
+}
+
 static __always_inline void nwt_udp_emit(const struct nwt_udp_pkt *p, u32 seq, u32 flags)
 {
 	struct nwt_pkt_stage *stage;
